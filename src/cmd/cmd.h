@@ -1,0 +1,79 @@
+/*
+ * cmd.h — the subcommands and what they share.
+ *
+ * Each src/cmd/<name>.c parses its own flags (getopt_long with a table next
+ * to its usage text), calls the modules, and prints.  A command returns the
+ * process exit status: 0 success, 1 bad data or failed operation, 2 bad
+ * usage.  main() has already handled the global options.
+ */
+#ifndef CC_CMD_H
+#define CC_CMD_H
+
+#include <stdbool.h>
+
+#include "util/err.h"
+
+/* The global options, read-only for commands. */
+typedef struct cc_cli {
+	const char *db_path;    /* --db, else $CYBERCELL_DB, else ./cybercell.db */
+} cc_cli;
+
+typedef int (*cmd_fn)(int argc, char **argv, const cc_cli *cli);
+
+/* One entry of the command table in main.c. */
+typedef struct cmd_def {
+	const char *name;       /* what the user types */
+	cmd_fn fn;              /* the handler; argv[0] is the command name */
+	const char *summary;    /* one line for `cybercell help` */
+	const char *usage;      /* full help text for `cybercell help NAME` */
+} cmd_def;
+
+/* The table (main.c) and a lookup in it; NULL when unknown. */
+extern const cmd_def cmd_table[];
+const cmd_def *cmd_lookup(const char *name);
+
+/* Print "cybercell: <msg>" for a failed operation; returns 1. */
+int cmd_fail(const cc_err *e);
+
+/* Print "cybercell: <cmd>: <what>" and the usage hint; returns 2. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print the usage text of command name on stdout; returns 0. */
+int cmd_print_help(const char *name);
+
+/* Reset getopt so a command can parse its own argv from index 1. */
+void cmd_getopt_reset(void);
+
+/* Parse a non-negative integer option; false (and a usage error printed)
+ * when it is not one.  Range is [min, max]. */
+bool cmd_parse_long(const char *cmd, const char *opt, const char *s,
+		    long long min, long long max, long long *out);
+
+/* The handlers. */
+int cmd_init(int argc, char **argv, const cc_cli *cli);
+int cmd_import(int argc, char **argv, const cc_cli *cli);
+int cmd_export(int argc, char **argv, const cc_cli *cli);
+int cmd_get(int argc, char **argv, const cc_cli *cli);
+int cmd_find(int argc, char **argv, const cc_cli *cli);
+int cmd_validate(int argc, char **argv, const cc_cli *cli);
+int cmd_stats(int argc, char **argv, const cc_cli *cli);
+int cmd_serve(int argc, char **argv, const cc_cli *cli);
+int cmd_org(int argc, char **argv, const cc_cli *cli);
+int cmd_user(int argc, char **argv, const cc_cli *cli);
+int cmd_collection(int argc, char **argv, const cc_cli *cli);
+int cmd_grant(int argc, char **argv, const cc_cli *cli);
+int cmd_revoke(int argc, char **argv, const cc_cli *cli);
+int cmd_pattern(int argc, char **argv, const cc_cli *cli);
+int cmd_match(int argc, char **argv, const cc_cli *cli);
+int cmd_wargame(int argc, char **argv, const cc_cli *cli);
+int cmd_exercise(int argc, char **argv, const cc_cli *cli);
+
+/* Usage texts, each defined beside its handler. */
+extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
+	cmd_get_usage[], cmd_find_usage[], cmd_validate_usage[], cmd_stats_usage[],
+	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
+	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
+	cmd_wargame_usage[], cmd_exercise_usage[];
+
+#endif
