@@ -1,15 +1,146 @@
-/* PLACEHOLDER: replaced by the module that implements 'collection'. */
+/*
+ * collection.c — `cybercell collection`: the TAXII collections of the hub.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
 
 #include "cmd/cmd.h"
+#include "stix/stix.h"
+#include "store/store.h"
+#include "util/uuid.h"
 
-const char cmd_collection_usage[] = "usage: cybercell collection (not built yet)\n";
+const char cmd_collection_usage[] =
+	"usage: cybercell collection add NAME [--title T] [--description D] [--id UUID]\n"
+	"                                [--default-tlp LEVEL]\n"
+	"       cybercell collection list [--json]\n"
+	"\n"
+	"Manage TAXII collections.  Members see a collection only through a grant\n"
+	"(cybercell grant).\n"
+	"\n"
+	"  add NAME            create a collection; prints its TAXII id\n"
+	"  --title T           TAXII title (default: NAME)\n"
+	"  --description D     TAXII description\n"
+	"  --id UUID           the TAXII id (default: a random UUID)\n"
+	"  --default-tlp LEVEL TLP of objects without a TLP marking: clear, green,\n"
+	"                      amber, amber+strict or red (default clear)\n"
+	"  list                one line per collection: id, name, default TLP, title\n"
+	"  --json              list as a JSON array of {\"id\", \"name\", \"title\",\n"
+	"                      \"description\", \"default_tlp\"}\n";
+
+static int coll_add(store *s, const char *name, const char *title, const char *desc,
+		    const char *id, int tlp)
+{
+	store_collection c = { 0 };
+	unsigned char raw[16];
+	cc_err e;
+	int rc = 0;
+
+	if (!*name || strlen(name) > 200)
+		return cmd_usage_error("collection", "NAME must be 1 to 200 characters");
+	if (id && (strlen(id) != 36 || !cc_uuid_parse(id, raw)))
+		return cmd_usage_error("collection", "--id: '%s' is not a UUID", id);
+	if ((rc = store_begin(s, &e)) == 0 &&
+	    (rc = store_collection_add(s, name, title ? title : name, desc, id, &c, &e)) == 0 &&
+	    (tlp <= STORE_TLP_CLEAR || (rc = store_collection_set_tlp(s, c.id, tlp, &e)) == 0))
+		rc = store_commit(s, &e);
+	if (rc != 0) {
+		store_rollback(s);
+		store_collection_clear(&c);
+		return cmd_fail(&e);
+	}
+	printf("%s\n", c.uuid);
+	store_collection_clear(&c);
+	return 0;
+}
+
+static int coll_list(store *s, bool json)
+{
+	store_collection *v = NULL;
+	size_t n = 0, i;
+	json_t *arr = json_array();
+	cc_err e;
+
+	if (store_collection_list(s, &v, &n, &e) != 0) {
+		json_decref(arr);
+		return cmd_fail(&e);
+	}
+	for (i = 0; i < n; i++) {
+		const char *tlp = stix_tlp_name(v[i].default_tlp);
+
+		if (json) {
+			json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s}", "id", v[i].uuid, "name",
+					      v[i].name, "title", v[i].title, "description",
+					      v[i].description, "default_tlp", tlp ? tlp : "clear");
+			json_array_append_new(arr, o);
+		} else {
+			printf("%s\t%s\t%s\t%s\n", v[i].uuid, v[i].name, tlp ? tlp : "clear",
+			       v[i].title ? v[i].title : "");
+		}
+	}
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(arr);
+	store_collection_list_free(v, n);
+	return 0;
+}
 
 int cmd_collection(int argc, char **argv, const cc_cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	(void)cli;
-	fputs("cybercell: collection: not built yet\n", stderr);
-	return 1;
+	static const struct option opts[] = {
+		{ "title", required_argument, NULL, 't' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "default-tlp", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *title = NULL, *desc = NULL, *id = NULL, *sub;
+	int tlp = STORE_TLP_NONE, c, rc;
+	bool json = false, add_opts = false;
+	store *s = NULL;
+	cc_err e;
+
+	cmd_getopt_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		add_opts |= c != 'j';
+		switch (c) {
+		case 't': title = optarg; break;
+		case 'd': desc = optarg; break;
+		case 'i': id = optarg; break;
+		case 'j': json = true; break;
+		case 'l':
+			tlp = stix_tlp_parse_name(optarg);
+			if (tlp < 0)
+				return cmd_usage_error("collection", "--default-tlp: '%s' is not clear, "
+						       "green, amber, amber+strict or red", optarg);
+			break;
+		default:
+			return cmd_usage_error("collection", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error("collection", "missing subcommand (add or list)");
+	sub = argv[optind];
+	if (strcmp(sub, "add") == 0) {
+		if (argc - optind != 2 || json)
+			return cmd_usage_error("collection", "add takes one NAME");
+	} else if (strcmp(sub, "list") == 0) {
+		if (argc - optind != 1 || add_opts)
+			return cmd_usage_error("collection", "list takes only --json");
+	} else {
+		return cmd_usage_error("collection", "unknown subcommand '%s'", sub);
+	}
+	if (store_open(cli->db_path, &s, &e) != 0)
+		return cmd_fail(&e);
+	if (strcmp(sub, "add") == 0)
+		rc = coll_add(s, argv[optind + 1], title, desc, id, tlp);
+	else
+		rc = coll_list(s, json);
+	store_close(s);
+	return rc;
 }

@@ -1,15 +1,69 @@
-/* PLACEHOLDER: replaced by the module that implements 'get'. */
+/*
+ * get.c — `cybercell get`: one object by id, pretty-printed.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/cmd.h"
+#include "store/store.h"
 
-const char cmd_get_usage[] = "usage: cybercell get (not built yet)\n";
+const char cmd_get_usage[] =
+	"usage: cybercell get [--all-versions] ID\n"
+	"\n"
+	"Print the latest version (greatest `modified`) of the object ID as\n"
+	"indented JSON; with --all-versions a JSON array of every stored version,\n"
+	"oldest first.\n"
+	"\n"
+	"  -a, --all-versions  every version\n"
+	"\n"
+	"Exit status: 0 found, 1 no such object, 2 bad usage.\n";
+
+static const struct option get_opts[] = {
+	{ "all-versions", no_argument, NULL, 'a' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int collect(const store_row *r, void *ud)
+{
+	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL);
+
+	if (!obj)
+		obj = json_string(r->json);     /* cannot happen: we stored it */
+	json_array_append_new(ud, obj);
+	return 0;
+}
 
 int cmd_get(int argc, char **argv, const cc_cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	(void)cli;
-	fputs("cybercell: get: not built yet\n", stderr);
-	return 1;
+	bool all = false;
+	json_t *rows = NULL;
+	store *st = NULL;
+	cc_err e = { 0 };
+	char *text;
+	int opt, status = 0;
+
+	cmd_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "a", get_opts, NULL)) != -1) {
+		if (opt != 'a')
+			return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		all = true;
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(argv[0], optind >= argc ? "no ID given" : "more than one ID");
+	if (store_open(cli->db_path, &st, &e))
+		return cmd_fail(&e);
+	rows = json_array();
+	if (store_get(st, argv[optind], 0, all, collect, rows, &e)) {
+		status = cmd_fail(&e);
+		goto out;
+	}
+	text = json_dumps(all ? rows : json_array_get(rows, 0), JSON_INDENT(2));
+	if (text)
+		puts(text);
+	free(text);
+out:
+	json_decref(rows);
+	store_close(st);
+	return status;
 }

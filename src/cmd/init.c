@@ -1,15 +1,40 @@
-/* PLACEHOLDER: replaced by the module that implements 'init'. */
+/*
+ * init.c — `cybercell init`: create (or migrate) the store explicitly.
+ */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "store/store.h"
 
-const char cmd_init_usage[] = "usage: cybercell init (not built yet)\n";
+const char cmd_init_usage[] =
+	"usage: cybercell init\n"
+	"\n"
+	"Create the store (--db PATH, else $CYBERCELL_DB, else ./cybercell.db) with\n"
+	"its default collection, or migrate an existing one to this version's\n"
+	"schema.  Running it again changes nothing.\n"
+	"\n"
+	"Exit status: 0 the store is ready, 1 it could not be created or opened,\n"
+	"2 bad usage.\n";
+
+static const struct option init_opts[] = {
+	{ NULL, 0, NULL, 0 },
+};
 
 int cmd_init(int argc, char **argv, const cc_cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	(void)cli;
-	fputs("cybercell: init: not built yet\n", stderr);
-	return 1;
+	store *st;
+	cc_err e = { 0 };
+	int opt;
+
+	cmd_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "", init_opts, NULL)) != -1)
+		return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+	if (optind < argc)
+		return cmd_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	if (store_open(cli->db_path, &st, &e))
+		return cmd_fail(&e);
+	printf("store %s ready (schema version %d)\n", cli->db_path, store_schema_version());
+	store_close(st);
+	return 0;
 }

@@ -1,15 +1,85 @@
-/* PLACEHOLDER: replaced by the module that implements 'stats'. */
+/*
+ * stats.c — `cybercell stats`: objects and versions per type and collection.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/cmd.h"
+#include "store/store.h"
 
-const char cmd_stats_usage[] = "usage: cybercell stats (not built yet)\n";
+const char cmd_stats_usage[] =
+	"usage: cybercell stats [--json]\n"
+	"\n"
+	"Count the stored objects (distinct ids) and versions, per type, in the\n"
+	"whole store and per collection.\n"
+	"\n"
+	"  -j, --json  print {\"objects\":N,\"versions\":M,\"collections\":{NAME:{TYPE:\n"
+	"              {\"objects\":n,\"versions\":m}}},\"total\":{TYPE:{...}}}\n"
+	"\n"
+	"Exit status: 0 ok, 1 the store could not be read, 2 bad usage.\n";
+
+static const struct option stats_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void print_table(json_t *types, const char *indent)
+{
+	const char *type;
+	json_t *c;
+
+	json_object_foreach(types, type, c)
+		printf("%s%-32s %9lld %9lld\n", indent, type,
+		       (long long)json_integer_value(json_object_get(c, "objects")),
+		       (long long)json_integer_value(json_object_get(c, "versions")));
+}
+
+static void print_text(json_t *o)
+{
+	const char *name;
+	json_t *c;
+
+	printf("%-34s %9s %9s\n", "type", "objects", "versions");
+	print_table(json_object_get(o, "total"), "");
+	printf("%-34s %9lld %9lld\n", "total",
+	       (long long)json_integer_value(json_object_get(o, "objects")),
+	       (long long)json_integer_value(json_object_get(o, "versions")));
+	json_object_foreach(json_object_get(o, "collections"), name, c) {
+		printf("\ncollection %s:%s\n", name, json_object_size(c) ? "" : " empty");
+		print_table(c, "  ");
+	}
+}
 
 int cmd_stats(int argc, char **argv, const cc_cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	(void)cli;
-	fputs("cybercell: stats: not built yet\n", stderr);
-	return 1;
+	bool json = false;
+	json_t *o = NULL;
+	store *st = NULL;
+	cc_err e = { 0 };
+	int opt, status = 0;
+
+	cmd_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "j", stats_opts, NULL)) != -1) {
+		if (opt != 'j')
+			return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		json = true;
+	}
+	if (optind < argc)
+		return cmd_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	if (store_open(cli->db_path, &st, &e) || store_stats(st, &o, &e)) {
+		status = cmd_fail(&e);
+		goto out;
+	}
+	if (json) {
+		char *text = json_dumps(o, JSON_COMPACT);
+		puts(text);
+		free(text);
+	} else {
+		print_text(o);
+	}
+out:
+	json_decref(o);
+	store_close(st);
+	return status;
 }

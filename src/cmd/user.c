@@ -1,15 +1,173 @@
-/* PLACEHOLDER: replaced by the module that implements 'user'. */
+/*
+ * user.c — `cybercell user`: TAXII users, their organisation and password.
+ * Passwords are kept only as argon2id hashes; a generated password is shown
+ * once, on stdout, and nowhere else.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
 
 #include "cmd/cmd.h"
+#include "store/store.h"
+#include "taxii/taxii.h"
 
-const char cmd_user_usage[] = "usage: cybercell user (not built yet)\n";
+const char cmd_user_usage[] =
+	"usage: cybercell user add NAME --org ORG [--password-stdin]\n"
+	"       cybercell user passwd NAME [--password-stdin]\n"
+	"       cybercell user list [--json]\n"
+	"\n"
+	"Manage the users who log in to the TAXII server (HTTP Basic).\n"
+	"\n"
+	"  add NAME --org ORG   create a user in organisation ORG\n"
+	"  passwd NAME          set a new password\n"
+	"  --password-stdin     read the password (8 to 255 bytes) from the first line\n"
+	"                       of stdin; without it a strong random password is made\n"
+	"                       and printed once on stdout\n"
+	"  list                 one line per user: name and organisation\n"
+	"  --json               list as a JSON array of {\"name\", \"org\"}\n"
+	"\n"
+	"Passwords are stored as argon2id hashes (libsodium), never in clear.\n";
+
+#define PW_MAX 256
+
+/* The password: from stdin's first line, or generated (then *generated). */
+static int get_password(bool from_stdin, char pw[PW_MAX], bool *generated)
+{
+	size_t n;
+
+	*generated = false;
+	if (!from_stdin) {
+		taxii_password_generate(pw);
+		*generated = true;
+		return 0;
+	}
+	if (!fgets(pw, PW_MAX, stdin)) {
+		fputs("cybercell: user: no password on stdin\n", stderr);
+		return 1;
+	}
+	n = strcspn(pw, "\r\n");
+	if (pw[n] == 0 && n == PW_MAX - 1) {
+		fputs("cybercell: user: password longer than 255 bytes\n", stderr);
+		return 1;
+	}
+	pw[n] = 0;
+	if (n < 8) {
+		fputs("cybercell: user: password shorter than 8 bytes\n", stderr);
+		return 1;
+	}
+	return 0;
+}
+
+static int user_set(store *s, const char *name, const char *org, bool from_stdin)
+{
+	char pw[PW_MAX], hash[TAXII_PWHASH_MAX];
+	bool gen;
+	store_org o = { 0 };
+	cc_err e;
+	int rc = 1;
+
+	if (org && store_org_get(s, org, &o, &e) != 0)
+		return cmd_fail(&e);
+	if (get_password(from_stdin, pw, &gen) != 0)
+		goto out;
+	if (taxii_password_hash(pw, hash, &e) != 0) {
+		rc = cmd_fail(&e);
+		goto out;
+	}
+	if (org ? store_user_add(s, name, o.id, hash, &e) : store_user_set_pwhash(s, name, hash, &e)) {
+		rc = cmd_fail(&e);
+		goto out;
+	}
+	if (gen) {
+		printf("%s\n", pw);
+		fprintf(stderr, "cybercell: user: generated password for '%s' printed on stdout "
+			"(shown once; not stored in clear)\n", name);
+	}
+	rc = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	store_org_clear(&o);
+	return rc;
+}
+
+static int user_list(store *s, bool json)
+{
+	store_user *v = NULL;
+	size_t n = 0, i;
+	json_t *arr = json_array();
+	cc_err e;
+
+	if (store_user_list(s, &v, &n, &e) != 0) {
+		json_decref(arr);
+		return cmd_fail(&e);
+	}
+	for (i = 0; i < n; i++) {
+		const char *org = v[i].org_name ? v[i].org_name : "";
+
+		if (json)
+			json_array_append_new(arr, json_pack("{s:s,s:s}", "name", v[i].name, "org", org));
+		else
+			printf("%s\t%s\n", v[i].name, org);
+	}
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(arr);
+	store_user_list_free(v, n);
+	return 0;
+}
 
 int cmd_user(int argc, char **argv, const cc_cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	(void)cli;
-	fputs("cybercell: user: not built yet\n", stderr);
-	return 1;
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *org = NULL, *sub;
+	bool from_stdin = false, json = false;
+	store *s = NULL;
+	cc_err e;
+	int c, rc, nargs;
+
+	cmd_getopt_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': org = optarg; break;
+		case 'p': from_stdin = true; break;
+		case 'j': json = true; break;
+		default: return cmd_usage_error("user", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error("user", "missing subcommand (add, passwd or list)");
+	sub = argv[optind];
+	nargs = argc - optind - 1;
+	if (strcmp(sub, "add") == 0) {
+		if (nargs != 1 || !org)
+			return cmd_usage_error("user", "add takes NAME and --org ORG");
+		if (!*argv[optind + 1] || strlen(argv[optind + 1]) > 63 || strchr(argv[optind + 1], ':'))
+			return cmd_usage_error("user", "NAME must be 1 to 63 characters without ':'");
+	} else if (strcmp(sub, "passwd") == 0) {
+		if (nargs != 1 || org)
+			return cmd_usage_error("user", "passwd takes NAME");
+	} else if (strcmp(sub, "list") == 0) {
+		if (nargs != 0 || org || from_stdin)
+			return cmd_usage_error("user", "list takes only --json");
+	} else {
+		return cmd_usage_error("user", "unknown subcommand '%s'", sub);
+	}
+	if (store_open(cli->db_path, &s, &e) != 0)
+		return cmd_fail(&e);
+	if (strcmp(sub, "list") == 0)
+		rc = user_list(s, json);
+	else
+		rc = user_set(s, argv[optind + 1], org, from_stdin);
+	store_close(s);
+	return rc;
 }

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# TAXII server benchmark: 100,000 objects ingested over HTTPS in envelopes of
+# 1,000 (POST rate, 202 complete, durable), then wrk (2 threads, 64
+# connections, loopback, TLS) on GET one object by id and GET a page of 100,
+# against nginx serving the same response bytes as static files with the same
+# certificate and TLS protocols; then RSS over a mixed load (SOAK seconds).
+#   bench/bench_taxii.sh            (env: CYBERCELL, SOAK=60, DUR=10, OBJECTS=100000)
+# Writes bench/results/taxii.md.  Everything listens on 127.0.0.1 only.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+CYBERCELL=${CYBERCELL:-$root/build/cybercell}
+SOAK=${SOAK:-60}
+DUR=${DUR:-10}
+OBJECTS=${OBJECTS:-100000}
+PER=1000
+W=$root/bench/work/taxii
+MT='application/taxii+json;version=2.1'
+rm -rf "$W"
+mkdir -p "$W/env" "$W/nginx/www" "$W/nginx/tmp"
+export CYBERCELL_DB=$W/bench.db
+SPID= NPID= LPID=
+cleanup() {
+	for p in $LPID $NPID $SPID; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+echo "generating $OBJECTS objects"
+/usr/bin/python3 bench/gen_taxii.py "$W/env" $((OBJECTS / PER)) $PER
+"$CYBERCELL" org add bench-bank >/dev/null
+PW=$("$CYBERCELL" user add bench --org bench-bank)
+COL=$("$CYBERCELL" collection add bench --title "Bench")
+"$CYBERCELL" grant bench-bank bench read-write --max-tlp amber >/dev/null
+AUTH="Authorization: Basic $(printf 'bench:%s' "$PW" | base64 -w0)"
+
+"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 >"$W/serve.out" 2>/dev/null &
+SPID=$!
+for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done
+BASE=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$W/serve.out")
+CERT=$CYBERCELL_DB.tls-cert.pem KEY=$CYBERCELL_DB.tls-key.pem
+OBJ=$BASE/api1/collections/$COL/objects
+
+# ---- POST ingest: two curl processes (one per server thread), each one
+# kept-alive TLS connection posting half of the envelopes in turn ----------
+: >"$W/post-0.cfg"; : >"$W/post-1.cfg"
+k=0
+for f in "$W"/env/env-*.json; do
+	c=$W/post-$((k % 2)).cfg; k=$((k + 1))
+	[ -s "$c" ] && echo next >>"$c"
+	printf 'insecure\nsilent\nurl = "%s/"\nheader = "%s"\nheader = "Accept: %s"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "%s.status"\n' \
+		"$OBJ" "$AUTH" "$MT" "$MT" "$f" "$f" >>"$c"
+done
+curl -sk -o /dev/null -H "$AUTH" "$BASE/taxii2/"	# first login runs argon2 once
+t0=$(date +%s.%N)
+curl -sk --config "$W/post-0.cfg" & c0=$!
+curl -sk --config "$W/post-1.cfg" & c1=$!
+wait $c0 $c1
+t1=$(date +%s.%N)
+ok=$(cat "$W"/env/*.status | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
+POST_S=$(echo "$t1 - $t0" | bc -l)
+POST_RATE=$(echo "$ok / $POST_S" | bc -l | xargs printf '%.0f')
+echo "ingest: $ok objects acknowledged complete in ${POST_S}s = $POST_RATE objects/s"
+
+ID=$(jq -r '.objects[1].id' "$(printf '%s/env/env-%05d.json' "$W" $((OBJECTS / PER / 2)))")
+ONE="$OBJ/$ID/"
+PAGE="$OBJ/?limit=100"
+curl -sk -H "$AUTH" -H "Accept: $MT" -o "$W/nginx/www/one.json" "$ONE"
+curl -sk -H "$AUTH" -H "Accept: $MT" -o "$W/nginx/www/page.json" "$PAGE"
+[ "$(jq '.objects|length' "$W/nginx/www/page.json")" = 100 ]
+
+# ---- nginx with the same certificate, protocols, bytes --------------------------
+NPORT=$(free_port)
+cat >"$W/nginx/nginx.conf" <<EOF
+worker_processes 2;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $W/nginx/tmp; proxy_temp_path $W/nginx/tmp;
+    fastcgi_temp_path $W/nginx/tmp; uwsgi_temp_path $W/nginx/tmp; scgi_temp_path $W/nginx/tmp;
+    types { }
+    default_type application/taxii+json;
+    server {
+        listen 127.0.0.1:$NPORT ssl;
+        ssl_certificate $CERT;
+        ssl_certificate_key $KEY;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        keepalive_requests 1000000;
+        root $W/nginx/www;
+    }
+}
+EOF
+nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" &
+NPID=$!
+sleep 1
+
+lat() { # lat FILE: "req/s p50 p99"
+	local rps p50 p99
+	rps=$(awk '/^Requests\/sec/{print $2}' "$1")
+	p50=$(awk '$1=="50%"{print $2}' "$1")
+	p99=$(awk '$1=="99%"{print $2}' "$1")
+	echo "$rps $p50 $p99"
+}
+run_wrk() { # run_wrk NAME URL [AUTH]
+	wrk -t2 -c64 -d"${DUR}s" --latency -H "Accept: $MT" ${3:+-H "$3"} "$2" >"$W/wrk-$1.txt"
+	echo "$1: $(lat "$W/wrk-$1.txt")"
+}
+run_wrk taxii-one "$ONE" "$AUTH"
+run_wrk nginx-one "https://127.0.0.1:$NPORT/one.json"
+run_wrk taxii-page "$PAGE" "$AUTH"
+run_wrk nginx-page "https://127.0.0.1:$NPORT/page.json"
+kill "$NPID"; wait "$NPID" 2>/dev/null || true; NPID=
+
+# ---- memory over a mixed load ------------------------------------------------------------
+cat >"$W/mixed.lua" <<EOF
+local paths = { "/api1/collections/$COL/objects/$ID/", "/api1/collections/$COL/objects/?limit=100",
+                "/api1/collections/$COL/manifest/?limit=50", "/api1/collections/" }
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+EOF
+# RSS = RssAnon (heap: what a leak would grow) + RssFile (the store's
+# mmap'ed pages, which grow with the file and with what is read)
+rss() { awk '/^VmRSS/{print $2}' "/proc/$SPID/status"; }
+anon() { awk '/^RssAnon/{print $2}' "/proc/$SPID/status"; }
+rfile() { awk '/^RssFile/{print $2}' "/proc/$SPID/status"; }
+/usr/bin/python3 bench/gen_taxii.py "$W/soak" 200 100 soak
+( for f in "$W"/soak/env-*.json; do
+	curl -sk -o /dev/null -H "$AUTH" -H "Content-Type: $MT" --data-binary "@$f" "$OBJ/"
+	sleep 0.2
+  done ) &
+LPID=$!
+wrk -t2 -c64 -d"${SOAK}s" -s "$W/mixed.lua" -H "$AUTH" -H "Accept: $MT" "$BASE" >"$W/wrk-mixed.txt" &
+WPID=$!
+sleep $((SOAK / 10 > 2 ? SOAK / 10 : 2))
+RSS0=$(rss); RSSMAX=$RSS0; AN0=$(anon); ANMAX=$AN0; F0=$(rfile)
+while kill -0 "$WPID" 2>/dev/null; do
+	r=$(rss); [ "$r" -gt "$RSSMAX" ] && RSSMAX=$r
+	r=$(anon); [ "$r" -gt "$ANMAX" ] && ANMAX=$r
+	sleep 1
+done
+RSS1=$(rss); AN1=$(anon); F1=$(rfile)
+[ "$RSS1" -gt "$RSSMAX" ] && RSSMAX=$RSS1
+[ "$AN1" -gt "$ANMAX" ] && ANMAX=$AN1
+DBSIZE=$(du -k "$CYBERCELL_DB" | cut -f1)
+kill "$LPID" 2>/dev/null || true; wait "$LPID" 2>/dev/null || true; LPID=
+MIXED_RPS=$(awk '/^Requests\/sec/{print $2}' "$W/wrk-mixed.txt")
+GROWTH=$(echo "($RSSMAX - $RSS0) * 100 / $RSS0" | bc -l | xargs printf '%.1f')
+AGROWTH=$(echo "($ANMAX - $AN0) * 100 / $AN0" | bc -l | xargs printf '%.1f')
+echo "mixed load ${SOAK}s: $MIXED_RPS req/s, RSS ${RSS0} -> ${RSS1} kB (max $RSSMAX, +$GROWTH %)," \
+	"anon $AN0 -> $AN1 kB (max $ANMAX, +$AGROWTH %), file $F0 -> $F1 kB"
+kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=
+
+read -r T1 T1P50 T1P99 <<<"$(lat "$W/wrk-taxii-one.txt")"
+read -r N1 N1P50 N1P99 <<<"$(lat "$W/wrk-nginx-one.txt")"
+read -r TP TPP50 TPP99 <<<"$(lat "$W/wrk-taxii-page.txt")"
+read -r NP NPP50 NPP99 <<<"$(lat "$W/wrk-nginx-page.txt")"
+pct() { echo "$1 * 100 / $2" | bc -l | xargs printf '%.0f'; }
+mkdir -p bench/results
+cat >bench/results/taxii.md <<EOF
+## TAXII 2.1 server (\`cybercell serve\`)
+
+Run: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), shared with the load generator.
+Command: \`SOAK=$SOAK DUR=$DUR bench/bench_taxii.sh\` — $OBJECTS indicators stored, server
+\`--threads 2\`, wrk \`-t2 -c64 -d${DUR}s --latency\` over loopback HTTPS (TLS 1.3,
+ECDSA P-256 self-signed certificate), HTTP Basic authentication on every request.
+nginx $(nginx -v 2>&1 | sed 's|.*/||') (2 workers, same certificate, \`ssl_protocols TLSv1.2 TLSv1.3\`)
+serves the byte-identical responses as static files, in the same run. The server's access log goes to /dev/null.
+
+| test | cybercell req/s | p50 | p99 | nginx req/s | p50 | p99 | cybercell / nginx |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| GET one object by id ($(stat -c %s "$W/nginx/www/one.json") B) | $T1 | $T1P50 | $T1P99 | $N1 | $N1P50 | $N1P99 | $(pct "$T1" "$N1") % |
+| GET a page of 100 objects ($(stat -c %s "$W/nginx/www/page.json") B) | $TP | $TPP50 | $TPP99 | $NP | $NPP50 | $NPP99 | $(pct "$TP" "$NP") % |
+
+| ingest | value |
+| --- | ---: |
+| objects POSTed (envelopes of $PER; 2 clients, each one kept-alive connection) | $ok acknowledged \`complete\` |
+| time | $(printf '%.2f' "$POST_S") s |
+| rate (durable: synchronous=FULL commit before each 202) | **$POST_RATE objects/s** |
+
+| memory over a mixed load | value |
+| --- | ---: |
+| load | ${SOAK} s of wrk -c64 cycling object / page / manifest / collections, plus a POST of 100 objects every ~0.2 s |
+| mixed req/s | $MIXED_RPS |
+| RSS after warm-up ($((SOAK / 10 > 2 ? SOAK / 10 : 2)) s) | $RSS0 kB (heap $AN0 kB, mapped store pages $F0 kB) |
+| RSS max | $RSSMAX kB (+$GROWTH %) |
+| RSS at the end | $RSS1 kB (heap $AN1 kB, mapped store pages $F1 kB; store file now $DBSIZE kB) |
+| **heap (RssAnon) max** | **$ANMAX kB (+$AGROWTH % over warm-up)** |
+
+The store is read through a 1 GiB mmap (store's \`PRAGMA mmap_size\`), so RssFile grows with
+the pages read and with the file, which the POSTs of the soak make bigger; RssAnon (heap,
+stacks) is what a leak would grow.
+
+Goals (issue 4): single object ≥ 20,000 req/s with p99 < 5 ms; ≥ 50 % of nginx;
+ingest ≥ 50,000 objects/s; RSS within 10 % over the mixed load.
+EOF
+echo "wrote bench/results/taxii.md"

@@ -1,0 +1,40 @@
+/*
+ * wargame_common.h — what the `wargame` and `exercise` commands share:
+ * loading a model, the rules and an adversary and building the attack
+ * graph (wg_session), and printing the graph results.
+ *
+ * Ownership: a wg_session owns everything it holds; wg_session_close()
+ * frees it (also after a failed open).
+ */
+#ifndef CC_CMD_WARGAME_COMMON_H
+#define CC_CMD_WARGAME_COMMON_H
+
+#include "cmd/cmd.h"
+#include "wargame/wargame.h"
+
+typedef struct wg_session {
+	wg_model *model;
+	wg_rules *rules;
+	wg_adversary *adv;
+	wg_graph *graph;
+	wg_metrics *metrics;        /* filled by the print functions */
+	wg_hardening *hardening;    /* filled by the print functions */
+} wg_session;
+
+/* Load model_path, the rules (rules_dir or the default), the adversary
+ * (adv_name from the store at cli->db_path, or adv_file) and build the
+ * graph.  Returns an exit status (0, or 1 after printing the error). */
+int wg_session_open(wg_session *s, const char *model_path, const char *adv_name,
+		    const char *adv_file, const char *rules_dir, const cc_cli *cli);
+void wg_session_close(wg_session *s);
+
+/* The default rules directory: $CYBERCELL_RULES, else ./data/rules, else
+ * <directory of the binary>/../data/rules (or ../../data/rules). */
+const char *wg_default_rules_dir(char *buf, size_t size);
+
+/* Print the graph results; each returns an exit status. */
+int wg_print_text(wg_session *s);
+int wg_print_json(wg_session *s);
+int wg_print_dot(wg_session *s);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * wargame_run.c — `cybercell wargame run MODEL.yaml (--adversary NAME |
+ * --adversary-file F) [--rules DIR] [--runs N] [--seed S] [--threads T]
+ * [--horizon DAYS] [--with-intel COLLECTION] [--report out.html]
+ * [--json out.json] [--stix out.json]`: the attack graph, its metrics and
+ * hardening, Monte Carlo campaigns (with and without the shared intel),
+ * a terminal summary and the report files.  docs/commands/wargame-run.md.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/wargame_common.h"
+#include "cmd/wargame_run.h"
+#include "util/file.h"
+#include "util/time.h"
+#include "wargame/sim.h"
+
+typedef struct run_opts {
+	const char *adv, *advfile, *rules, *intel, *report, *json, *stix;
+	long long runs, seed, threads, horizon_days;
+} run_opts;
+
+static int parse(int argc, char **argv, run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "adversary", required_argument, NULL, 'a' },
+		{ "adversary-file", required_argument, NULL, 'f' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "horizon", required_argument, NULL, 'h' },
+		{ "with-intel", required_argument, NULL, 'i' },
+		{ "report", required_argument, NULL, 'R' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "stix", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->runs = 1000;
+	o->seed = 1;
+	o->threads = 1;
+	o->horizon_days = 30;
+	cmd_getopt_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->adv = optarg; break;
+		case 'f': o->advfile = optarg; break;
+		case 'r': o->rules = optarg; break;
+		case 'i': o->intel = optarg; break;
+		case 'R': o->report = optarg; break;
+		case 'j': o->json = optarg; break;
+		case 'x': o->stix = optarg; break;
+		case 'n':
+			if (!cmd_parse_long("wargame", "--runs", optarg, 1, 10000000, &o->runs))
+				return 2;
+			break;
+		case 's':
+			if (!cmd_parse_long("wargame", "--seed", optarg, 0, INT64_MAX, &o->seed))
+				return 2;
+			break;
+		case 't':
+			if (!cmd_parse_long("wargame", "--threads", optarg, 1, 256, &o->threads))
+				return 2;
+			break;
+		case 'h':
+			if (!cmd_parse_long("wargame", "--horizon", optarg, 1, 3650,
+					    &o->horizon_days))
+				return 2;
+			break;
+		default:
+			return cmd_usage_error("wargame", "run: unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error("wargame", "run: expected one MODEL.yaml");
+	if (!o->adv == !o->advfile)
+		return cmd_usage_error("wargame", "run: give --adversary NAME or "
+				       "--adversary-file F (one of them)");
+	return 0;
+}
+
+static void progress(size_t done, size_t total, void *ud)
+{
+	fprintf(stderr, "\r%s: %zu/%zu campaigns", (const char *)ud, done, total);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void print_jewels(const wg_graph *g, const wg_metrics *mt, const wg_sim_result *r)
+{
+	const wg_model *m = g->model;
+
+	printf("crown jewels (P within %.0f days, %zu campaigns):\n", r->horizon_hours / 24,
+	       r->runs);
+	for (size_t j = 0; j < r->njewels; j++) {
+		const wg_sim_jewel *sj = &r->jewels[j];
+		const wg_jewel_metrics *jm = mt ? &mt->jewels[j] : NULL;
+
+		printf("  %-20s P %.3f [%.3f-%.3f]", m->jewels[sj->jewel].name, sj->p,
+		       sj->p_lo, sj->p_hi);
+		if (sj->ttc.n)
+			printf("  time to compromise median %.1f h, p90 %.1f h, 95%% %.1f-%.1f h",
+			       sj->ttc.median, sj->ttc.p90, sj->ttc.lo95, sj->ttc.hi95);
+		if (jm && !jm->reachable)
+			printf("  (unreachable)");
+		else if (jm)
+			printf("  (%s%.0f paths)", jm->npaths_capped ? ">= " : "", jm->npaths);
+		putchar('\n');
+	}
+	printf("any jewel: P %.3f [%.3f-%.3f]", r->p_any, r->p_any_lo, r->p_any_hi);
+	if (r->ttc_any.n)
+		printf(", median %.1f h", r->ttc_any.median);
+	printf("\ndetected in %zu of %zu campaigns", r->detected, r->runs);
+	if (r->ttd.n)
+		printf("; time to first detection median %.1f h, p90 %.1f h", r->ttd.median,
+		       r->ttd.p90);
+	printf("\noutcomes:");
+	for (int e = 0; e < WG_END_COUNT; e++)
+		printf(" %s %zu", wg_sim_end_name(e), r->ends[e]);
+	putchar('\n');
+}
+
+static void print_summary(const wg_report_in *in)
+{
+	const wg_graph *g = in->g;
+	const wg_sim_result *r = in->sim;
+	const wg_hardening *h = in->hardening;
+
+	printf("war game: %s vs %s (%zu techniques); attack graph %zu facts, %zu rule "
+	       "instances\n", g->model->name ? g->model->name : g->model->path,
+	       g->adv->name, g->adv->ntechniques, g->nfacts, g->ninsts);
+	print_jewels(g, in->metrics, r);
+	if (r->nactions) {
+		printf("defender responses that stopped the most campaigns:\n");
+		for (size_t i = 0; i < r->nactions && i < 5; i++)
+			printf("  %-50s stopped %zu, taken in %zu\n", r->actions[i].label,
+			       r->actions[i].decisive, r->actions[i].taken);
+	}
+	if (h && h->cut_found) {
+		printf("hardening: cheapest cut (%s) costs %.4g, risk %.4g -> %.4g:\n",
+		       h->cut_exact ? "exact" : "heuristic", h->cut_cost, h->risk_before,
+		       h->risk_after);
+		for (size_t i = 0; i < h->ncut; i++)
+			printf("  - %s\n", h->cut[i].label);
+	} else if (h) {
+		printf("hardening: no set of candidate changes cuts every path\n");
+	}
+	if (in->sim_intel) {
+		const wg_sim_result *b = in->sim_intel;
+
+		printf("with intel from '%s' (%zu techniques, %zu indicators): P(any jewel) "
+		       "%.3f -> %.3f; detected campaigns %zu -> %zu", in->intel->collection,
+		       in->intel->n, in->intel->nindicators, r->p_any, b->p_any, r->detected,
+		       b->detected);
+		if (r->ttd.n && b->ttd.n)
+			printf("; median time to detection %.1f h -> %.1f h", r->ttd.median,
+			       b->ttd.median);
+		putchar('\n');
+	}
+}
+
+static int write_text(const char *path, const char *text, const char *what)
+{
+	cc_err e;
+
+	if (cc_file_write_atomic(path, text, strlen(text), &e)) {
+		cc_err_prefix(&e, "%s", what);
+		return cmd_fail(&e);
+	}
+	return 0;
+}
+
+static int write_outputs(const run_opts *o, const wg_report_in *in)
+{
+	int rc = 0;
+
+	if (o->json) {
+		char *s = wg_report_json(in);
+		cc_buf b = CC_BUF_INIT;
+
+		cc_buf_puts(&b, s);
+		cc_buf_putc(&b, '\n');
+		rc |= write_text(o->json, cc_buf_str(&b), "--json");
+		cc_buf_free(&b);
+		free(s);
+	}
+	if (o->report) {
+		cc_buf dot = CC_BUF_INIT, html = CC_BUF_INIT;
+		const char *why = NULL;
+		char *svg;
+
+		wg_report_paths_dot(in, &dot);
+		svg = wg_report_dot_svg(cc_buf_str(&dot), &why);
+		if (!svg)
+			fprintf(stderr, "cybercell: wargame run: %s\n", why);
+		wg_report_html(in, svg, why, &html);
+		rc |= write_text(o->report, cc_buf_str(&html), "--report");
+		free(svg);
+		cc_buf_free(&dot);
+		cc_buf_free(&html);
+	}
+	if (o->stix) {
+		char *s = wg_report_stix(in, cc_now_us());
+
+		rc |= write_text(o->stix, s, "--stix");
+		free(s);
+	}
+	return rc;
+}
+
+typedef struct run_state {
+	wg_session s;
+	store *st;
+	char *adv_id;
+	wg_metrics *mt;
+	wg_hardening *hd;
+	wg_intel *intel;
+	wg_sim_result *r0, *r1;
+} run_state;
+
+static void state_free(run_state *x)
+{
+	wg_sim_result_free(x->r0);
+	wg_sim_result_free(x->r1);
+	wg_intel_free(x->intel);
+	wg_hardening_free(x->hd);
+	wg_metrics_free(x->mt);
+	free(x->adv_id);
+	store_close(x->st);
+	wg_session_close(&x->s);
+}
+
+/* Metrics, hardening, the store things, and the two simulations. */
+static int compute(const run_opts *o, const cc_cli *cli, run_state *x)
+{
+	wg_sim_opts so = { .runs = (size_t)o->runs, .seed = (uint64_t)o->seed,
+			   .threads = (int)o->threads, .epsilon = -1,
+			   .horizon_hours = (double)o->horizon_days * 24 };
+	cc_err e;
+
+	if (!(x->mt = wg_metrics_compute(x->s.graph, &e)) ||
+	    !(x->hd = wg_harden(x->s.graph, NULL, &e)))
+		return cmd_fail(&e);
+	if ((o->adv || o->intel) && store_open(cli->db_path, &x->st, &e))
+		return cmd_fail(&e);
+	if (o->adv)
+		x->adv_id = wg_store_adversary_id(x->st, o->adv);
+	if (o->intel && wg_intel_from_store(x->st, o->intel, x->s.adv, x->adv_id,
+					    &x->intel, &e))
+		return cmd_fail(&e);
+	if (isatty(STDERR_FILENO)) {
+		so.progress = progress;
+		so.progress_ud = "simulating";
+	}
+	if (wg_sim_run(x->s.graph, &so, &x->r0, &e))
+		return cmd_fail(&e);
+	if (x->intel) {
+		so.intel = x->intel;
+		so.progress_ud = "simulating with intel";
+		if (wg_sim_run(x->s.graph, &so, &x->r1, &e))
+			return cmd_fail(&e);
+	}
+	return 0;
+}
+
+int cmd_wargame_run(int argc, char **argv, const cc_cli *cli)
+{
+	run_opts o;
+	run_state x;
+	wg_report_in in = { 0 };
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	if ((rc = parse(argc, argv, &o)))
+		return rc;
+	rc = wg_session_open(&x.s, argv[optind], o.adv, o.advfile, o.rules, cli);
+	if (rc == 0)
+		rc = compute(&o, cli, &x);
+	if (rc == 0) {
+		in.g = x.s.graph;
+		in.metrics = x.mt;
+		in.hardening = x.hd;
+		in.sim = x.r0;
+		in.sim_intel = x.r1;
+		in.intel = x.intel;
+		in.adversary_source = o.adv ? "store" : o.advfile;
+		in.adversary_id = x.adv_id;
+		in.store = x.st;
+		print_summary(&in);
+		rc = write_outputs(&o, &in);
+	}
+	state_free(&x);
+	return rc;
+}

@@ -1,0 +1,449 @@
+/*
+ * rd_json.c — Zeek JSON and Suricata EVE lines, read with a small
+ * allocation-free JSON walker: it checks the syntax and hands each scalar
+ * to the reader with the chain of keys above it; values stay in the line
+ * (escaped strings are flagged and resolved only if they are kept).
+ */
+#include <string.h>
+
+#include "match/match_int.h"
+
+#define JW_DEPTH 8
+
+typedef struct jw {
+	const char *p, *end;
+	int depth;                       /* objects open */
+	int nest;                        /* objects and arrays open */
+	const char *key[JW_DEPTH];       /* key of each open level */
+	uint32_t klen[JW_DEPTH];
+	mt_event *ev;
+	mt_reader *r;
+	void *ud;                        /* the indicator reader's output */
+	void (*scalar)(struct jw *w, const char *v, size_t n, bool str, bool esc);
+	void (*lit)(struct jw *w);       /* at true/false/null, may be NULL */
+} jw;
+
+static inline void ws(jw *w)
+{
+	while (w->p < w->end && (*w->p == ' ' || *w->p == '\t' || *w->p == '\r' || *w->p == '\n'))
+		w->p++;
+}
+
+/* At an opening quote: advance past the string; *esc when it has escapes. */
+static bool jstring(jw *w, const char **s, size_t *n, bool *esc)
+{
+	const char *p = w->p + 1;
+
+	*esc = false;
+	while (p < w->end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"') {
+			*s = w->p + 1;
+			*n = (size_t)(p - *s);
+			w->p = p + 1;
+			return true;
+		}
+		if (c == '\\') {
+			*esc = true;
+			p += 2;
+			continue;
+		}
+		if (c < 0x20)
+			return false;
+		p++;
+	}
+	return false;
+}
+
+static bool jvalue(jw *w, int level);
+
+static bool jscalar(jw *w, int level)
+{
+	const char *s = w->p;
+
+	if (*w->p == '"') {
+		const char *v;
+		size_t n;
+		bool esc;
+
+		if (!jstring(w, &v, &n, &esc))
+			return false;
+		if (level > 0)
+			w->scalar(w, v, n, true, esc);
+		return true;
+	}
+	if (*w->p == '-' || (*w->p >= '0' && *w->p <= '9')) {
+		w->p++;
+		while (w->p < w->end && ((*w->p >= '0' && *w->p <= '9') || *w->p == '.' ||
+					  *w->p == 'e' || *w->p == 'E' || *w->p == '+' || *w->p == '-'))
+			w->p++;
+		if (level > 0)
+			w->scalar(w, s, (size_t)(w->p - s), false, false);
+		return true;
+	}
+	if (w->lit && level > 0)
+		w->lit(w);
+	if (w->end - w->p >= 4 && (!memcmp(w->p, "true", 4) || !memcmp(w->p, "null", 4))) {
+		w->p += 4;
+		return true;
+	}
+	if (w->end - w->p >= 5 && !memcmp(w->p, "false", 5)) {
+		w->p += 5;
+		return true;
+	}
+	return false;
+}
+
+static bool jobject(jw *w, int level)
+{
+	w->p++;
+	ws(w);
+	if (w->p < w->end && *w->p == '}') {
+		w->p++;
+		return true;
+	}
+	for (;;) {
+		const char *k;
+		size_t kn;
+		bool esc;
+
+		ws(w);
+		if (w->p >= w->end || *w->p != '"' || !jstring(w, &k, &kn, &esc))
+			return false;
+		if (level < JW_DEPTH) {
+			w->key[level] = k;
+			w->klen[level] = (uint32_t)kn;
+		}
+		ws(w);
+		if (w->p >= w->end || *w->p != ':')
+			return false;
+		w->p++;
+		ws(w);
+		w->depth = level + 1;
+		if (!jvalue(w, level + 1))
+			return false;
+		ws(w);
+		if (w->p >= w->end)
+			return false;
+		if (*w->p == '}') {
+			w->p++;
+			return true;
+		}
+		if (*w->p != ',')
+			return false;
+		w->p++;
+	}
+}
+
+static bool jarray(jw *w, int level)
+{
+	w->p++;
+	ws(w);
+	if (w->p < w->end && *w->p == ']') {
+		w->p++;
+		return true;
+	}
+	for (;;) {
+		ws(w);
+		w->depth = level;
+		if (!jvalue(w, level))
+			return false;
+		ws(w);
+		if (w->p >= w->end)
+			return false;
+		if (*w->p == ']') {
+			w->p++;
+			return true;
+		}
+		if (*w->p != ',')
+			return false;
+		w->p++;
+	}
+}
+
+static bool jvalue(jw *w, int level)
+{
+	bool ok;
+
+	if (w->p >= w->end)
+		return false;
+	if (*w->p == '{' || *w->p == '[') {
+		if (++w->nest > 64)
+			return false;
+		ok = *w->p == '{' ? jobject(w, level) : jarray(w, level);
+		w->nest--;
+		return ok;
+	}
+	w->depth = level;
+	return jscalar(w, level);
+}
+
+static bool keyis(const jw *w, int i, const char *k)
+{
+	size_t n = strlen(k);
+
+	return w->klen[i] == n && memcmp(w->key[i], k, n) == 0;
+}
+
+/* Walk a line that must be one JSON object. */
+static int walk(jw *w, const char *line, size_t n, const char **why)
+{
+	w->p = line;
+	w->end = line + n;
+	ws(w);
+	if (w->p >= w->end)
+		return 0;
+	if (*w->p != '{') {
+		*why = "not a JSON object";
+		return -1;
+	}
+	if (!jobject(w, 0)) {
+		*why = "bad JSON";
+		return -1;
+	}
+	ws(w);
+	if (w->p != w->end) {
+		*why = "text after the JSON object";
+		return -1;
+	}
+	return 1;
+}
+
+/* ---- Zeek JSON: flat keys named like the TSV columns ---- */
+
+static void zeekjson_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
+{
+	mt_kind k;
+
+	if (w->depth != 1)
+		return;
+	if (keyis(w, 0, "ts")) {
+		mt_event_set_ts(w->ev, v, n);
+		return;
+	}
+	k = mt_kind_of_column(w->key[0], w->klen[0]);
+	if (k != MK_NONE && (w->r->need >> k & 1))
+		mt_event_add(w->ev, k, v, n, esc ? MT_F_ESCAPED : 0);
+	(void)str;
+}
+
+int mt_zeekjson_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why)
+{
+	jw w = { .ev = ev, .r = r, .scalar = zeekjson_scalar };
+
+	return walk(&w, line, n, why);
+}
+
+/* ---- Suricata EVE ---- */
+
+static void eve_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
+{
+	mt_kind k = MK_NONE;
+	unsigned fl = esc ? MT_F_ESCAPED : 0;
+	int d = w->depth > JW_DEPTH ? JW_DEPTH : w->depth;
+
+	if (d == 1) {
+		const char *key = w->key[0];
+
+		switch (w->klen[0]) {
+		case 9:
+			if (!memcmp(key, "timestamp", 9)) {
+				mt_event_set_ts(w->ev, v, n);
+				return;
+			}
+			if (!memcmp(key, "dest_port", 9))
+				k = MK_DST_PORT;
+			break;
+		case 6:
+			if (!memcmp(key, "src_ip", 6))
+				k = MK_SRC_IP;
+			break;
+		case 7:
+			if (!memcmp(key, "dest_ip", 7))
+				k = MK_DST_IP;
+			break;
+		case 8:
+			if (!memcmp(key, "src_port", 8))
+				k = MK_SRC_PORT;
+			break;
+		case 5:
+			if (!memcmp(key, "proto", 5))
+				k = MK_PROTO;
+			break;
+		}
+		if (k != MK_NONE && (w->r->need >> k & 1))
+			mt_event_add(w->ev, k, v, n, fl);
+		return;
+	}
+	if (!str || d < 2)
+		return;
+	if (keyis(w, 0, "dns")) {
+		if (keyis(w, d - 1, "rrname"))
+			k = MK_DOMAIN;
+		else if (keyis(w, d - 1, "rdata") || (d >= 3 && keyis(w, 1, "grouped")))
+			k = MK_ANSWER;
+	} else if (keyis(w, 0, "http") && d == 2) {
+		if (keyis(w, 1, "hostname"))
+			k = MK_HOST;
+		else if (keyis(w, 1, "url"))
+			k = MK_URI;
+		else if (keyis(w, 1, "http_user_agent"))
+			k = MK_UA;
+		else if (keyis(w, 1, "http_method"))
+			k = MK_HTTP_METHOD;
+	} else if (keyis(w, 0, "tls") && d == 2) {
+		if (keyis(w, 1, "sni"))
+			k = MK_DOMAIN;
+		else if (keyis(w, 1, "subject"))
+			k = MK_X509_SUBJECT;
+		else if (keyis(w, 1, "issuerdn"))
+			k = MK_X509_ISSUER;
+		else if (keyis(w, 1, "fingerprint"))
+			k = MK_X509_SHA1;
+		else if (keyis(w, 1, "serial"))
+			k = MK_X509_SERIAL;
+	} else if (keyis(w, 0, "fileinfo") && d == 2) {
+		if (keyis(w, 1, "md5"))
+			k = MK_MD5;
+		else if (keyis(w, 1, "sha1"))
+			k = MK_SHA1;
+		else if (keyis(w, 1, "sha256"))
+			k = MK_SHA256;
+		else if (keyis(w, 1, "filename"))
+			k = MK_FILE_NAME;
+	} else if ((keyis(w, 0, "email") || keyis(w, 0, "smtp")) && d == 2) {
+		if (keyis(w, 1, "from") || keyis(w, 1, "to") || keyis(w, 1, "cc") ||
+		    keyis(w, 1, "mail_from") || keyis(w, 1, "rcpt_to"))
+			k = MK_EMAIL;
+	}
+	if (k != MK_NONE && (w->r->need >> k & 1))
+		mt_event_add(w->ev, k, v, n, fl);
+}
+
+int mt_eve_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why)
+{
+	jw w = { .ev = ev, .r = r, .scalar = eve_scalar };
+
+	return walk(&w, line, n, why);
+}
+
+/* ---- bundles, one object at a time ---- */
+
+/* Skip one JSON value at w->p (syntax-checked, nothing reported). */
+static void skip_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
+{
+	(void)w;
+	(void)v;
+	(void)n;
+	(void)str;
+	(void)esc;
+}
+
+int mt_json_each_object(const char *p, size_t n, int (*fn)(void *ud, const char *obj, size_t len),
+			void *ud)
+{
+	jw w = { .scalar = skip_scalar };
+	bool bundle;
+
+	w.p = p;
+	w.end = p + n;
+	ws(&w);
+	if (w.p >= w.end)
+		return -1;
+	bundle = *w.p == '{';
+	if (bundle) {
+		/* find "objects" among the root's keys */
+		w.p++;
+		for (;;) {
+			const char *k;
+			size_t kn;
+			bool esc;
+
+			ws(&w);
+			if (w.p >= w.end || *w.p != '"' || !jstring(&w, &k, &kn, &esc))
+				return -1;
+			ws(&w);
+			if (w.p >= w.end || *w.p != ':')
+				return -1;
+			w.p++;
+			ws(&w);
+			if (kn == 7 && !memcmp(k, "objects", 7) && w.p < w.end && *w.p == '[')
+				break;
+			if (!jvalue(&w, 1))
+				return -1;
+			ws(&w);
+			if (w.p >= w.end || *w.p != ',')
+				return -2;	/* no "objects": a single object, maybe */
+			w.p++;
+		}
+	} else if (*w.p != '[') {
+		return -1;
+	}
+	w.p++;	/* the array */
+	for (;;) {
+		const char *s;
+		int rc;
+
+		ws(&w);
+		if (w.p < w.end && *w.p == ']')
+			return 0;
+		s = w.p;
+		if (!jvalue(&w, 1))
+			return -1;
+		rc = fn(ud, s, (size_t)(w.p - s));
+		if (rc)
+			return rc;
+		ws(&w);
+		if (w.p < w.end && *w.p == ',')
+			w.p++;
+		else if (w.p < w.end && *w.p == ']')
+			return 0;
+		else
+			return -1;
+	}
+}
+
+/* ---- indicator fields straight from the text ---- */
+
+static void ind_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
+{
+	mt_ind_text *t = w->ud;
+	static const char *const keys[MT_IF_COUNT] = {
+		[MT_IF_TYPE] = "type", [MT_IF_ID] = "id", [MT_IF_NAME] = "name",
+		[MT_IF_PATTERN] = "pattern", [MT_IF_PATTERN_TYPE] = "pattern_type",
+		[MT_IF_VALID_FROM] = "valid_from", [MT_IF_VALID_UNTIL] = "valid_until",
+	};
+
+	if (w->depth != 1)
+		return;
+	if (!str)
+		return;
+	for (int i = 0; i < MT_IF_COUNT; i++)
+		if (keyis(w, 0, keys[i])) {
+			t->v[i] = v;
+			t->n[i] = n;
+			t->esc[i] = esc;
+			return;
+		}
+}
+
+static void ind_lit(jw *w)
+{
+	/* "revoked": true is the one literal that matters */
+	mt_ind_text *t = w->ud;
+
+	if (w->depth == 1 && keyis(w, 0, "revoked") && w->p + 4 <= w->end && !memcmp(w->p, "true", 4))
+		t->revoked = true;
+}
+
+int mt_ind_text_parse(const char *p, size_t n, mt_ind_text *out)
+{
+	jw w = { .scalar = ind_scalar };
+	const char *why;
+
+	memset(out, 0, sizeof(*out));
+	w.ud = out;
+	w.lit = ind_lit;
+	return walk(&w, p, n, &why) == 1 ? 0 : -1;
+}

@@ -1,0 +1,44 @@
+/*
+ * run_int.h — PRIVATE to src/match/: the state of a match_run.
+ *
+ * Ownership: the run owns its aggregates (and their value strings) and the
+ * candidate observations in its windows.
+ */
+#ifndef CC_MATCH_RUN_INT_H
+#define CC_MATCH_RUN_INT_H
+
+#include "match/scan_int.h"
+
+#define MT_AGG_VALUES 16        /* distinct values kept per sighting */
+#define MT_WINDOW_MAX 256       /* candidate observations kept per pattern */
+
+/* What one indicator's sighting will say. */
+typedef struct mt_agg {
+	uint64_t count;         /* hits */
+	int64_t first, last;    /* event times (INT64_MAX/MIN when none had one) */
+	size_t nv;
+	char *vals[MT_AGG_VALUES]; /* "path\0value" */
+} mt_agg;
+
+/* The candidate observations of one multi-observation pattern. */
+typedef struct mt_window {
+	pattern_observation *obs;
+	char **vals;            /* per observation: its "path\0value\0" pairs */
+	uint32_t *nvals;
+	uint64_t *lines;
+	size_t n, cap;
+} mt_window;
+
+struct match_run {
+	const matcher *m;
+	mt_agg **agg;           /* per indicator, NULL until it hits */
+	mt_window *win;         /* per general pattern (used by multi ones) */
+	match_totals tot;
+};
+
+void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t ind,
+		uint64_t line, int64_t ts, const char *vals, uint32_t nv);
+void mt_run_cand(match_run *r, const match_opts *o, const char *file, const mt_cand *c,
+		 const char *vals, uint64_t line);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+ * put.c — storing object versions: dedupe by (id, modified), date_added,
+ * the last/first flags per collection and per store, and the search
+ * helper rows (names, aliases, external ids, relationships).
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stix/stix.h"
+#include "store/store_int.h"
+#include "util/time.h"
+
+/* The version facts store_put extracts from an object. */
+typedef struct put_info {
+	const char *id, *type, *spec_version, *modified;
+	int64_t modified_us;
+	int tlp;
+	bool revoked, deprecated;
+	const char *json;       /* compact text given by the caller, or NULL */
+	size_t json_len;
+} put_info;
+
+/* Existing versions or entries of one id: min/max of modified_us. */
+typedef struct span {
+	bool any;
+	int64_t min_us, max_us;
+	int64_t min_key, max_key;   /* vid or date_added of the min and max */
+} span;
+
+static const char *str_prop(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+static int extract(store *s, const json_t *obj, put_info *pi, cc_err *e)
+{
+	pi->id = str_prop(obj, "id");
+	pi->type = str_prop(obj, "type");
+	if (!pi->id || !pi->type)
+		return cc_err_set(e, CC_ERR, "%s: object without string id and type", s->path);
+	pi->spec_version = str_prop(obj, "spec_version");
+	if (!pi->spec_version)
+		pi->spec_version = "";
+	pi->modified = str_prop(obj, "modified");
+	if (!pi->modified)
+		pi->modified = str_prop(obj, "created");
+	pi->modified_us = 0;
+	if (!pi->modified)
+		pi->modified = "";
+	else if (!cc_ts_parse(pi->modified, &pi->modified_us))
+		return cc_err_set(e, CC_ERR, "%s: modified: not a STIX timestamp", pi->id);
+	pi->tlp = stix_tlp_level(obj);
+	pi->revoked = json_is_true(json_object_get(obj, "revoked"));
+	pi->deprecated = json_is_true(json_object_get(obj, "x_mitre_deprecated"));
+	return 0;
+}
+
+static int json_dump_cb(const char *buffer, size_t size, void *data)
+{
+	cc_buf_append(data, buffer, size);
+	return 0;
+}
+
+static int step_done(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_sqlerr(s, rc, e, what);
+	return 0;
+}
+
+/* Read a (key, modified_us) result set into a span; *found_key is the key
+ * whose modified_us equals want (0 if none). */
+static int read_span(store *s, sqlite3_stmt *st, int key_col, int mod_col,
+		     int64_t want, span *sp, int64_t *found_key, cc_err *e)
+{
+	int rc;
+
+	memset(sp, 0, sizeof(*sp));
+	*found_key = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t key = sqlite3_column_int64(st, key_col);
+		int64_t m = sqlite3_column_int64(st, mod_col);
+		if (m == want)
+			*found_key = key;
+		if (!sp->any || m < sp->min_us) {
+			sp->min_us = m;
+			sp->min_key = key;
+		}
+		if (!sp->any || m > sp->max_us) {
+			sp->max_us = m;
+			sp->max_key = key;
+		}
+		sp->any = true;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "reading versions");
+	return 0;
+}
+
+/* Given the span of the existing versions/entries and a new one at m,
+ * work out the new one's flags and clear the flags it takes over. */
+static int take_flags(store *s, enum store_stmt_id upd, const span *sp, int64_t m,
+		      int *is_last, int *is_first, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*is_last = !sp->any || m > sp->max_us;
+	*is_first = !sp->any || m < sp->min_us;
+	if (!sp->any || (!*is_last && !*is_first))
+		return 0;
+	if (sp->min_key == sp->max_key) {       /* one existing: it keeps one flag */
+		st = store_stmt(s, upd, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, sp->max_key);
+		sqlite3_bind_int(st, 2, !*is_last);
+		sqlite3_bind_int(st, 3, !*is_first);
+		return step_done(s, st, e, "updating version flags");
+	}
+	if (*is_last) {                         /* the old last is now neither */
+		st = store_stmt(s, upd, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, sp->max_key);
+		sqlite3_bind_int(st, 2, 0);
+		sqlite3_bind_int(st, 3, 0);
+		rc = step_done(s, st, e, "updating version flags");
+	}
+	if (rc == 0 && *is_first) {
+		st = store_stmt(s, upd, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, sp->min_key);
+		sqlite3_bind_int(st, 2, 0);
+		sqlite3_bind_int(st, 3, 0);
+		rc = step_done(s, st, e, "updating version flags");
+	}
+	return rc;
+}
+
+static int insert_name(store *s, int64_t vid, int kind, const char *v, cc_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_INSERT_NAME, e);
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_text(st, 3, v, -1, SQLITE_STATIC);
+	return step_done(s, st, e, "indexing names");
+}
+
+static int insert_aliases(store *s, int64_t vid, const json_t *arr, cc_err *e)
+{
+	size_t i;
+	json_t *a;
+	int rc = 0;
+
+	json_array_foreach(arr, i, a) {
+		if (json_is_string(a) && (rc = insert_name(s, vid, 1, json_string_value(a), e)))
+			break;
+	}
+	return rc;
+}
+
+/* The rows of the names, extids and rels tables for a new version. */
+static int index_version(store *s, int64_t vid, const json_t *obj, const put_info *pi,
+			 cc_err *e)
+{
+	const char *name = str_prop(obj, "name");
+	json_t *refs, *r;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	if (name)
+		rc = insert_name(s, vid, 0, name, e);
+	if (rc == 0)
+		rc = insert_aliases(s, vid, json_object_get(obj, "aliases"), e);
+	if (rc == 0)
+		rc = insert_aliases(s, vid, json_object_get(obj, "x_mitre_aliases"), e);
+	refs = json_object_get(obj, "external_references");
+	json_array_foreach(refs, i, r) {
+		const char *x = str_prop(r, "external_id");
+		if (rc || !x)
+			continue;
+		st = store_stmt(s, ST_INSERT_EXTID, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_text(st, 2, x, -1, SQLITE_STATIC);
+		rc = step_done(s, st, e, "indexing external ids");
+	}
+	if (rc == 0 && strcmp(pi->type, "relationship") == 0) {
+		const char *rt = str_prop(obj, "relationship_type");
+		const char *src = str_prop(obj, "source_ref");
+		const char *dst = str_prop(obj, "target_ref");
+		if (rt && src && dst) {
+			st = store_stmt(s, ST_INSERT_REL, e);
+			if (!st)
+				return CC_EIO;
+			sqlite3_bind_int64(st, 1, vid);
+			sqlite3_bind_text(st, 2, rt, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, src, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, dst, -1, SQLITE_STATIC);
+			rc = step_done(s, st, e, "indexing relationships");
+		}
+	}
+	return rc;
+}
+
+/* A new version: its row, global flags and search rows.  vid = date_added. */
+static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
+			  const json_t *obj, const put_info *pi, const span *sp, cc_err *e)
+{
+	sqlite3_stmt *st;
+	const char *text = pi->json;
+	size_t text_len = pi->json_len;
+	int is_last, is_first, rc;
+
+	rc = take_flags(s, ST_VERSION_FLAGS, sp, pi->modified_us, &is_last, &is_first, e);
+	if (rc)
+		return rc;
+	if (!text) {
+		cc_buf_reset(&s->json);
+		if (json_dump_callback(obj, json_dump_cb, &s->json, JSON_COMPACT) != 0)
+			return cc_err_set(e, CC_ERR, "%s: cannot serialise object", pi->id);
+		text = s->json.data;
+		text_len = s->json.len;
+	}
+	st = store_stmt(s, ST_INSERT_VERSION, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
+	sqlite3_bind_text(st, 2, pi->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, pi->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, pi->modified, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, pi->modified_us);
+	sqlite3_bind_text(st, 6, pi->spec_version, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, pi->tlp);
+	sqlite3_bind_int(st, 8, pi->revoked);
+	sqlite3_bind_int(st, 9, pi->deprecated);
+	sqlite3_bind_int(st, 10, is_last);
+	sqlite3_bind_int(st, 11, is_first);
+	sqlite3_bind_int64(st, 12, coll);
+	sqlite3_bind_int64(st, 13, org);
+	sqlite3_bind_text(st, 14, text, (int)text_len, SQLITE_STATIC);
+	rc = step_done(s, st, e, "storing a version");
+	if (rc == 0)
+		rc = index_version(s, vid, obj, pi, e);
+	return rc;
+}
+
+/* The entry of version vid in collection coll, with per-collection flags.
+ * first_in_store: no version of this id existed before, so no entries. */
+static int insert_entry(store *s, int64_t da, int64_t coll, int64_t vid, int64_t org,
+			const put_info *pi, bool first_in_store, cc_err *e)
+{
+	sqlite3_stmt *st;
+	span sp;
+	int64_t found;
+	int is_last = 1, is_first = 1, rc;
+
+	if (!first_in_store) {
+		st = store_stmt(s, ST_ENTRIES_OF_ID, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, coll);
+		rc = read_span(s, st, 0, 2, pi->modified_us, &sp, &found, e);
+		if (rc == 0)
+			rc = take_flags(s, ST_ENTRY_FLAGS, &sp, pi->modified_us, &is_last, &is_first, e);
+		if (rc)
+			return rc;
+	}
+	st = store_stmt(s, ST_INSERT_ENTRY, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, da);
+	sqlite3_bind_int64(st, 2, coll);
+	sqlite3_bind_int64(st, 3, vid);
+	sqlite3_bind_int64(st, 4, org);
+	sqlite3_bind_int(st, 5, is_last);
+	sqlite3_bind_int(st, 6, is_first);
+	return step_done(s, st, e, "adding to the collection");
+}
+
+static int entry_exists(store *s, int64_t vid, int64_t coll, int64_t *da, cc_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ENTRY_EXISTS, e);
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
+	sqlite3_bind_int64(st, 2, coll);
+	rc = sqlite3_step(st);
+	*da = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "reading entries");
+	return 0;
+}
+
+static int put_locked(store *s, int64_t coll, const json_t *obj, const char *json,
+		      size_t json_len, int64_t org, store_put_result *r, cc_err *e)
+{
+	put_info pi;
+	sqlite3_stmt *st;
+	span sp;
+	int64_t vid, da;
+	int rc;
+
+	rc = extract(s, obj, &pi, e);
+	if (rc)
+		return rc;
+	pi.json = json;
+	pi.json_len = json_len;
+	st = store_stmt(s, ST_VERSIONS_OF_ID, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, pi.id, -1, SQLITE_STATIC);
+	rc = read_span(s, st, 0, 1, pi.modified_us, &sp, &vid, e);
+	if (rc)
+		return rc;
+	if (vid) {                      /* the version exists: in this collection? */
+		rc = entry_exists(s, vid, coll, &da, e);
+		if (rc || da) {
+			r->date_added_us = da;
+			return rc;
+		}
+	}
+	rc = store_next_date_added(s, &da, e);
+	if (rc)
+		return rc;
+	r->date_added_us = da;
+	if (!vid) {
+		rc = insert_version(s, da, coll, org, obj, &pi, &sp, e);
+		if (rc)
+			return rc;
+		r->new_version = true;
+		vid = da;
+	}
+	rc = insert_entry(s, da, coll, vid, org, &pi, !sp.any, e);
+	if (rc == 0)
+		r->added = true;
+	return rc;
+}
+
+static int put_any(store *s, int64_t collection_id, const json_t *obj, const char *json,
+		   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
+{
+	store_put_result tmp;
+	bool own;
+	int rc;
+
+	if (!r)
+		r = &tmp;
+	memset(r, 0, sizeof(*r));
+	if (collection_id <= 0)
+		return cc_err_set(e, CC_ERR, "%s: store_put needs a collection", s->path);
+	rc = store_begin_own(s, &own, e);
+	if (rc)
+		return rc;
+	rc = put_locked(s, collection_id, obj, json, json_len, org_id, r, e);
+	rc = store_end_own(s, own, rc, e);
+	if (rc)
+		memset(r, 0, sizeof(*r));
+	return rc;
+}
+
+int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
+	      store_put_result *r, cc_err *e)
+{
+	return put_any(s, collection_id, obj, NULL, 0, org_id, r, e);
+}
+
+int store_put_text(store *s, int64_t collection_id, const json_t *obj, const char *json,
+		   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
+{
+	if (json_len > INT_MAX)
+		return cc_err_set(e, CC_ERR, "%s: object too large", s->path);
+	return put_any(s, collection_id, obj, json, json_len, org_id, r, e);
+}

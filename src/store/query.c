@@ -1,0 +1,451 @@
+/*
+ * query.c — the TAXII-style query (store_query_run), its count, TAXII
+ * DELETE, and get by id.  SQL is built from the filters present and the
+ * prepared statement is cached by its text, so a server answering the same
+ * shape of request again only binds and steps.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* A value to bind, in order of the ?s in the built SQL. */
+typedef struct qarg {
+	bool is_text;
+	const char *t;
+	int64_t i;
+} qarg;
+
+typedef struct qbuild {
+	cc_buf sql;
+	qarg *args;
+	size_t n, cap;
+} qbuild;
+
+static void arg_int(qbuild *b, int64_t v)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->args = realloc(b->args, b->cap * sizeof(*b->args));
+		if (!b->args)
+			abort();
+	}
+	b->args[b->n++] = (qarg){ false, NULL, v };
+}
+
+static void arg_text(qbuild *b, const char *t)
+{
+	arg_int(b, 0);
+	b->args[b->n - 1].is_text = true;
+	b->args[b->n - 1].t = t;
+}
+
+static void qbuild_free(qbuild *b)
+{
+	cc_buf_free(&b->sql);
+	free(b->args);
+}
+
+/* " AND col IN (?,?,...)" for a list of strings. */
+static void in_text(qbuild *b, const char *col, const char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	cc_buf_printf(&b->sql, " AND %s IN (", col);
+	for (size_t i = 0; i < n; i++) {
+		cc_buf_puts(&b->sql, i ? ",?" : "?");
+		arg_text(b, v[i]);
+	}
+	cc_buf_putc(&b->sql, ')');
+}
+
+static void bind_all(sqlite3_stmt *st, const qbuild *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->args[i].is_text)
+			sqlite3_bind_text(st, (int)i + 1, b->args[i].t, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, (int)i + 1, b->args[i].i);
+	}
+}
+
+static int coll_default_tlp(store *s, int64_t coll, int *tlp, cc_err *e)
+{
+	store_collection c;
+	int rc = store_collection_get_id(s, coll, &c, e);
+
+	if (rc)
+		return rc;
+	*tlp = c.default_tlp;
+	store_collection_clear(&c);
+	return 0;
+}
+
+/*
+ * The FROM/WHERE part for q.  Per collection the rows are entries (e) of
+ * versions (v) and flags are per collection; for collection 0 the rows are
+ * the versions and flags are per store.  `k` names the key column.
+ */
+static int build_where(store *s, const store_query *q, qbuild *b, const char **key,
+		       cc_err *e)
+{
+	bool coll = q->collection_id > 0;
+	const char *fl = coll ? "e" : "v";
+	unsigned ver = q->versions;
+	int rc;
+
+	*key = coll ? "e.date_added" : "v.vid";
+	if (coll) {
+		cc_buf_puts(&b->sql, " FROM entries e JOIN versions v ON v.vid = e.vid"
+			    " WHERE e.collection_id = ?");
+		arg_int(b, q->collection_id);
+	} else {
+		cc_buf_puts(&b->sql, " FROM versions v WHERE 1");
+	}
+	if (q->added_after_us) {
+		cc_buf_printf(&b->sql, " AND %s > ?", *key);
+		arg_int(b, q->added_after_us);
+	}
+	if (ver == 0 && q->n_version_us == 0)
+		ver = STORE_VER_LAST;
+	if (!(ver & STORE_VER_ALL)) {
+		const char *sep = "";
+		cc_buf_puts(&b->sql, " AND (");
+		if (ver & STORE_VER_LAST) {
+			cc_buf_printf(&b->sql, "%s.is_last = 1", fl);
+			sep = " OR ";
+		}
+		if (ver & STORE_VER_FIRST) {
+			cc_buf_printf(&b->sql, "%s%s.is_first = 1", sep, fl);
+			sep = " OR ";
+		}
+		if (q->n_version_us) {
+			cc_buf_printf(&b->sql, "%sv.modified_us IN (", sep);
+			for (size_t i = 0; i < q->n_version_us; i++) {
+				cc_buf_puts(&b->sql, i ? ",?" : "?");
+				arg_int(b, q->version_us[i]);
+			}
+			cc_buf_putc(&b->sql, ')');
+		}
+		cc_buf_putc(&b->sql, ')');
+	}
+	in_text(b, "v.id", q->ids, q->n_ids);
+	in_text(b, "v.type", q->types, q->n_types);
+	in_text(b, "v.spec_version", q->spec_versions, q->n_spec);
+	if (q->viewer_org) {
+		if (coll) {
+			int dflt;
+			rc = coll_default_tlp(s, q->collection_id, &dflt, e);
+			if (rc)
+				return rc;
+			cc_buf_puts(&b->sql, " AND (e.org_id = ? OR"
+				    " (CASE WHEN v.tlp >= 0 THEN v.tlp ELSE ? END) <= ?)");
+			arg_int(b, q->viewer_org);
+			arg_int(b, dflt);
+		} else {
+			cc_buf_puts(&b->sql, " AND (v.org_id = ? OR (CASE WHEN v.tlp >= 0 THEN v.tlp"
+				    " ELSE (SELECT default_tlp FROM collections c"
+				    " WHERE c.id = v.collection_id) END) <= ?)");
+			arg_int(b, q->viewer_org);
+		}
+		arg_int(b, q->max_tlp);
+	}
+	return 0;
+}
+
+int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
+		    bool *more, cc_err *e)
+{
+	qbuild b = { CC_BUF_INIT, NULL, 0, 0 };
+	sqlite3_stmt *st;
+	const char *key;
+	bool coll = q->collection_id > 0;
+	size_t n = 0;
+	int rc;
+
+	if (more)
+		*more = false;
+	cc_buf_printf(&b.sql, "SELECT " STORE_ROW_COLS ", %s",
+		      coll ? "e.date_added, e.collection_id, e.org_id"
+			   : "v.vid, v.collection_id, v.org_id");
+	rc = build_where(s, q, &b, &key, e);
+	if (rc)
+		goto out;
+	cc_buf_printf(&b.sql, " ORDER BY %s", key);
+	if (q->limit) {
+		cc_buf_puts(&b.sql, " LIMIT ?");
+		arg_int(&b, (int64_t)q->limit + 1);
+	}
+	st = store_dyn_stmt(s, b.sql.data, e);
+	if (!st) {
+		rc = CC_EIO;
+		goto out;
+	}
+	bind_all(st, &b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row r;
+		if (q->limit && n == q->limit) {
+			if (more)
+				*more = true;
+			break;
+		}
+		store_row_from(st, &r);
+		n++;
+		if (fn(&r, ud))
+			break;
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "querying");
+	sqlite3_reset(st);
+out:
+	qbuild_free(&b);
+	return rc;
+}
+
+int store_query_count(store *s, const store_query *q, size_t *n, cc_err *e)
+{
+	qbuild b = { CC_BUF_INIT, NULL, 0, 0 };
+	sqlite3_stmt *st;
+	const char *key;
+	int rc;
+
+	*n = 0;
+	cc_buf_puts(&b.sql, "SELECT count(*)");
+	rc = build_where(s, q, &b, &key, e);
+	if (rc)
+		goto out;
+	st = store_dyn_stmt(s, b.sql.data, e);
+	if (!st) {
+		rc = CC_EIO;
+		goto out;
+	}
+	bind_all(st, &b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = store_sqlerr(s, rc, e, "counting");
+	}
+	sqlite3_reset(st);
+out:
+	qbuild_free(&b);
+	return rc;
+}
+
+int store_get(store *s, const char *id, int64_t collection_id, bool all_versions,
+	      store_row_fn fn, void *ud, cc_err *e)
+{
+	sqlite3_stmt *st;
+	const char *sql;
+	size_t n = 0;
+	int rc;
+
+	if (collection_id > 0)
+		sql = all_versions
+			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
+			  " FROM versions v JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2"
+			  " WHERE v.id = ?1 ORDER BY v.modified_us"
+			: "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
+			  " FROM versions v JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2"
+			  " WHERE v.id = ?1 ORDER BY v.modified_us DESC LIMIT 1";
+	else
+		sql = all_versions
+			? "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
+			  " FROM versions v WHERE v.id = ?1 AND ?2 = 0 ORDER BY v.modified_us"
+			: "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
+			  " FROM versions v WHERE v.id = ?1 AND ?2 = 0"
+			  " ORDER BY v.modified_us DESC LIMIT 1";
+	st = store_dyn_stmt(s, sql, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, collection_id > 0 ? collection_id : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row r;
+		store_row_from(st, &r);
+		n++;
+		if (fn(&r, ud))
+			break;
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading");
+	sqlite3_reset(st);
+	if (rc == 0 && n == 0)
+		rc = cc_err_set(e, CC_ENOTFOUND, "%s: no such object", id);
+	return rc;
+}
+
+/* ---- delete ---- */
+
+typedef struct del_item {
+	int64_t da, vid;
+	char *id;
+} del_item;
+
+typedef struct del_list {
+	del_item *v;
+	size_t n, cap;
+} del_list;
+
+static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
+{
+	qbuild b = { CC_BUF_INIT, NULL, 0, 0 };
+	store_query qq = *q;
+	sqlite3_stmt *st;
+	const char *key;
+	int rc;
+
+	qq.limit = 0;
+	if (qq.versions == 0 && qq.n_version_us == 0)
+		qq.versions = STORE_VER_ALL;        /* TAXII: no match[version] = all */
+	cc_buf_puts(&b.sql, "SELECT e.date_added, e.vid, v.id");
+	rc = build_where(s, &qq, &b, &key, e);
+	if (rc)
+		goto out;
+	st = store_dyn_stmt(s, b.sql.data, e);
+	if (!st) {
+		rc = CC_EIO;
+		goto out;
+	}
+	bind_all(st, &b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (dl->n == dl->cap) {
+			dl->cap = dl->cap ? dl->cap * 2 : 16;
+			dl->v = realloc(dl->v, dl->cap * sizeof(*dl->v));
+			if (!dl->v)
+				abort();
+		}
+		dl->v[dl->n].da = sqlite3_column_int64(st, 0);
+		dl->v[dl->n].vid = sqlite3_column_int64(st, 1);
+		dl->v[dl->n].id = store_col_dup(st, 2);
+		dl->n++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "selecting for delete");
+	sqlite3_reset(st);
+out:
+	qbuild_free(&b);
+	return rc;
+}
+
+static int exec_int(store *s, const char *sql, int64_t v, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, v);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "deleting");
+}
+
+/* Remove the entry; when its version is in no collection any more, the
+ * version and its search rows too.  Then fix the flags of the id. */
+static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
+{
+	int rc = exec_int(s, "DELETE FROM entries WHERE date_added = ?1", d->da, e);
+	sqlite3_stmt *st;
+	bool orphan;
+
+	if (rc)
+		return rc;
+	st = store_dyn_stmt(s, "SELECT 1 FROM entries WHERE vid = ?1 LIMIT 1", e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, d->vid);
+	rc = sqlite3_step(st);
+	orphan = rc == SQLITE_DONE;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "deleting");
+	if (orphan) {
+		static const char *const del[] = {
+			"DELETE FROM versions WHERE vid = ?1", "DELETE FROM names WHERE vid = ?1",
+			"DELETE FROM extids WHERE vid = ?1", "DELETE FROM rels WHERE vid = ?1",
+		};
+		for (size_t i = 0; i < sizeof(del) / sizeof(del[0]); i++) {
+			rc = exec_int(s, del[i], d->vid, e);
+			if (rc)
+				return rc;
+		}
+		rc = store_fix_flags(s, d->id, 0, e);
+		if (rc)
+			return rc;
+	}
+	return store_fix_flags(s, d->id, coll, e);
+}
+
+int store_delete(store *s, const store_query *q, size_t *n_removed, cc_err *e)
+{
+	del_list dl = { NULL, 0, 0 };
+	bool own;
+	int rc;
+
+	if (n_removed)
+		*n_removed = 0;
+	if (q->collection_id <= 0)
+		return cc_err_set(e, CC_ERR, "%s: delete needs a collection", s->path);
+	rc = store_begin_own(s, &own, e);
+	if (rc)
+		return rc;
+	rc = collect_del(s, q, &dl, e);
+	for (size_t i = 0; rc == 0 && i < dl.n; i++)
+		rc = delete_one(s, q->collection_id, &dl.v[i], e);
+	rc = store_end_own(s, own, rc, e);
+	if (rc == 0 && n_removed)
+		*n_removed = dl.n;
+	for (size_t i = 0; i < dl.n; i++)
+		free(dl.v[i].id);
+	free(dl.v);
+	return rc;
+}
+
+int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e)
+{
+	const char *sel = coll > 0
+		? "SELECT e.date_added, v.modified_us FROM versions v JOIN entries e"
+		  " ON e.vid = v.vid AND e.collection_id = ?2 WHERE v.id = ?1"
+		: "SELECT vid, modified_us FROM versions WHERE id = ?1 AND ?2 = 0";
+	const char *upd = coll > 0
+		? "UPDATE entries SET is_last = (date_added = ?2), is_first = (date_added = ?3)"
+		  " WHERE date_added IN (SELECT e.date_added FROM versions v JOIN entries e"
+		  " ON e.vid = v.vid AND e.collection_id = ?4 WHERE v.id = ?1)"
+		: "UPDATE versions SET is_last = (vid = ?2), is_first = (vid = ?3)"
+		  " WHERE id = ?1 AND ?4 = 0";
+	sqlite3_stmt *st = store_dyn_stmt(s, sel, e);
+	int64_t min_us = 0, max_us = 0, min_k = 0, max_k = 0;
+	bool any = false;
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, coll > 0 ? coll : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 0), m = sqlite3_column_int64(st, 1);
+		if (!any || m < min_us) {
+			min_us = m;
+			min_k = k;
+		}
+		if (!any || m > max_us) {
+			max_us = m;
+			max_k = k;
+		}
+		any = true;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "reading versions");
+	if (!any)
+		return 0;
+	st = store_dyn_stmt(s, upd, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, max_k);
+	sqlite3_bind_int64(st, 3, min_k);
+	sqlite3_bind_int64(st, 4, coll > 0 ? coll : 0);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "updating flags");
+}

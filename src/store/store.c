@@ -1,0 +1,540 @@
+/*
+ * store.c — opening the SQLite file, the schema and its migrations,
+ * transactions, and the prepared statement cache.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+/* How long a writer waits for another writer's lock before giving up. */
+#define STORE_BUSY_MS 10000
+
+/* Page cache per connection unless store_set_cache_mb says otherwise. */
+#define STORE_CACHE_MB 64
+
+/*
+ * The schema as a list of migration steps.  Step i (1-based) moves a store
+ * from user_version i-1 to i; a new schema version appends a step, never
+ * edits an old one.  A step is SQL and/or a C function run in the same
+ * transaction.
+ */
+typedef struct store_step {
+	const char *sql;
+	int (*fn)(store *s, cc_err *e);
+} store_step;
+
+static int step_default_collection(store *s, cc_err *e);
+
+static const char schema_v1[] =
+	/* key/value integers, e.g. the last date_added ever issued */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO meta VALUES('last_date_added', 0);"
+	"CREATE TABLE collections("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,"
+	" title TEXT, description TEXT, default_tlp INTEGER NOT NULL DEFAULT 0);"
+	/* one row per (id, modified); vid = date_added of its first entry */
+	"CREATE TABLE versions("
+	" vid INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL,"
+	" modified TEXT NOT NULL, modified_us INTEGER NOT NULL, spec_version TEXT NOT NULL,"
+	" tlp INTEGER NOT NULL, revoked INTEGER NOT NULL, deprecated INTEGER NOT NULL,"
+	" is_last INTEGER NOT NULL, is_first INTEGER NOT NULL,"
+	" collection_id INTEGER NOT NULL, org_id INTEGER NOT NULL, json TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX versions_id ON versions(id, modified_us);"
+	/* one row per (collection, version); date_added unique across the store */
+	"CREATE TABLE entries("
+	" date_added INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL, vid INTEGER NOT NULL,"
+	" org_id INTEGER NOT NULL, is_last INTEGER NOT NULL, is_first INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
+	"CREATE INDEX entries_coll ON entries(collection_id, date_added);"
+	"CREATE INDEX entries_coll_last ON entries(collection_id, date_added) WHERE is_last = 1;"
+	/* search helpers, one row per name/alias (kind 0/1), external id, relationship */
+	"CREATE TABLE names(vid INTEGER NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL COLLATE NOCASE);"
+	"CREATE INDEX names_value ON names(value);"
+	"CREATE INDEX names_vid ON names(vid);"
+	"CREATE TABLE extids(vid INTEGER NOT NULL, value TEXT NOT NULL COLLATE NOCASE);"
+	"CREATE INDEX extids_value ON extids(value);"
+	"CREATE INDEX extids_vid ON extids(vid);"
+	"CREATE TABLE rels(vid INTEGER PRIMARY KEY, rel_type TEXT NOT NULL,"
+	" source_ref TEXT NOT NULL, target_ref TEXT NOT NULL);"
+	"CREATE INDEX rels_source ON rels(source_ref);"
+	"CREATE INDEX rels_target ON rels(target_ref);";
+
+static const char schema_v2[] =
+	"CREATE TABLE orgs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" identity_id TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" pwhash TEXT NOT NULL, org_id INTEGER NOT NULL REFERENCES orgs(id));"
+	"CREATE TABLE grants(org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" collection_id INTEGER NOT NULL REFERENCES collections(id),"
+	" can_read INTEGER NOT NULL, can_write INTEGER NOT NULL, max_tlp INTEGER NOT NULL,"
+	" PRIMARY KEY(org_id, collection_id)) WITHOUT ROWID;"
+	"CREATE TABLE status(id TEXT PRIMARY KEY, json TEXT NOT NULL,"
+	" updated_us INTEGER NOT NULL) WITHOUT ROWID;";
+
+static const store_step steps[] = {
+	{ schema_v1, step_default_collection },   /* 1: objects, collections */
+	{ schema_v2, NULL },                      /* 2: members, TAXII status */
+};
+#define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+
+static const char *const fixed_sql[ST_COUNT] = {
+	[ST_VERSIONS_OF_ID] = "SELECT vid, modified_us FROM versions WHERE id = ?1",
+	[ST_ENTRIES_OF_ID] = "SELECT e.date_added, e.vid, v.modified_us FROM versions v"
+		" JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2 WHERE v.id = ?1",
+	[ST_ENTRY_EXISTS] = "SELECT date_added FROM entries WHERE vid = ?1 AND collection_id = ?2",
+	[ST_INSERT_VERSION] = "INSERT INTO versions(vid, id, type, modified, modified_us,"
+		" spec_version, tlp, revoked, deprecated, is_last, is_first, collection_id, org_id, json)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[ST_INSERT_ENTRY] = "INSERT INTO entries(date_added, collection_id, vid, org_id, is_last, is_first)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_INSERT_NAME] = "INSERT INTO names(vid, kind, value) VALUES(?1, ?2, ?3)",
+	[ST_INSERT_EXTID] = "INSERT INTO extids(vid, value) VALUES(?1, ?2)",
+	[ST_INSERT_REL] = "INSERT INTO rels(vid, rel_type, source_ref, target_ref) VALUES(?1, ?2, ?3, ?4)",
+	[ST_VERSION_FLAGS] = "UPDATE versions SET is_last = ?2, is_first = ?3 WHERE vid = ?1",
+	[ST_ENTRY_FLAGS] = "UPDATE entries SET is_last = ?2, is_first = ?3 WHERE date_added = ?1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_SET] = "UPDATE meta SET value = ?2 WHERE key = ?1",
+};
+
+int store_schema_version(void)
+{
+	return N_STEPS;
+}
+
+const char *store_path(const store *s)
+{
+	return s->path;
+}
+
+int store_sqlerr(store *s, int rc, cc_err *e, const char *what)
+{
+	int code = CC_EIO;
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_CONSTRAINT)
+		code = CC_ECONFLICT;
+	else if (prim == SQLITE_NOMEM)
+		code = CC_ENOMEM;
+	return cc_err_set(e, code, "%s: %s: %s", s->path, what,
+			  s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+}
+
+sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, cc_err *e)
+{
+	int rc;
+
+	assert(id < ST_COUNT);
+	if (s->st[id]) {
+		sqlite3_reset(s->st[id]);
+		sqlite3_clear_bindings(s->st[id]);
+		return s->st[id];
+	}
+	rc = sqlite3_prepare_v3(s->db, fixed_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+				&s->st[id], NULL);
+	if (rc != SQLITE_OK) {
+		store_sqlerr(s, rc, e, "preparing a statement");
+		return NULL;
+	}
+	return s->st[id];
+}
+
+/* FNV-1a, to find a cached statement without comparing long SQL texts. */
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+sqlite3_stmt *store_dyn_stmt(store *s, const char *sql, cc_err *e)
+{
+	store_dyn *slot = NULL;
+	uint64_t h = sql_hash(sql);
+	int rc;
+
+	s->tick++;
+	for (int i = 0; i < STORE_DYN_SLOTS; i++) {
+		store_dyn *d = &s->dyn[i];
+		if (d->sql && d->hash == h && strcmp(d->sql, sql) == 0) {
+			d->used = s->tick;
+			sqlite3_reset(d->st);
+			sqlite3_clear_bindings(d->st);
+			return d->st;
+		}
+		if (!slot || !d->sql || (slot->sql && d->used < slot->used))
+			slot = d;
+	}
+	if (slot->sql) {
+		sqlite3_finalize(slot->st);
+		free(slot->sql);
+		slot->sql = NULL;
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL);
+	if (rc != SQLITE_OK) {
+		store_sqlerr(s, rc, e, "preparing a query");
+		slot->st = NULL;
+		return NULL;
+	}
+	slot->sql = strdup(sql);
+	if (!slot->sql) {
+		sqlite3_finalize(slot->st);
+		slot->st = NULL;
+		cc_err_set(e, CC_ENOMEM, "%s: out of memory", s->path);
+		return NULL;
+	}
+	slot->used = s->tick;
+	slot->hash = h;
+	return slot->st;
+}
+
+int store_exec(store *s, const char *sql, cc_err *e)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, e, "executing");
+	return 0;
+}
+
+static int step_default_collection(store *s, cc_err *e)
+{
+	return store_collection_add(s, STORE_DEFAULT_COLLECTION, "Default collection",
+				    "Objects imported without --collection", NULL, NULL, e);
+}
+
+static int get_user_version(store *s, int *v, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, e, "reading the schema version");
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, rc, e, "reading the schema version");
+	return 0;
+}
+
+/* Bring the schema to target, one step per transaction-safe batch. */
+static int migrate(store *s, int target, cc_err *e)
+{
+	int v, rc;
+	char sql[64];
+
+	rc = get_user_version(s, &v, e);
+	if (rc)
+		return rc;
+	if (v > N_STEPS)
+		return cc_err_set(e, CC_EIO, "%s: store schema version %d is newer than this "
+				  "cybercell supports (%d)", s->path, v, N_STEPS);
+	if (v >= target)
+		return 0;
+	rc = store_begin(s, e);
+	if (rc)
+		return rc;
+	rc = get_user_version(s, &v, e);    /* another process may have migrated */
+	for (; rc == 0 && v < target; v++) {
+		const store_step *st = &steps[v];
+		if (st->sql)
+			rc = store_exec(s, st->sql, e);
+		if (rc == 0 && st->fn)
+			rc = st->fn(s, e);
+		if (rc == 0) {
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+			rc = store_exec(s, sql, e);
+		}
+		if (rc)
+			cc_err_prefix(e, "migrating the store to schema version %d", v + 1);
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+/* Process-wide SQLite settings, made once before the first connection:
+ * no memory statistics (they take a global mutex on every allocation). */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
+static int configure(store *s, cc_err *e)
+{
+	static const char pragmas[] =
+		
+		"PRAGMA page_size = 16384;"
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA temp_store = MEMORY;"
+		"PRAGMA journal_size_limit = 67108864;"
+		"PRAGMA mmap_size = 1073741824;";
+	int rc;
+
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	rc = sqlite3_exec(s->db, pragmas, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, e, "opening the store");
+	return store_set_cache_mb(s, STORE_CACHE_MB, e);
+}
+
+int store_set_cache_mb(store *s, int mb, cc_err *e)
+{
+	const char *env = getenv("CYBERCELL_CACHE_MB");
+	char sql[64];
+
+	if (env && atoi(env) > 0)
+		mb = atoi(env);
+	if (mb < 1)
+		mb = 1;
+	if (mb > 1 << 20)
+		mb = 1 << 20;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", mb * 1024);
+	return store_exec(s, sql, e);
+}
+
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+int store_open_version(const char *path, int max_version, store **out, cc_err *e)
+{
+	store *s;
+	int rc;
+
+	*out = NULL;
+	pthread_once(&sqlite_once, sqlite_setup);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return cc_err_set(e, CC_ENOMEM, "%s: out of memory", path);
+	s->path = strdup(path);
+	if (!s->path) {
+		free(s);
+		return cc_err_set(e, CC_ENOMEM, "%s: out of memory", path);
+	}
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = store_sqlerr(s, rc, e, "opening the store");
+		goto out_close;
+	}
+	rc = configure(s, e);
+	if (rc == 0)
+		rc = migrate(s, max_version > 0 && max_version < N_STEPS ? max_version : N_STEPS, e);
+	if (rc)
+		goto out_close;
+	*out = s;
+	return 0;
+out_close:
+	store_close(s);
+	return rc;
+}
+
+int store_open(const char *path, store **out, cc_err *e)
+{
+	return store_open_version(path, 0, out, e);
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	if (s->in_txn)
+		store_rollback(s);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < STORE_DYN_SLOTS; i++) {
+		sqlite3_finalize(s->dyn[i].st);
+		free(s->dyn[i].sql);
+	}
+	sqlite3_close(s->db);
+	cc_buf_free(&s->json);
+	free(s->path);
+	free(s);
+}
+
+int store_begin(store *s, cc_err *e)
+{
+	int rc;
+
+	if (s->in_txn)
+		return cc_err_set(e, CC_ERR, "%s: a transaction is already open", s->path);
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, e, "starting a write");
+	s->in_txn = true;
+	s->last_da = 0;
+	s->da_dirty = false;
+	return 0;
+}
+
+int store_commit(store *s, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s->in_txn)
+		return cc_err_set(e, CC_ERR, "%s: no transaction to commit", s->path);
+	if (s->da_dirty) {
+		st = store_stmt(s, ST_META_SET, e);
+		if (!st)
+			goto out_rollback;
+		sqlite3_bind_text(st, 1, "last_date_added", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, s->last_da);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			store_sqlerr(s, rc, e, "committing");
+			goto out_rollback;
+		}
+	}
+	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		store_sqlerr(s, rc, e, "committing");
+		goto out_rollback;
+	}
+	s->in_txn = false;
+	return 0;
+out_rollback:
+	{
+		int code = e ? e->code : CC_EIO;
+		store_rollback(s);
+		return code ? code : CC_EIO;
+	}
+}
+
+void store_rollback(store *s)
+{
+	if (!s->in_txn)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		if (s->st[i])
+			sqlite3_reset(s->st[i]);
+	for (int i = 0; i < STORE_DYN_SLOTS; i++)
+		if (s->dyn[i].st)
+			sqlite3_reset(s->dyn[i].st);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = false;
+	s->last_da = 0;
+	s->da_dirty = false;
+}
+
+int store_begin_own(store *s, bool *own, cc_err *e)
+{
+	*own = !s->in_txn;
+	return *own ? store_begin(s, e) : 0;
+}
+
+int store_end_own(store *s, bool own, int rc, cc_err *e)
+{
+	if (!own)
+		return rc;
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int store_next_date_added(store *s, int64_t *out, cc_err *e)
+{
+	int64_t now;
+
+	assert(s->in_txn);
+	if (s->last_da == 0) {
+		sqlite3_stmt *st = store_stmt(s, ST_META_GET, e);
+		int rc;
+
+		if (!st)
+			return e ? e->code : CC_EIO;
+		sqlite3_bind_text(st, 1, "last_date_added", -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return store_sqlerr(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, e,
+					    "reading the last date_added");
+		}
+		s->last_da = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	now = cc_now_us();
+	*out = now > s->last_da ? now : s->last_da + 1;
+	s->last_da = *out;
+	s->da_dirty = true;
+	return 0;
+}
+
+char *store_col_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	char *d;
+
+	if (!t)
+		return NULL;
+	d = strdup((const char *)t);
+	if (!d)
+		abort();        /* like cc_buf: a few bytes of OOM is not recoverable */
+	return d;
+}
+
+void store_row_from(sqlite3_stmt *st, store_row *r)
+{
+	r->id = (const char *)sqlite3_column_text(st, 0);
+	r->type = (const char *)sqlite3_column_text(st, 1);
+	r->spec_version = (const char *)sqlite3_column_text(st, 2);
+	r->modified = (const char *)sqlite3_column_text(st, 3);
+	r->json = (const char *)sqlite3_column_text(st, 4);
+	r->json_len = (size_t)sqlite3_column_bytes(st, 4);
+	r->modified_us = sqlite3_column_int64(st, 5);
+	r->tlp = sqlite3_column_int(st, 6);
+	r->revoked = sqlite3_column_int(st, 7) != 0;
+	r->deprecated = sqlite3_column_int(st, 8) != 0;
+	r->date_added_us = sqlite3_column_int64(st, 9);
+	r->collection_id = sqlite3_column_int64(st, 10);
+	r->org_id = sqlite3_column_int64(st, 11);
+}
+
+int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
+	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	char *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return CC_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = realloc(v, cap * elem_size);
+			if (!v)
+				abort();
+		}
+		memset(v + cnt * elem_size, 0, elem_size);
+		fill(st, v + cnt++ * elem_size);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; clear && i < cnt; i++)
+			clear(v + i * elem_size);
+		free(v);
+		return store_sqlerr(s, rc, e, "listing");
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}

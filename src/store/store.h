@@ -1,0 +1,242 @@
+/*
+ * store.h — the hub's object store: every version of every STIX 2.1 object,
+ * the TAXII collections that hold them, and the members (organisations,
+ * users, grants) and TAXII status resources of the hub.
+ *
+ * The backend is one SQLite file (WAL mode, synchronous=FULL, schema version
+ * in PRAGMA user_version, migrated forward on open).  Nothing of SQLite leaks
+ * through this header: a PostgreSQL backend is planned behind the same API.
+ *
+ * Versions: an object version is (id, modified) — for objects without
+ * `modified` the version is `created`, else 0.  A version is stored once;
+ * re-importing the same (id, modified) is a duplicate even if the content
+ * differs (TAXII: the first one received wins).  A version may be in several
+ * collections; each (collection, version) entry gets a `date_added` in
+ * microseconds that is unique and strictly increasing across the whole store
+ * (max(now, last + 1)), so paging with added_after is exact-once.
+ *
+ * Ownership: a `store` handle owns its connection and prepared statements;
+ * use one handle per thread.  Rows passed to a store_row_fn are borrowed
+ * and valid only during the call.  Structs filled by _get/_add/_list own
+ * their strings; free them with the matching _clear/_list_free.  Every
+ * fallible function returns 0 or a negative CC_E* code and fills *e.
+ */
+#ifndef CC_STORE_H
+#define CC_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "util/err.h"
+
+typedef struct store store;                       /* opaque; one connection */
+
+/* TLP levels, in increasing order of restriction (same as stix_tlp_level). */
+enum { STORE_TLP_NONE = -1, STORE_TLP_CLEAR = 0, STORE_TLP_GREEN = 1,
+       STORE_TLP_AMBER = 2, STORE_TLP_AMBER_STRICT = 3, STORE_TLP_RED = 4 };
+
+/* The collection every store has from its creation (random UUID). */
+#define STORE_DEFAULT_COLLECTION "default"
+
+/* The newest schema version this build knows (PRAGMA user_version). */
+int store_schema_version(void);
+
+/* Open path, creating the file and the schema if missing, migrating an
+ * older schema forward.  Fails (CC_EIO) if the file is not a store or has a
+ * newer schema than this build knows.  *out is NULL on failure. */
+int  store_open(const char *path, store **out, cc_err *e);
+/* Like store_open but migrates only up to schema max_version (tests, and
+ * tools that need an old layout).  max_version <= 0 means the newest. */
+int  store_open_version(const char *path, int max_version, store **out, cc_err *e);
+void store_close(store *s);                                  /* NULL ok */
+
+/* Write transactions.  store_begin takes the write lock (waiting up to the
+ * busy timeout for other writers).  store_commit is durable on return.
+ * Without an explicit transaction each write runs in its own. */
+int  store_begin(store *s, cc_err *e);
+int  store_commit(store *s, cc_err *e);
+void store_rollback(store *s);                               /* no-op outside a txn */
+
+/* Size the handle's page cache (default 64 MiB; bulk loaders want more).
+ * The environment variable CYBERCELL_CACHE_MB, when set, wins (tuning and
+ * tests). */
+int  store_set_cache_mb(store *s, int mb, cc_err *e);
+
+/* The database path the handle was opened on (borrowed). */
+const char *store_path(const store *s);
+
+/* ---- collections ---- */
+typedef struct store_collection {
+	int64_t id;             /* internal id, > 0 */
+	char uuid[37];          /* the TAXII collection id */
+	char *name;             /* unique short name, e.g. "default" */
+	char *title;            /* TAXII title (may be NULL) */
+	char *description;      /* TAXII description (may be NULL) */
+	int default_tlp;        /* STORE_TLP_* for unmarked objects, CLEAR unless set */
+} store_collection;
+void store_collection_clear(store_collection *c);            /* frees strings; NULL ok */
+/* Add a collection; uuid NULL = random.  CC_ECONFLICT if the name or uuid exists.
+ * out may be NULL. */
+int  store_collection_add(store *s, const char *name, const char *title, const char *desc,
+                          const char *uuid, store_collection *out, cc_err *e);
+/* Look a collection up by name or UUID.  CC_ENOTFOUND. */
+int  store_collection_get(store *s, const char *name_or_uuid, store_collection *out, cc_err *e);
+/* The same by internal id.  CC_ENOTFOUND. */
+int  store_collection_get_id(store *s, int64_t id, store_collection *out, cc_err *e);
+/* Set the TLP level applied to unmarked objects of a collection. */
+int  store_collection_set_tlp(store *s, int64_t id, int default_tlp, cc_err *e);
+/* All collections ordered by id; free with store_collection_list_free. */
+int  store_collection_list(store *s, store_collection **out, size_t *n, cc_err *e);
+void store_collection_list_free(store_collection *v, size_t n);
+
+/* ---- writing objects ---- */
+
+/* What store_put did. */
+typedef struct store_put_result {
+	bool new_version;       /* a (id, modified) version was created in the store */
+	bool added;             /* it was newly added to the collection (else: duplicate) */
+	int64_t date_added_us;  /* date_added of this version in this collection
+	                           (unique, strictly increasing across the store) */
+} store_put_result;
+
+/* Store obj, a validated STIX 2.1 object (jansson), in a collection.  It is
+ * kept as compact JSON with its key order.  org_id: the organisation that
+ * posted it (0 = local import).  r may be NULL.  The object must have
+ * string "id" and "type"; nothing else is checked here (stix_validate does). */
+int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
+              store_put_result *r, cc_err *e);
+
+/* Like store_put, with the object's compact JSON text already made by the
+ * caller (json, json_len: json_dumps(obj, JSON_COMPACT), or the object's
+ * own input text with the whitespace taken out).  obj is only read; the
+ * text is stored as given.  Lets an importer serialise in parallel. */
+int store_put_text(store *s, int64_t collection_id, const json_t *obj, const char *json,
+                   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e);
+
+/* ---- reading ---- */
+
+/* One stored object version, borrowed during a callback. */
+typedef struct store_row {
+	const char *id, *type, *spec_version;   /* spec_version "" when absent */
+	const char *modified;   /* the version as stored text (modified, else created, else "") */
+	const char *json;       /* compact JSON of the object, json_len bytes, NUL-terminated */
+	size_t json_len;
+	int64_t modified_us;    /* the version in microseconds (0 when none) */
+	int64_t date_added_us;  /* in the collection; first date_added when collection 0 */
+	int64_t collection_id;  /* the collection of this entry (first one when collection 0) */
+	int64_t org_id;         /* who posted it (0 = local import) */
+	int tlp;                /* STORE_TLP_* of the object itself (NONE when unmarked) */
+	bool revoked;           /* "revoked": true */
+	bool deprecated;        /* "x_mitre_deprecated": true */
+} store_row;
+/* Called for each row; return nonzero to stop (the call still succeeds). */
+typedef int (*store_row_fn)(const store_row *row, void *ud);
+
+/* Version selection bits; several bits select the union. */
+enum { STORE_VER_LAST = 1, STORE_VER_FIRST = 2, STORE_VER_ALL = 4 };
+
+/* A TAXII-style query.  Zero-initialise and set what is needed. */
+typedef struct store_query {
+	int64_t collection_id;                 /* 0 = every collection (local export) */
+	const char *const *ids; size_t n_ids;              /* match[id] */
+	const char *const *types; size_t n_types;          /* match[type] */
+	unsigned versions;                     /* STORE_VER_* bits; 0 (and no version_us) = LAST */
+	const int64_t *version_us; size_t n_version_us;    /* match[version]=<timestamp> list */
+	const char *const *spec_versions; size_t n_spec;   /* match[spec_version] */
+	int64_t added_after_us;                /* 0 = none; rows with date_added > this */
+	size_t limit;                          /* 0 = no limit */
+	int64_t viewer_org;                    /* 0 = no TLP filtering (local CLI) */
+	int max_tlp;                           /* with viewer_org: hide rows whose effective TLP
+	                                          (own tlp, else collection default) > max_tlp,
+	                                          unless row.org_id == viewer_org */
+} store_query;
+
+/* Rows in date_added order.  *more (may be NULL) is set when rows beyond
+ * limit exist.  The TAXII `next` token is the last row's date_added_us:
+ * paging with added_after is complete and exact-once because date_added is
+ * unique and increasing.  "last"/"first" are per collection (per store when
+ * collection_id is 0). */
+int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
+                    bool *more, cc_err *e);
+
+/* Count the rows q selects (ignoring limit). */
+int store_query_count(store *s, const store_query *q, size_t *n, cc_err *e);
+
+/* TAXII DELETE: remove the versions selected by q (ids, types, versions,
+ * spec_versions) from q->collection_id (which must be > 0); unlike a query,
+ * no version selection (versions 0, no version_us) means all versions.  A version left
+ * in no collection is removed from the store.  n_removed may be NULL. */
+int store_delete(store *s, const store_query *q, size_t *n_removed, cc_err *e);
+
+/* The latest version (greatest modified) of id, or all versions oldest
+ * first; in one collection or any (collection_id 0).  CC_ENOTFOUND if none. */
+int store_get(store *s, const char *id, int64_t collection_id, bool all_versions,
+              store_row_fn fn, void *ud, cc_err *e);
+
+/* ---- find (CLI `find`, wargame adversary lookup): latest versions only ---- */
+typedef struct store_find_query {
+	const char *type;           /* exact type, NULL = any */
+	const char *name;           /* case-insensitive substring of "name" */
+	const char *alias;          /* case-insensitive exact name, aliases[] or x_mitre_aliases[] */
+	const char *external_id;    /* case-insensitive exact external_references[].external_id */
+	const char *related_to;     /* objects at the other end of a relationship with this id */
+	const char *relationship_type;  /* with related_to: e.g. "uses" (NULL = any) */
+	size_t limit;               /* 0 = no limit */
+	bool include_revoked;       /* also revoked / x_mitre_deprecated objects and
+	                               relationships (default: hidden) */
+} store_find_query;
+/* Matching objects (all criteria must hold), ordered by type then id. */
+int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, cc_err *e);
+
+/* Statistics as a new JSON object:
+ * {"objects":N,"versions":M,
+ *  "collections":{name:{type:{"objects":n,"versions":m}}},
+ *  "total":{type:{"objects":n,"versions":m}}}
+ * objects = distinct ids, versions = stored versions (per collection: entries). */
+int store_stats(store *s, json_t **out, cc_err *e);
+
+/* ---- members (TAXII) ---- */
+typedef struct store_org {
+	int64_t id;             /* internal id, > 0 */
+	char *name;             /* unique name */
+	char identity_id[64];   /* identity--uuid of the organisation */
+} store_org;
+typedef struct store_user {
+	int64_t id;             /* internal id, > 0 */
+	char *name;             /* unique login name */
+	char *pwhash;           /* the password hash string made by the caller */
+	int64_t org_id;         /* the user's organisation */
+	char *org_name;         /* its name */
+} store_user;
+typedef struct store_grant {
+	int64_t org_id, collection_id;
+	bool can_read, can_write;
+	int max_tlp;            /* highest STORE_TLP_* the org may read in the collection */
+} store_grant;
+
+int  store_org_add(store *s, const char *name, store_org *out, cc_err *e);     /* CC_ECONFLICT; out may be NULL */
+int  store_org_get(store *s, const char *name, store_org *out, cc_err *e);     /* CC_ENOTFOUND */
+int  store_org_get_id(store *s, int64_t id, store_org *out, cc_err *e);        /* CC_ENOTFOUND */
+int  store_org_list(store *s, store_org **out, size_t *n, cc_err *e);
+void store_org_list_free(store_org *v, size_t n);
+void store_org_clear(store_org *o);                                            /* NULL ok */
+int  store_user_add(store *s, const char *name, int64_t org_id, const char *pwhash, cc_err *e); /* CC_ECONFLICT */
+int  store_user_set_pwhash(store *s, const char *name, const char *pwhash, cc_err *e);        /* CC_ENOTFOUND */
+int  store_user_get(store *s, const char *name, store_user *out, cc_err *e);   /* CC_ENOTFOUND */
+int  store_user_remove(store *s, const char *name, cc_err *e);                 /* CC_ENOTFOUND */
+int  store_user_list(store *s, store_user **out, size_t *n, cc_err *e);
+void store_user_list_free(store_user *v, size_t n);
+void store_user_clear(store_user *u);                                          /* NULL ok */
+int  store_grant_set(store *s, const store_grant *g, cc_err *e);               /* insert or replace */
+int  store_grant_remove(store *s, int64_t org_id, int64_t collection_id, cc_err *e); /* CC_ENOTFOUND */
+int  store_grant_get(store *s, int64_t org_id, int64_t collection_id, store_grant *out, cc_err *e); /* CC_ENOTFOUND */
+int  store_grant_list(store *s, store_grant **out, size_t *n, cc_err *e);      /* free(*out) */
+
+/* ---- TAXII status resources, kept durable ---- */
+int store_status_put(store *s, const char *status_id, const char *json, cc_err *e);  /* insert or replace */
+int store_status_get(store *s, const char *status_id, char **json_out, cc_err *e);   /* CC_ENOTFOUND; free() */
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * store_int.h — private to src/store: the handle, the prepared statement
+ * cache and the helpers the store's files share.  Nothing outside
+ * src/store includes this.
+ */
+#ifndef CC_STORE_INT_H
+#define CC_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+
+/* The fixed statements, prepared once per handle on first use. */
+enum store_stmt_id {
+	ST_VERSIONS_OF_ID,      /* vid, modified_us of every version of an id */
+	ST_ENTRIES_OF_ID,       /* date_added, vid, modified_us of an id's entries in a collection */
+	ST_ENTRY_EXISTS,        /* date_added of (vid, collection) */
+	ST_INSERT_VERSION,
+	ST_INSERT_ENTRY,
+	ST_INSERT_NAME,
+	ST_INSERT_EXTID,
+	ST_INSERT_REL,
+	ST_VERSION_FLAGS,       /* set is_last/is_first of a version */
+	ST_ENTRY_FLAGS,         /* set is_last/is_first of an entry */
+	ST_META_GET,
+	ST_META_SET,
+	ST_COUNT
+};
+
+/* A dynamically built statement kept for reuse, keyed by its SQL text. */
+typedef struct store_dyn {
+	char *sql;              /* owned; NULL when the slot is free */
+	uint64_t hash;          /* of sql, compared first */
+	sqlite3_stmt *st;       /* prepared statement */
+	uint64_t used;          /* tick of the last use, for LRU eviction */
+} store_dyn;
+
+#define STORE_DYN_SLOTS 32
+
+struct store {
+	sqlite3 *db;            /* the connection */
+	char *path;             /* as opened */
+	sqlite3_stmt *st[ST_COUNT];     /* fixed statements (NULL until used) */
+	store_dyn dyn[STORE_DYN_SLOTS]; /* dynamic statements */
+	uint64_t tick;          /* LRU clock for dyn */
+	bool in_txn;            /* inside store_begin .. commit/rollback */
+	int64_t last_da;        /* last date_added issued in this txn (0 = not read yet) */
+	bool da_dirty;          /* last_da must be written to meta before commit */
+	cc_buf json;            /* scratch buffer for serialising objects */
+};
+
+/* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
+int store_sqlerr(store *s, int rc, cc_err *e, const char *what);
+
+/* The fixed statement id, prepared on first use (reset and cleared of
+ * bindings).  NULL on failure with *e set. */
+sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, cc_err *e);
+
+/* A statement for sql from the dynamic cache (reset, bindings cleared),
+ * preparing it when missing.  NULL on failure with *e set. */
+sqlite3_stmt *store_dyn_stmt(store *s, const char *sql, cc_err *e);
+
+/* Run sql (one or more statements without parameters or results). */
+int store_exec(store *s, const char *sql, cc_err *e);
+
+/* Begin an implicit transaction when the caller has none; *own tells the
+ * caller to finish it with store_end_own(). */
+int store_begin_own(store *s, bool *own, cc_err *e);
+int store_end_own(store *s, bool own, int rc, cc_err *e);
+
+/* Next date_added (max(now, last + 1)); only inside a transaction. */
+int store_next_date_added(store *s, int64_t *out, cc_err *e);
+
+/* Fill a store_row from a statement whose first 12 columns are the
+ * standard row columns (STORE_ROW_COLS then date_added, collection_id, org_id). */
+void store_row_from(sqlite3_stmt *st, store_row *r);
+#define STORE_ROW_COLS "v.id, v.type, v.spec_version, v.modified, v.json, " \
+	"v.modified_us, v.tlp, v.revoked, v.deprecated"
+
+/* Collect every row of sql into a new array of elem_size elements, each
+ * filled by fill(st, element).  On failure the elements filled so far are
+ * cleared with clear(element) and freed.  *out is free()d by the caller
+ * after clearing each element. */
+typedef void (*store_fill_fn)(sqlite3_stmt *st, void *elem);
+int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
+	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
+
+/* Duplicate a possibly NULL column text. */
+char *store_col_dup(sqlite3_stmt *st, int col);
+
+/* Recompute the last/first flags of id: in collection coll (> 0), or of
+ * the versions across the store (coll 0). */
+int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e);
+
+#endif

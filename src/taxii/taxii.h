@@ -1,0 +1,167 @@
+/*
+ * taxii.h — the TAXII 2.1 server: members push and pull STIX objects over
+ * HTTPS, exactly as the OASIS TAXII 2.1 specification (sections 4 and 5)
+ * says, with HTTP Basic authentication and TLP 2.0 enforced on every read.
+ *
+ * Layers: taxii_handle() answers one parsed request against one store handle
+ * (no sockets: the fuzzer and the unit tests call it directly);
+ * taxii_serve() puts it behind libmicrohttpd + GnuTLS with a thread pool.
+ * The parsing pieces (media types, Basic credentials, query filters) are
+ * public so they can be tested on their own.
+ *
+ * Ownership: a taxii_ctx is made by taxii_ctx_new and freed by
+ * taxii_ctx_free; it borrows nothing.  A taxii_request borrows every string
+ * it points to.  A taxii_response owns its body (taxii_response_clear frees
+ * it).  Password strings passed in are never kept, logged or copied beyond
+ * the call.
+ */
+#ifndef CC_TAXII_H
+#define CC_TAXII_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define TAXII_MEDIA_TYPE "application/taxii+json;version=2.1"
+#define TAXII_STIX_MEDIA_TYPE "application/stix+json;version=2.1"
+#define TAXII_DEFAULT_API_ROOT "api1"
+#define TAXII_DEFAULT_MAX_CONTENT (16u * 1024 * 1024)
+#define TAXII_PAGE_MAX 10000   /* objects per page when limit is absent or larger */
+
+/* ---- parsing pieces ---------------------------------------------------- */
+
+/* Whether an Accept header admits the TAXII 2.1 media type: one of its
+ * comma-separated ranges is application/taxii+json with version 2.1 or no
+ * version, or application/ wildcard or the any wildcard.  A NULL or empty
+ * header is accepted (HTTP: no preference). */
+bool taxii_accept_ok(const char *accept);
+
+/* Whether a Content-Type is the TAXII 2.1 media type (version 2.1 or none). */
+bool taxii_content_type_ok(const char *content_type);
+
+/* Decode "Basic <base64(user:password)>" into user (size un) and password
+ * (size pn).  False when the header is not a well-formed Basic credential
+ * or a part does not fit.  The caller wipes pass after use. */
+bool taxii_basic_auth_decode(const char *header, char *user, size_t un,
+			     char *pass, size_t pn);
+
+/* One query argument, already percent-decoded. */
+typedef struct taxii_arg {
+	const char *key;        /* e.g. "match[type]" */
+	const char *value;      /* NULL when the argument had no '=' */
+} taxii_arg;
+
+/* Parsed URL filters of the objects, object, manifest and versions
+ * endpoints.  Owns its strings; taxii_filter_clear frees them. */
+typedef struct taxii_filter {
+	char **ids; size_t n_ids;          /* match[id] */
+	char **types; size_t n_types;      /* match[type] */
+	char **specs; size_t n_specs;      /* match[spec_version] */
+	unsigned versions;                 /* STORE_VER_* bits from match[version] */
+	int64_t *version_us; size_t n_version_us; /* match[version] timestamps */
+	int64_t added_after_us;            /* added_after, 0 = none */
+	int64_t next_us;                   /* next token, 0 = none */
+	size_t limit;                      /* limit, 0 = none given */
+} taxii_filter;
+
+/* Parse the filters among args.  Unknown arguments are ignored; a present
+ * but malformed filter is CC_EUSAGE with "<name>: <what>" in *e. */
+int taxii_filter_parse(const taxii_arg *args, size_t n, taxii_filter *f, cc_err *e);
+void taxii_filter_clear(taxii_filter *f);
+
+/* Split a query string "a=b&c=d" into args, percent-decoding keys and
+ * values ('+' is a space).  *out and every string in it are owned by the
+ * caller: free with taxii_args_free. */
+int taxii_args_parse_query(const char *qs, taxii_arg **out, size_t *n, cc_err *e);
+void taxii_args_free(taxii_arg *args, size_t n);
+
+/* ---- passwords --------------------------------------------------------- */
+
+/* argon2id hash string of password (libsodium crypto_pwhash_str, interactive
+ * limits) into out.  Fails only when out of memory. */
+#define TAXII_PWHASH_MAX 128
+int taxii_password_hash(const char *password, char out[TAXII_PWHASH_MAX], cc_err *e);
+/* A fresh random password (24 characters of base64url, 144 bits). */
+#define TAXII_PASSWORD_GEN 25
+void taxii_password_generate(char out[TAXII_PASSWORD_GEN]);
+
+/* ---- the request handler ---------------------------------------------- */
+
+typedef struct taxii_ctx taxii_ctx;
+
+typedef struct taxii_config {
+	const char *api_root;              /* name of the one API root, "api1" */
+	size_t max_content_length;         /* bytes, advertised and enforced */
+	const char *title;                 /* discovery title, NULL = "cybercell" */
+} taxii_config;
+
+/* A server context: configuration, the write lock, the credential cache.
+ * NULL on out-of-memory or libsodium failure. */
+taxii_ctx *taxii_ctx_new(const taxii_config *cfg);
+void taxii_ctx_free(taxii_ctx *ctx);
+
+/* One HTTP request as the handler sees it; strings borrowed. */
+typedef struct taxii_request {
+	const char *method;                /* "GET", "POST", "DELETE", ... */
+	const char *path;                  /* decoded path, e.g. "/api1/collections/" */
+	const taxii_arg *args; size_t n_args;
+	const char *accept;                /* header values, NULL when absent */
+	const char *content_type;
+	const char *authorization;
+	const char *host;                  /* Host header, for absolute URLs */
+	bool tls;                          /* scheme https (for absolute URLs) */
+	const char *body; size_t body_len;
+} taxii_request;
+
+/* The answer: status, body and the headers TAXII needs. */
+typedef struct taxii_response {
+	int status;                        /* HTTP status */
+	cc_buf body;                       /* owned; empty for no body */
+	bool has_body;                     /* send body with Content-Type TAXII */
+	char date_first[64];               /* X-TAXII-Date-Added-First, "" = none */
+	char date_last[64];                /* X-TAXII-Date-Added-Last, "" = none */
+	bool www_authenticate;             /* add WWW-Authenticate: Basic */
+	const char *allow;                 /* Allow header for 405, NULL = none */
+	char user[64];                     /* authenticated user name for the log */
+} taxii_response;
+
+void taxii_response_clear(taxii_response *rs);
+
+/* Answer rq against store s (a handle owned by the calling thread).  Fills
+ * *rs (initialised by this call).  Never fails: every problem becomes an
+ * HTTP error status with a TAXII error message body. */
+void taxii_handle(taxii_ctx *ctx, store *s, const taxii_request *rq, taxii_response *rs);
+
+/* ---- the server -------------------------------------------------------- */
+
+typedef struct taxii_serve_opts {
+	const char *db_path;               /* the store */
+	const char *listen;                /* "ADDR:PORT" or "[v6]:PORT" */
+	const char *cert_file, *key_file;  /* NULL = self-signed next to the store */
+	bool insecure_http;                /* plain HTTP (loopback only) */
+	unsigned threads;                  /* worker threads */
+	taxii_config cfg;
+	/* called once the server listens, with the base URL and, for TLS, the
+	 * certificate's SHA-256 fingerprint (hex with colons) */
+	void (*on_ready)(const char *url, const char *fingerprint, const char *cert_path, void *ud);
+	void *ud;
+} taxii_serve_opts;
+
+/* Serve until SIGINT or SIGTERM; then finish in-flight requests and return
+ * 0.  Fails (CC_EUSAGE for bad options, CC_EIO for sockets/TLS) before
+ * serving. */
+int taxii_serve(const taxii_serve_opts *o, cc_err *e);
+
+/* Load or (first time) create the self-signed certificate and key at
+ * cert_path/key_path (key mode 0600).  fingerprint receives the SHA-256
+ * fingerprint "AB:CD:..." (size >= 96). */
+int taxii_tls_self_signed(const char *cert_path, const char *key_path,
+			  char *fingerprint, size_t fn, cc_err *e);
+/* SHA-256 fingerprint of the first certificate in PEM text. */
+int taxii_tls_fingerprint(const char *pem, size_t len, char *fingerprint, size_t fn, cc_err *e);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * jsplit.c — see jsplit.h.  A cursor walks the text; every helper returns
+ * false when the text is not what it expects.
+ */
+#include "util/jsplit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cur {
+	const char *t;
+	size_t len, pos, max_depth;
+} cur;
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void skip_ws(cur *c)
+{
+	while (c->pos < c->len && is_ws(c->t[c->pos]))
+		c->pos++;
+}
+
+static bool peek(const cur *c, char ch)
+{
+	return c->pos < c->len && c->t[c->pos] == ch;
+}
+
+/* At a '"': move past the closing quote. */
+static bool skip_string(cur *c)
+{
+	if (!peek(c, '"'))
+		return false;
+	for (c->pos++; c->pos < c->len; c->pos++) {
+		char ch = c->t[c->pos];
+		if (ch == '\\')
+			c->pos++;
+		else if (ch == '"') {
+			c->pos++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Move past one value.  Containers are skipped by counting brackets
+ * (strings aside); whether they are well-formed is the parser's job. */
+static bool skip_value(cur *c)
+{
+	size_t depth = 0;
+
+	if (c->pos >= c->len)
+		return false;
+	if (c->t[c->pos] == '"')
+		return skip_string(c);
+	if (c->t[c->pos] != '{' && c->t[c->pos] != '[') {   /* number, literal */
+		size_t start = c->pos;
+		while (c->pos < c->len && !is_ws(c->t[c->pos]) && !strchr(",]}", c->t[c->pos]))
+			c->pos++;
+		return c->pos > start;
+	}
+	while (c->pos < c->len) {
+		char ch = c->t[c->pos];
+		if (ch == '"') {
+			if (!skip_string(c))
+				return false;
+			continue;
+		}
+		if (ch == '{' || ch == '[') {
+			if (++depth > c->max_depth)
+				return false;
+		} else if (ch == '}' || ch == ']') {
+			if (--depth == 0) {
+				c->pos++;
+				return true;
+			}
+		}
+		c->pos++;
+	}
+	return false;
+}
+
+/* At '[': the spans of its elements, each of which must be an object. */
+static bool split_array(cur *c, cc_jspan **elems, size_t *n)
+{
+	size_t cap = 0;
+	cc_jspan *v = NULL;
+
+	*n = 0;
+	c->pos++;
+	skip_ws(c);
+	if (peek(c, ']')) {
+		c->pos++;
+		*elems = NULL;
+		return true;
+	}
+	for (;;) {
+		size_t start = c->pos;
+		if (!peek(c, '{') || !skip_value(c))
+			goto fail;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			cc_jspan *nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				goto fail;
+			v = nv;
+		}
+		v[(*n)++] = (cc_jspan){ start, c->pos - start };
+		skip_ws(c);
+		if (peek(c, ']')) {
+			c->pos++;
+			*elems = v;
+			return true;
+		}
+		if (!peek(c, ','))
+			goto fail;
+		c->pos++;
+		skip_ws(c);
+	}
+fail:
+	free(v);
+	return false;
+}
+
+bool cc_jsplit_bundle(const char *text, size_t len, size_t max_depth,
+		      cc_jspan **elems, size_t *n, cc_jspan *arr)
+{
+	cur c = { text, len, 0, max_depth };
+	bool found = false;
+
+	*elems = NULL;
+	*n = 0;
+	skip_ws(&c);
+	if (!peek(&c, '{'))
+		return false;
+	c.pos++;
+	skip_ws(&c);
+	while (!peek(&c, '}')) {
+		size_t key = c.pos;
+		if (!skip_string(&c))
+			goto fail;
+		bool is_objects = c.pos - key == 9 && memcmp(text + key, "\"objects\"", 9) == 0;
+		skip_ws(&c);
+		if (!peek(&c, ':'))
+			goto fail;
+		c.pos++;
+		skip_ws(&c);
+		if (is_objects) {
+			if (found || !peek(&c, '['))
+				goto fail;
+			arr->off = c.pos;
+			if (!split_array(&c, elems, n))
+				goto fail;
+			arr->len = c.pos - arr->off;
+			found = true;
+		} else if (!skip_value(&c)) {
+			goto fail;
+		}
+		skip_ws(&c);
+		if (peek(&c, ',')) {
+			c.pos++;
+			skip_ws(&c);
+			if (peek(&c, '}'))
+				goto fail;
+		} else if (!peek(&c, '}')) {
+			goto fail;
+		}
+	}
+	c.pos++;
+	skip_ws(&c);
+	if (c.pos == len && found)
+		return true;
+fail:
+	free(*elems);
+	*elems = NULL;
+	*n = 0;
+	return false;
+}
+
+void cc_json_compact(const char *text, size_t len, cc_buf *out)
+{
+	size_t i = 0, run = 0;
+
+	cc_buf_reserve(out, len);
+	while (i < len) {
+		char ch = text[i];
+		if (ch == '"') {                /* copy the string as is */
+			size_t j = i + 1;
+			while (j < len && text[j] != '"')
+				j += text[j] == '\\' ? 2 : 1;
+			j = j < len ? j + 1 : len;
+			i = j;
+			continue;
+		}
+		if (is_ws(ch)) {
+			cc_buf_append(out, text + run, i - run);
+			while (i < len && is_ws(text[i]))
+				i++;
+			run = i;
+			continue;
+		}
+		i++;
+	}
+	cc_buf_append(out, text + run, (i < len ? i : len) - run);
+}

@@ -1,0 +1,85 @@
+/* strmap.c — a small string -> int hash map (open addressing, FNV-1a). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wargame/internal.h"
+
+uint64_t wg_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ull;
+
+	while (n--) {
+		h ^= *s++;
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+int wg_strmap_get(const wg_strmap *m, const char *key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return WG_NONE;
+	i = wg_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (!strcmp(m->keys[i], key))
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return WG_NONE;
+}
+
+static void strmap_grow(wg_strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
+	char **nk = wg_xcalloc(ncap, sizeof(*nk));
+	int *nv = wg_xcalloc(ncap, sizeof(*nv));
+
+	for (i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		j = wg_hash_bytes(m->keys[i], strlen(m->keys[i])) & (ncap - 1);
+		while (nk[j])
+			j = (j + 1) & (ncap - 1);
+		nk[j] = m->keys[i];
+		nv[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = nk;
+	m->vals = nv;
+	m->cap = ncap;
+}
+
+int wg_strmap_put(wg_strmap *m, const char *key, int val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	i = wg_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (!strcmp(m->keys[i], key))
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->keys[i] = wg_strdup(key);
+	m->vals[i] = val;
+	m->n++;
+	return val;
+}
+
+void wg_strmap_free(wg_strmap *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}

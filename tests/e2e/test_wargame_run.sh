@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End-to-end: `wargame run` (summary, JSON, HTML report, STIX bundle that
+# validates and imports, determinism across threads, --with-intel and
+# --adversary from the store) and `exercise` (JSON lines driven by the
+# scripted agent tests/e2e/exercise_agent.py, and the terminal mode).
+. "$(dirname "$0")/lib.sh"
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bank=$root/data/demo/bank.yaml
+adv=$root/data/demo/adversary.yaml
+agent=$root/tests/e2e/exercise_agent.py
+
+# ---- wargame run with a file adversary ----
+t_ok "run bank.yaml" cc wargame run "$bank" --adversary-file "$adv" --runs 300 --seed 7 \
+	--json "$T/a.json" --report "$T/a.html" --stix "$T/a.stix.json"
+t_true "summary names the jewels" grep -q "crown jewels (P within 30 days, 300 campaigns)" "$OUT"
+t_true "summary gives detection" grep -q "detected in" "$OUT"
+t_true "json is valid with 300 runs" \
+	sh -c "jq -e '.simulation.runs == 300 and (.simulation.jewels|length) > 0' '$T/a.json'"
+t_true "json has the defenders' view" \
+	sh -c "jq -e '(.defenders_view|length) > 0 and .defenders_view[0].what_defenders_see' '$T/a.json'"
+t_true "json has hardening" sh -c "jq -e '.hardening.risk_before >= 0' '$T/a.json'"
+t_true "report is html" grep -q "<!DOCTYPE html>" "$T/a.html"
+t_true "report has svg" grep -q "<svg" "$T/a.html"
+t_true "report has the defenders table" grep -q "What your defenders would see" "$T/a.html"
+mkdir -p "$T/nodot"
+t_ok "report without graphviz" env PATH="$T/nodot" "$CYBERCELL" wargame run "$bank" \
+	--adversary-file "$adv" --runs 50 --report "$T/nodot.html"
+t_true "report says dot is missing" grep -q "graphviz dot is not installed" "$T/nodot.html"
+t_true "and still has the histogram" grep -q "<svg" "$T/nodot.html"
+t_ok "stix validates" cc validate "$T/a.stix.json"
+t_true "stix has courses of action" \
+	sh -c "jq -e '[.objects[]|select(.type==\"course-of-action\")]|length > 0' '$T/a.stix.json'"
+t_true "stix has mitigates" \
+	sh -c "jq -e '[.objects[]|select(.relationship_type==\"mitigates\")]|length > 0' '$T/a.stix.json'"
+t_ok "stix imports" cc import "$T/a.stix.json"
+
+# ---- determinism: same seed, 1 and 2 threads, byte-identical JSON ----
+t_ok "threads 1" cc wargame run "$bank" --adversary-file "$adv" --runs 400 --seed 11 \
+	--threads 1 --json "$T/t1.json"
+t_ok "threads 2" cc wargame run "$bank" --adversary-file "$adv" --runs 400 --seed 11 \
+	--threads 2 --json "$T/t2.json"
+t_true "same bytes" cmp "$T/t1.json" "$T/t2.json"
+t_ok "another seed" cc wargame run "$bank" --adversary-file "$adv" --runs 400 --seed 12 \
+	--json "$T/t3.json"
+t_true "differs with the seed" sh -c "! cmp -s '$T/t1.json' '$T/t3.json'"
+
+# ---- usage errors ----
+t_exit 2 "no adversary" cc wargame run "$bank"
+t_exit 2 "both adversaries" cc wargame run "$bank" --adversary X --adversary-file "$adv"
+t_exit 2 "bad runs" cc wargame run "$bank" --adversary-file "$adv" --runs 0
+t_exit 1 "missing model" cc wargame run "$T/nope.yaml" --adversary-file "$adv"
+
+# ---- the adversary and the intel from the store ----
+t_ok "collection" cc collection add shared
+for f in "$root"/data/demo/*.json; do
+	t_ok "import $(basename "$f")" cc import -c shared "$f"
+done
+t_ok "run with store adversary and intel" cc wargame run "$bank" --adversary "GLASS KRAKEN" \
+	--with-intel shared --runs 300 --json "$T/k.json" --stix "$T/k.stix.json"
+t_true "summary shows the value of sharing" grep -q "with intel from 'shared'" "$OUT"
+t_true "intel found techniques" sh -c "jq -e '(.intel.techniques|length) > 0' '$T/k.json'"
+t_true "intel raises detection" sh -c "jq -e '.simulation_with_intel.detected_campaigns \
+	>= .simulation.detected_campaigns' '$T/k.json'"
+t_true "adversary id from the store" \
+	sh -c "jq -e '.adversary.id|startswith(\"intrusion-set--\")' '$T/k.json'"
+ap=$(cc find --type attack-pattern --external-id T1566.001 --json 2>/dev/null | jq -r '.. | .id? // empty' | grep '^attack-pattern--' | head -1)
+t_true "stix points at the store's attack-patterns" \
+	sh -c "[ -n '$ap' ] && jq -e --arg ap '$ap' '[.objects[]|select(.target_ref==\$ap)]|length > 0' '$T/k.stix.json'"
+t_ok "store stix validates" cc validate "$T/k.stix.json"
+t_exit 1 "unknown collection" cc wargame run "$bank" --adversary-file "$adv" --with-intel nope --runs 10
+t_exit 1 "unknown adversary" cc wargame run "$bank" --adversary "NOBODY AT ALL" --runs 10
+
+# ---- exercise ----
+t_ok "agent plays to the end" python3 "$agent" "$CYBERCELL" exercise "$bank" \
+	--adversary-file "$adv" --seed 5 --turns 25 --json
+t_true "end message" sh -c "jq -e '.type == \"end\" and (.outcome|test(\"evicted|jewel-lost|turns-out\")) \
+	and (.score|type == \"number\") and (.review.attacker_steps|length) > 0' '$OUT'"
+t_ok "agent again, same seed" python3 "$agent" "$CYBERCELL" exercise "$bank" \
+	--adversary-file "$adv" --seed 5 --turns 25 --json
+cp "$OUT" "$T/e1.json"
+t_ok "agent a third time" python3 "$agent" "$CYBERCELL" exercise "$bank" \
+	--adversary-file "$adv" --seed 5 --turns 25 --json
+t_true "same seed, same game" cmp "$T/e1.json" "$OUT"
+printf 'garbage\n' >"$T/bad.in"
+t_ok "bad json reply" sh -c "'$CYBERCELL' exercise '$bank' --adversary-file '$adv' --json --turns 3 <'$T/bad.in'"
+t_true "error message then end" sh -c "grep -q '\"type\":\"error\"' '$OUT' && tail -1 '$OUT' | grep -q '\"type\":\"end\"'"
+printf 'investigate ws-teller-01\nfly\nisolate web-banking\n\n' >"$T/human.in"
+t_ok "terminal mode" sh -c "'$CYBERCELL' exercise '$bank' --adversary-file '$adv' --turns 4 <'$T/human.in'"
+t_true "review printed" grep -q "After-action review" "$OUT"
+t_true "bad command explained" grep -q "unknown command" "$OUT"
+t_exit 2 "exercise usage" cc exercise "$bank"
+t_exit 2 "exercise bad turns" cc exercise "$bank" --adversary-file "$adv" --turns 0
+
+t_done

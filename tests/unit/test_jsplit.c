@@ -1,0 +1,84 @@
+/* Unit tests of src/util/jsplit: cutting a bundle's objects array into
+ * pieces, giving up on other shapes, and compacting JSON text. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/jsplit.h"
+
+static void piece_is(const char *t, const cc_jspan *sp, const char *want)
+{
+	assert_int_equal(sp->len, strlen(want));
+	assert_memory_equal(t + sp->off, want, sp->len);
+}
+
+static void test_split(void **state)
+{
+	const char *t = " {\"type\": \"bundle\", \"objects\" : [ {\"a\":\"}]\\\"\"} ,\n"
+			"{\"b\":[1,{\"c\":{}}]}],\"id\":\"x\"} \n";
+	cc_jspan *el, arr;
+	size_t n;
+
+	(void)state;
+	assert_true(cc_jsplit_bundle(t, strlen(t), 16, &el, &n, &arr));
+	assert_int_equal(n, 2);
+	piece_is(t, &el[0], "{\"a\":\"}]\\\"\"}");
+	piece_is(t, &el[1], "{\"b\":[1,{\"c\":{}}]}");
+	assert_int_equal(t[arr.off], '[');
+	assert_int_equal(t[arr.off + arr.len - 1], ']');
+	free(el);
+	t = "{\"objects\":[]}";
+	assert_true(cc_jsplit_bundle(t, strlen(t), 16, &el, &n, &arr));
+	assert_int_equal(n, 0);
+	free(el);
+}
+
+static void test_split_gives_up(void **state)
+{
+	static const char *const bad[] = {
+		"[{\"a\":1}]",                              /* not an object */
+		"{\"type\":\"bundle\"}",                    /* no objects */
+		"{\"objects\":[{}],\"objects\":[{}]}",      /* twice */
+		"{\"objects\":[1,{}]}",                     /* element not an object */
+		"{\"objects\":[{}] \"x\":1}",               /* missing comma */
+		"{\"objects\":[{},]}",                      /* trailing comma */
+		"{\"objects\":[{}],}",
+		"{\"objects\":[{\"a\":\"}]}",               /* unterminated string */
+		"{\"objects\":[{}]} x",                     /* trailing garbage */
+		"{\"objects\":[{\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]}]}",  /* too deep */
+	};
+	cc_jspan *el, arr;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(cc_jsplit_bundle(bad[i], strlen(bad[i]), 16, &el, &n, &arr));
+		assert_null(el);
+	}
+}
+
+static void test_compact(void **state)
+{
+	const char *t = "{ \"a\" : [ 1 ,\t2 ] ,\n \"s\" : \" keep  \\\" this \" }";
+	cc_buf b = CC_BUF_INIT;
+
+	(void)state;
+	cc_json_compact(t, strlen(t), &b);
+	assert_string_equal(b.data, "{\"a\":[1,2],\"s\":\" keep  \\\" this \"}");
+	cc_buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_gives_up),
+		cmocka_unit_test(test_compact),
+	};
+
+	return cmocka_run_group_tests_name("jsplit", tests, NULL, NULL);
+}
