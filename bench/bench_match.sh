@@ -18,7 +18,7 @@ EVE_MB=${MATCH_EVE_MB:-600}
 W=bench/work/match
 mkdir -p "$W" bench/results
 trap 'rm -rf "$W"' EXIT
-libs=$(pkg-config --libs jansson sqlite3 libmicrohttpd gnutls libcurl libsodium libhs libpcre2-8 yaml-0.1 zlib)
+libs=$(pkg-config --libs jansson sqlite3 libmicrohttpd gnutls libcurl libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc)
 lib="$(dirname "$CYBERCELL")/libcybercell.a"
 
 cc -O2 -Wall -Wextra -o "$W/gen_indicators" bench/gen_indicators.c || exit 1
@@ -41,9 +41,9 @@ cat "$W/conn.log" "$W/dns.log" "$W/eve.json" > /dev/null   # page cache
 # run LABEL CMD...: wall and user seconds of CMD into $LABEL_wall/$LABEL_user
 run() {
 	local label=$1; shift
-	/usr/bin/time -f "%e %U %M" -o "$W/time" "$@" > "$W/out.$label" 2> "$W/err.$label"
-	read -r w u m < <(tail -1 "$W/time")
-	eval "${label}_wall=$w ${label}_user=$u ${label}_rss=$m"
+	/usr/bin/time -f "%e %U %M %S" -o "$W/time" "$@" > "$W/out.$label" 2> "$W/err.$label"
+	read -r w u m s < <(tail -1 "$W/time")
+	eval "${label}_wall=$w ${label}_user=$u ${label}_rss=$m ${label}_cpus=$(awk -v w="$w" -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", (w > 0 ? (u + s) / w : 0) }')"
 }
 stat_of() { # stat_of LABEL KEY
 	sed -n "s/.*[ :]$2=\([0-9.]*\).*/\1/p" "$W/err.$1" | tail -1
@@ -113,19 +113,22 @@ nlit=$(wc -l < "$W/literals.txt")
 	echo "MB/s is bytes over cybercell's scan wall time; CPU MB/s is bytes over the user CPU"
 	echo "seconds of the command minus those of compiling alone (less sensitive to a busy machine)."
 	echo
-	echo "| log | size | threads | scan s | MB/s | CPU MB/s | hits | goal |"
-	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 1 | $tsv1_scan | $(mbps $tsv_bytes $tsv1_scan) | $(cpu_mbps $tsv_bytes $tsv1_user) | $(stat_of tsv1 hits) | >= 300 (goal 500) |"
-	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 2 | $tsv2_scan | $(mbps $tsv_bytes $tsv2_scan) | | $(stat_of tsv2 hits) | near 2x: ${speedup}x; same hits as 1 thread: $same_hits |"
-	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 1 | $eve1_scan | $(mbps $eve_bytes $eve1_scan) | $(cpu_mbps $eve_bytes $eve1_user) | $(stat_of eve1 hits) | >= 150 |"
-	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 2 | $eve2_scan | $(mbps $eve_bytes $eve2_scan) | | $(stat_of eve2 hits) | ${eve_speedup}x |"
+	echo "CPUs used is (user + system CPU seconds) / wall seconds of the whole command: on"
+	echo "an idle machine about 1 with one thread; below that, other work took the cores."
+	echo
+	echo "| log | size | threads | scan s | MB/s | CPU MB/s | CPUs used | hits | goal |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 1 | $tsv1_scan | $(mbps $tsv_bytes $tsv1_scan) | $(cpu_mbps $tsv_bytes $tsv1_user) | $tsv1_cpus | $(stat_of tsv1 hits) | >= 300 (goal 500) |"
+	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 2 | $tsv2_scan | $(mbps $tsv_bytes $tsv2_scan) | | $tsv2_cpus | $(stat_of tsv2 hits) | near 2x: ${speedup}x; same hits as 1 thread: $same_hits |"
+	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 1 | $eve1_scan | $(mbps $eve_bytes $eve1_scan) | $(cpu_mbps $eve_bytes $eve1_user) | $eve1_cpus | $(stat_of eve1 hits) | >= 150 |"
+	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 2 | $eve2_scan | $(mbps $eve_bytes $eve2_scan) | | $eve2_cpus | $(stat_of eve2 hits) | ${eve_speedup}x |"
 	echo
 	echo "### Peer: \`grep -F -c -f literals.txt\` ($nlit literal values: every exact indicator but the CIDRs), same files, same run"
 	echo
 	echo "| run | wall s | of which pattern set-up | scan MB/s | matching lines |"
 	echo "| --- | --- | --- | --- | --- |"
-	echo "| grep -F, Zeek TSV | $grep_tsv_wall$(gt_note $grep_tsv_wall) | $grep_empty_wall | $(mbps $tsv_bytes $grep_tsv_scan) | $(awk -F: '{ s += $NF } END { print s }' "$W/out.grep_tsv") |"
-	echo "| grep -F, EVE | $grep_eve_wall$(gt_note $grep_eve_wall) | $grep_empty_wall | $(mbps $eve_bytes $grep_eve_scan) | $(awk -F: '{ s += $NF } END { print s }' "$W/out.grep_eve") |"
+	echo "| grep -F, Zeek TSV | $grep_tsv_wall$(gt_note "$grep_tsv_wall") | $grep_empty_wall | $(mbps $tsv_bytes $grep_tsv_scan) | $(awk -F: '{ s += $NF } END { print s }' "$W/out.grep_tsv") |"
+	echo "| grep -F, EVE | $grep_eve_wall$(gt_note "$grep_eve_wall") | $grep_empty_wall | $(mbps $eve_bytes $grep_eve_scan) | $(awk -F: '{ s += $NF } END { print s }' "$W/out.grep_eve") |"
 	echo "| cybercell match, Zeek TSV (whole command, 1 thread) | $tsv1_wall | $(stat_of tsv1 load_compile_s) | $(mbps $tsv_bytes $tsv1_scan) | $(stat_of tsv1 hits) hits |"
 	echo "| cybercell match, EVE (whole command, 1 thread) | $eve1_wall | $(stat_of eve1 load_compile_s) | $(mbps $eve_bytes $eve1_scan) | $(stat_of eve1 hits) hits |"
 	echo

@@ -27,6 +27,7 @@ cleanup() {
 trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating $OBJECTS objects"
 /usr/bin/python3 bench/gen_taxii.py "$W/env" $((OBJECTS / PER)) $PER
 "$CYBERCELL" org add bench-bank >/dev/null
@@ -59,8 +60,9 @@ curl -sk --config "$W/post-1.cfg" & c1=$!
 wait $c0 $c1
 t1=$(date +%s.%N)
 ok=$(cat "$W"/env/*.status | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
-POST_S=$(echo "$t1 - $t0" | bc -l)
-POST_RATE=$(echo "$ok / $POST_S" | bc -l | xargs printf '%.0f')
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# calc FORMAT EXPRESSION
+POST_S=$(calc %.3f "$t1 - $t0")
+POST_RATE=$(calc %.0f "$ok / $POST_S")
 echo "ingest: $ok objects acknowledged complete in ${POST_S}s = $POST_RATE objects/s"
 
 ID=$(jq -r '.objects[1].id' "$(printf '%s/env/env-%05d.json' "$W" $((OBJECTS / PER / 2)))")
@@ -151,8 +153,8 @@ RSS1=$(rss); AN1=$(anon); F1=$(rfile)
 DBSIZE=$(du -k "$CYBERCELL_DB" | cut -f1)
 kill "$LPID" 2>/dev/null || true; wait "$LPID" 2>/dev/null || true; LPID=
 MIXED_RPS=$(awk '/^Requests\/sec/{print $2}' "$W/wrk-mixed.txt")
-GROWTH=$(echo "($RSSMAX - $RSS0) * 100 / $RSS0" | bc -l | xargs printf '%.1f')
-AGROWTH=$(echo "($ANMAX - $AN0) * 100 / $AN0" | bc -l | xargs printf '%.1f')
+GROWTH=$(calc %.1f "($RSSMAX - $RSS0) * 100 / $RSS0")
+AGROWTH=$(calc %.1f "($ANMAX - $AN0) * 100 / $AN0")
 echo "mixed load ${SOAK}s: $MIXED_RPS req/s, RSS ${RSS0} -> ${RSS1} kB (max $RSSMAX, +$GROWTH %)," \
 	"anon $AN0 -> $AN1 kB (max $ANMAX, +$AGROWTH %), file $F0 -> $F1 kB"
 kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=
@@ -161,7 +163,7 @@ read -r T1 T1P50 T1P99 <<<"$(lat "$W/wrk-taxii-one.txt")"
 read -r N1 N1P50 N1P99 <<<"$(lat "$W/wrk-nginx-one.txt")"
 read -r TP TPP50 TPP99 <<<"$(lat "$W/wrk-taxii-page.txt")"
 read -r NP NPP50 NPP99 <<<"$(lat "$W/wrk-nginx-page.txt")"
-pct() { echo "$1 * 100 / $2" | bc -l | xargs printf '%.0f'; }
+pct() { calc %.0f "$1 * 100 / $2"; }
 mkdir -p bench/results
 cat >bench/results/taxii.md <<EOF
 ## TAXII 2.1 server (\`cybercell serve\`)
@@ -172,6 +174,8 @@ Command: \`SOAK=$SOAK DUR=$DUR bench/bench_taxii.sh\` — $OBJECTS indicators st
 ECDSA P-256 self-signed certificate), HTTP Basic authentication on every request.
 nginx $(nginx -v 2>&1 | sed 's|.*/||') (2 workers, same certificate, \`ssl_protocols TLSv1.2 TLSv1.3\`)
 serves the byte-identical responses as static files, in the same run. The server's access log goes to /dev/null.
+Load average when the run started: $LOAD0 (other work on the machine counts; compare the
+two columns of one row, not runs).
 
 | test | cybercell req/s | p50 | p99 | nginx req/s | p50 | p99 | cybercell / nginx |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |

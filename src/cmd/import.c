@@ -13,6 +13,7 @@
 #include "stix/stix.h"
 #include "store/store.h"
 #include "util/file.h"
+#include "util/jdump.h"
 #include "util/jsplit.h"
 
 const char cmd_import_usage[] =
@@ -90,13 +91,17 @@ static void on_problem(const char *path, const char *msg, void *ud)
 	report(ud, path, msg);
 }
 
-/* Store one valid object (text: its compact JSON, or NULL to make it). */
-static int store_obj(import_ctx *c, const json_t *obj, const char *text, size_t len, cc_err *e)
+/* Store one valid object (text: its compact JSON, or NULL to make it;
+ * f: its store facts when made beforehand, with text). */
+static int store_obj(import_ctx *c, const json_t *obj, const store_facts *f, const char *text,
+		     size_t len, cc_err *e)
 {
 	store_put_result r;
 	int rc;
 
-	if (text)
+	if (text && f)
+		rc = store_put_facts(c->st, c->coll, f, text, len, 0, &r, e);
+	else if (text)
 		rc = store_put_text(c->st, c->coll, obj, text, len, 0, &r, e);
 	else
 		rc = store_put(c->st, c->coll, (json_t *)obj, 0, &r, e);
@@ -125,7 +130,7 @@ static int import_one(import_ctx *c, json_t *obj, cc_err *e)
 		c->n_bad++;
 		return 0;
 	}
-	return store_obj(c, obj, NULL, 0, e);
+	return store_obj(c, obj, NULL, NULL, 0, e);
 }
 
 /* One input object: upgrade when 2.0, then store it and what it yielded. */
@@ -235,6 +240,8 @@ typedef struct par_item {
 	json_t *problems;       /* [[id, path, msg], ...] or NULL */
 	char *text;             /* compact JSON of obj (not upgraded), or NULL */
 	size_t len;
+	store_facts facts;      /* with text: what the store takes from obj */
+	bool has_facts;         /* facts made (else the store makes them) */
 } par_item;
 
 typedef struct par {
@@ -297,8 +304,15 @@ static void par_work(par *p, size_t i)
 			par_validate(it, x);
 		par_validate(it, it->obj);
 		if (!it->problems) {    /* changed: serialise the new form */
-			it->text = json_dumps(it->obj, JSON_COMPACT);
-			it->len = it->text ? strlen(it->text) : 0;
+			cc_buf b = CC_BUF_INIT;
+			if (cc_json_dump_compact(it->obj, &b)) {
+				it->text = cc_buf_take(&b, &it->len);
+			} else {
+				it->text = json_dumps(it->obj, JSON_COMPACT);
+				it->len = it->text ? strlen(it->text) : 0;
+			}
+			cc_buf_free(&b);
+			it->has_facts = store_facts_make(it->obj, &it->facts, &e) == 0;
 		}
 		return;
 	}
@@ -307,6 +321,7 @@ static void par_work(par *p, size_t i)
 		cc_buf b = CC_BUF_INIT;
 		cc_json_compact(t, len, &b);
 		it->text = cc_buf_take(&b, &it->len);
+		it->has_facts = store_facts_make(it->obj, &it->facts, &e) == 0;
 	}
 }
 
@@ -316,6 +331,7 @@ static void par_item_free(par_item *it)
 	json_decref(it->extra);
 	json_decref(it->problems);
 	free(it->text);
+	store_facts_clear(&it->facts);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -373,11 +389,11 @@ static int par_store(import_ctx *c, par_item *it, bool *fallback, cc_err *e)
 		return 0;
 	}
 	json_array_foreach(it->extra, k, x) {
-		rc = store_obj(c, x, NULL, 0, e);
+		rc = store_obj(c, x, NULL, NULL, 0, e);
 		if (rc)
 			return rc;
 	}
-	return store_obj(c, it->obj, it->text, it->len, e);
+	return store_obj(c, it->obj, it->has_facts ? &it->facts : NULL, it->text, it->len, e);
 }
 
 /* Store the items in order as the workers finish their batches. */

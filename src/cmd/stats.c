@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
@@ -29,8 +30,10 @@ static void print_table(json_t *types, const char *indent)
 	const char *type;
 	json_t *c;
 
+	int width = 34 - (int)strlen(indent);
+
 	json_object_foreach(types, type, c)
-		printf("%s%-32s %9lld %9lld\n", indent, type,
+		printf("%s%-*s %9lld %9lld\n", indent, width, type,
 		       (long long)json_integer_value(json_object_get(c, "objects")),
 		       (long long)json_integer_value(json_object_get(c, "versions")));
 }

@@ -206,6 +206,12 @@ static void bit_set(uint64_t *b, uint32_t i)
  * tables are probed directly. */
 static void build_bits(mt_ipindex *x)
 {
+	if (!x->mask16 && x->present4 >> 16)
+		x->mask16 = calloc((size_t)1 << 16, sizeof(*x->mask16));
+	for (int p = 16; x->mask16 && p <= 32; p++)
+		for (uint32_t i = 0; x->t4[p].mask && i <= x->t4[p].mask; i++)
+			if (x->t4[p].vals[i] != EMPTY)
+				x->mask16[x->t4[p].keys[i] >> 16] |= 1u << (p - 16);
 	for (int p = 0; p <= 32; p++) {
 		mt_ip4tab *t = &x->t4[p];
 		uint64_t **bp = p <= 24 ? &x->bits4[p] : &x->long24;
@@ -243,12 +249,15 @@ size_t mt_ipindex_find(const mt_ipindex *x, const mt_ip *ip, mt_hit_fn fn, void 
 
 	if (ip->family == 4) {
 		bool long_ok = !x->long24 || bit_get(x->long24, ip->v4 >> 8);
+		uint32_t pm = x->mask16 ? x->mask16[ip->v4 >> 16] : ~0u;
 
 		for (unsigned i = 0; i < x->n4; i++) {
 			unsigned p = x->order4[i];
 			uint32_t key = p ? ip->v4 & (~0u << (32 - p)) : 0;
 			uint32_t *v;
 
+			if (p >= 16 && !(pm >> (p - 16) & 1))
+				continue;
 			if (p > 24 ? !long_ok : (x->bits4[p] && !bit_get(x->bits4[p], p ? ip->v4 >> (32 - p) : 0)))
 				continue;
 			v = t4_slot((mt_ip4tab *)&x->t4[p], key, false);
@@ -287,6 +296,7 @@ void mt_ipindex_free(mt_ipindex *x)
 			free(x->bits4[p]);
 	}
 	free(x->long24);
+	free(x->mask16);
 	for (int p = 0; p <= 128; p++)
 		free(x->t6[p].e);
 	memset(x, 0, sizeof(*x));
@@ -304,6 +314,8 @@ size_t mt_ipindex_bytes(const mt_ipindex *x)
 	}
 	if (x->long24)
 		b += ((size_t)1 << 24) / 8 + 8;
+	if (x->mask16)
+		b += ((size_t)1 << 16) * sizeof(*x->mask16);
 	for (int p = 0; p <= 128; p++)
 		if (x->t6[p].mask)
 			b += (x->t6[p].mask + 1) * sizeof(mt_ip6ent);

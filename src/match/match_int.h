@@ -177,6 +177,8 @@ typedef struct mt_ipindex {
 	uint64_t *bits4[25];    /* p <= 24: bit (addr >> (32-p)) set when the /p
 				   table has that key (a miss costs one bit test) */
 	uint64_t *long24;       /* bit (addr >> 8): some /25../32 entry lies there */
+	uint32_t *mask16;       /* per /16: bit p-16 when a /p entry (p >= 16) lies
+				   in it; one small array decides most probes */
 	mt_ip6tab t6[129];
 	mt_dups *dups;          /* borrowed from the matcher */
 } mt_ipindex;

@@ -102,12 +102,11 @@ static int to_pcre(mt_rxset *s, size_t i)
 	return 0;
 }
 
-static int compile_set(mt_rxset *s, cc_err *e)
+/* Check each expression alone, marking what Hyperscan refuses as a
+ * prefilter, or moving it to PCRE2; done once a joint compile has failed,
+ * so that the retries below stay few. */
+static int precheck(mt_rxset *s)
 {
-	unsigned *ids = NULL;
-	int rc = 0;
-
-	/* cheap per-expression check first, so the multi compile rarely retries */
 	for (size_t i = 0; i < s->n;) {
 		hs_expr_info_t *info = NULL;
 		hs_compile_error_t *ce = NULL;
@@ -125,6 +124,15 @@ static int compile_set(mt_rxset *s, cc_err *e)
 		if (to_pcre(s, i) < 0)
 			return CC_ENOMEM;
 	}
+	return 0;
+}
+
+static int compile_set(mt_rxset *s, cc_err *e)
+{
+	unsigned *ids = NULL;
+	int rc = 0;
+	bool checked = false;
+
 	while (s->n) {
 		hs_database_t *db = NULL;
 		hs_compile_error_t *ce = NULL;
@@ -144,6 +152,14 @@ static int compile_set(mt_rxset *s, cc_err *e)
 			rc = cc_err_set(e, CC_ERR, "hyperscan: %s", ce->message);
 			hs_free_compile_error(ce);
 			goto out;
+		}
+		if (!checked) {
+			hs_free_compile_error(ce);
+			checked = true;
+			rc = precheck(s);
+			if (rc < 0)
+				goto out;
+			continue;
 		}
 		if (!(s->flags[ce->expression] & HS_FLAG_PREFILTER))
 			s->flags[ce->expression] |= HS_FLAG_PREFILTER;

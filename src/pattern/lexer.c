@@ -215,7 +215,7 @@ static int lex_prefixed(plexer *lx, ptok *t, cc_err *e)
 		if (n && !t->lit.bytes)
 			abort();
 		for (size_t i = 0; i < n; i += 2) {
-			int hi = phex_digit(body[i]), lo = phex_digit(body[i + 1]);
+			int hi = cc_hex_digit(body[i]), lo = cc_hex_digit(body[i + 1]);
 
 			if (hi < 0 || lo < 0) {
 				plit_clear(&t->lit);

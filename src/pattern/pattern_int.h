@@ -12,6 +12,7 @@
 
 #include "pattern/pattern.h"
 #include "util/buf.h"
+#include "util/hex.h"
 
 typedef enum ptok_kind {
 	PT_EOF, PT_LBRACK, PT_RBRACK, PT_LPAREN, PT_RPAREN, PT_COLON, PT_DOT,
@@ -65,7 +66,6 @@ char *pb64_encode(const unsigned char *p, size_t n);
 bool pb64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen);
 
 /* The value of hex digit c, or -1. */
-int phex_digit(int c);
 
 /* Is s valid UTF-8 (n bytes)? */
 bool putf8_valid(const char *s, size_t n);

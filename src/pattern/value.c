@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pattern/pattern_int.h"
+#include "util/unicode.h"
 #include "util/time.h"
 
 /* What c->regex points to. */
@@ -79,14 +80,19 @@ static char *like_regex(const char *like)
 bool pcmp_compile(pattern_comparison *c, char *msg, size_t msgsz)
 {
 	pregex *rx;
-	char *src, *lat;
-	size_t latlen = 0;
+	char *src, *lat, *nfc;
+	const char *lit;
+	size_t latlen = 0, nfclen;
 	int errcode;
 	PCRE2_SIZE erroff;
 
 	if (c->op != PATTERN_OP_MATCHES && c->op != PATTERN_OP_LIKE)
 		return true;
-	src = c->op == PATTERN_OP_LIKE ? like_regex(c->lit.str) : strdup(c->lit.str);
+	/* The reference matcher compares NFC-normalised text. */
+	nfc = cc_utf8_nfc(c->lit.str, strlen(c->lit.str), &nfclen);
+	lit = nfc ? nfc : c->lit.str;
+	src = c->op == PATTERN_OP_LIKE ? like_regex(lit) : strdup(lit);
+	free(nfc);
 	rx = calloc(1, sizeof(*rx));
 	if (!rx || !src)
 		abort();
@@ -136,6 +142,17 @@ static bool rx_search(pcre2_code *code, const char *s, size_t n)
 	rc = pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
 	pcre2_match_data_free(md);
 	return rc >= 0;
+}
+
+/* rx_search on the NFC form of a text value, as the reference matcher does. */
+static bool rx_search_text(pcre2_code *code, const char *s, size_t n)
+{
+	size_t nn;
+	char *nfc = cc_utf8_nfc(s, n, &nn);
+	bool r = nfc ? rx_search(code, nfc, nn) : rx_search(code, s, n);
+
+	free(nfc);
+	return r;
 }
 
 /* ---- CIDR ---- */
@@ -247,7 +264,7 @@ static bool pval_of(pval *pv, const pattern_comparison *c, json_t *v)
 			if (!pv->owned)
 				abort();
 			for (size_t i = 0; i < pv->n; i += 2) {
-				int hi = phex_digit(pv->s[i]), lo = phex_digit(pv->s[i + 1]);
+				int hi = cc_hex_digit(pv->s[i]), lo = cc_hex_digit(pv->s[i + 1]);
 
 				if (hi < 0 || lo < 0) {
 					free(pv->owned);
@@ -415,10 +432,12 @@ static bool test_pval(const pattern_comparison *c, const pval *pv)
 	case PATTERN_OP_LIKE:
 		if (pv->k == V_BIN && !putf8_valid(pv->s, pv->n))
 			return false;
-		return (pv->k == V_STR || pv->k == V_BIN) && rx_search(rx->utf, pv->s, pv->n);
+		if (pv->k == V_STR)
+			return rx_search_text(rx->utf, pv->s, pv->n);
+		return pv->k == V_BIN && rx_search(rx->utf, pv->s, pv->n);
 	case PATTERN_OP_MATCHES:
 		if (pv->k == V_STR)
-			return rx_search(rx->utf, pv->s, pv->n);
+			return rx_search_text(rx->utf, pv->s, pv->n);
 		return pv->k == V_BIN && rx_search(rx->bin, pv->s, pv->n);
 	case PATTERN_OP_ISSUBSET:
 		return pv->k == V_STR && strlen(pv->s) == pv->n &&

@@ -9,17 +9,15 @@
 
 #include "stix/stix.h"
 #include "store/store_int.h"
+#include "util/jdump.h"
 #include "util/time.h"
 
-/* The version facts store_put extracts from an object. */
-typedef struct put_info {
-	const char *id, *type, *spec_version, *modified;
-	int64_t modified_us;
-	int tlp;
-	bool revoked, deprecated;
+/* The object text to store: given by the caller, or made from obj. */
+typedef struct put_text {
+	const json_t *obj;      /* the object (NULL when json is given) */
 	const char *json;       /* compact text given by the caller, or NULL */
 	size_t json_len;
-} put_info;
+} put_text;
 
 /* Existing versions or entries of one id: min/max of modified_us. */
 typedef struct span {
@@ -27,34 +25,6 @@ typedef struct span {
 	int64_t min_us, max_us;
 	int64_t min_key, max_key;   /* vid or date_added of the min and max */
 } span;
-
-static const char *str_prop(const json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
-static int extract(store *s, const json_t *obj, put_info *pi, cc_err *e)
-{
-	pi->id = str_prop(obj, "id");
-	pi->type = str_prop(obj, "type");
-	if (!pi->id || !pi->type)
-		return cc_err_set(e, CC_ERR, "%s: object without string id and type", s->path);
-	pi->spec_version = str_prop(obj, "spec_version");
-	if (!pi->spec_version)
-		pi->spec_version = "";
-	pi->modified = str_prop(obj, "modified");
-	if (!pi->modified)
-		pi->modified = str_prop(obj, "created");
-	pi->modified_us = 0;
-	if (!pi->modified)
-		pi->modified = "";
-	else if (!cc_ts_parse(pi->modified, &pi->modified_us))
-		return cc_err_set(e, CC_ERR, "%s: modified: not a STIX timestamp", pi->id);
-	pi->tlp = stix_tlp_level(obj);
-	pi->revoked = json_is_true(json_object_get(obj, "revoked"));
-	pi->deprecated = json_is_true(json_object_get(obj, "x_mitre_deprecated"));
-	return 0;
-}
 
 static int json_dump_cb(const char *buffer, size_t size, void *data)
 {
@@ -144,84 +114,13 @@ static int take_flags(store *s, enum store_stmt_id upd, const span *sp, int64_t 
 	return rc;
 }
 
-static int insert_name(store *s, int64_t vid, int kind, const char *v, cc_err *e)
-{
-	sqlite3_stmt *st = store_stmt(s, ST_INSERT_NAME, e);
-
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_int64(st, 1, vid);
-	sqlite3_bind_int(st, 2, kind);
-	sqlite3_bind_text(st, 3, v, -1, SQLITE_STATIC);
-	return step_done(s, st, e, "indexing names");
-}
-
-static int insert_aliases(store *s, int64_t vid, const json_t *arr, cc_err *e)
-{
-	size_t i;
-	json_t *a;
-	int rc = 0;
-
-	json_array_foreach(arr, i, a) {
-		if (json_is_string(a) && (rc = insert_name(s, vid, 1, json_string_value(a), e)))
-			break;
-	}
-	return rc;
-}
-
-/* The rows of the names, extids and rels tables for a new version. */
-static int index_version(store *s, int64_t vid, const json_t *obj, const put_info *pi,
-			 cc_err *e)
-{
-	const char *name = str_prop(obj, "name");
-	json_t *refs, *r;
-	sqlite3_stmt *st;
-	size_t i;
-	int rc = 0;
-
-	if (name)
-		rc = insert_name(s, vid, 0, name, e);
-	if (rc == 0)
-		rc = insert_aliases(s, vid, json_object_get(obj, "aliases"), e);
-	if (rc == 0)
-		rc = insert_aliases(s, vid, json_object_get(obj, "x_mitre_aliases"), e);
-	refs = json_object_get(obj, "external_references");
-	json_array_foreach(refs, i, r) {
-		const char *x = str_prop(r, "external_id");
-		if (rc || !x)
-			continue;
-		st = store_stmt(s, ST_INSERT_EXTID, e);
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_text(st, 2, x, -1, SQLITE_STATIC);
-		rc = step_done(s, st, e, "indexing external ids");
-	}
-	if (rc == 0 && strcmp(pi->type, "relationship") == 0) {
-		const char *rt = str_prop(obj, "relationship_type");
-		const char *src = str_prop(obj, "source_ref");
-		const char *dst = str_prop(obj, "target_ref");
-		if (rt && src && dst) {
-			st = store_stmt(s, ST_INSERT_REL, e);
-			if (!st)
-				return CC_EIO;
-			sqlite3_bind_int64(st, 1, vid);
-			sqlite3_bind_text(st, 2, rt, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, src, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, dst, -1, SQLITE_STATIC);
-			rc = step_done(s, st, e, "indexing relationships");
-		}
-	}
-	return rc;
-}
-
 /* A new version: its row, global flags and search rows.  vid = date_added. */
 static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
-			  const json_t *obj, const put_info *pi, const span *sp, cc_err *e)
+			  const put_text *pt, const store_facts *pi, const span *sp, cc_err *e)
 {
 	sqlite3_stmt *st;
-	const char *text = pi->json;
-	size_t text_len = pi->json_len;
+	const char *text = pt->json;
+	size_t text_len = pt->json_len;
 	int is_last, is_first, rc;
 
 	rc = take_flags(s, ST_VERSION_FLAGS, sp, pi->modified_us, &is_last, &is_first, e);
@@ -229,7 +128,8 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 		return rc;
 	if (!text) {
 		cc_buf_reset(&s->json);
-		if (json_dump_callback(obj, json_dump_cb, &s->json, JSON_COMPACT) != 0)
+		if (!cc_json_dump_compact(pt->obj, &s->json) &&
+		    json_dump_callback(pt->obj, json_dump_cb, &s->json, JSON_COMPACT) != 0)
 			return cc_err_set(e, CC_ERR, "%s: cannot serialise object", pi->id);
 		text = s->json.data;
 		text_len = s->json.len;
@@ -253,14 +153,14 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 	sqlite3_bind_text(st, 14, text, (int)text_len, SQLITE_STATIC);
 	rc = step_done(s, st, e, "storing a version");
 	if (rc == 0)
-		rc = index_version(s, vid, obj, pi, e);
+		rc = store_facts_pend(s, vid, pi, e);
 	return rc;
 }
 
 /* The entry of version vid in collection coll, with per-collection flags.
  * first_in_store: no version of this id existed before, so no entries. */
 static int insert_entry(store *s, int64_t da, int64_t coll, int64_t vid, int64_t org,
-			const put_info *pi, bool first_in_store, cc_err *e)
+			const store_facts *pi, bool first_in_store, cc_err *e)
 {
 	sqlite3_stmt *st;
 	span sp;
@@ -308,25 +208,19 @@ static int entry_exists(store *s, int64_t vid, int64_t coll, int64_t *da, cc_err
 	return 0;
 }
 
-static int put_locked(store *s, int64_t coll, const json_t *obj, const char *json,
-		      size_t json_len, int64_t org, store_put_result *r, cc_err *e)
+static int put_locked(store *s, int64_t coll, const put_text *pt, const store_facts *pi,
+		      int64_t org, store_put_result *r, cc_err *e)
 {
-	put_info pi;
 	sqlite3_stmt *st;
 	span sp;
 	int64_t vid, da;
 	int rc;
 
-	rc = extract(s, obj, &pi, e);
-	if (rc)
-		return rc;
-	pi.json = json;
-	pi.json_len = json_len;
 	st = store_stmt(s, ST_VERSIONS_OF_ID, e);
 	if (!st)
 		return CC_EIO;
-	sqlite3_bind_text(st, 1, pi.id, -1, SQLITE_STATIC);
-	rc = read_span(s, st, 0, 1, pi.modified_us, &sp, &vid, e);
+	sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
+	rc = read_span(s, st, 0, 1, pi->modified_us, &sp, &vid, e);
 	if (rc)
 		return rc;
 	if (vid) {                      /* the version exists: in this collection? */
@@ -341,22 +235,25 @@ static int put_locked(store *s, int64_t coll, const json_t *obj, const char *jso
 		return rc;
 	r->date_added_us = da;
 	if (!vid) {
-		rc = insert_version(s, da, coll, org, obj, &pi, &sp, e);
+		rc = insert_version(s, da, coll, org, pt, pi, &sp, e);
 		if (rc)
 			return rc;
 		r->new_version = true;
 		vid = da;
 	}
-	rc = insert_entry(s, da, coll, vid, org, &pi, !sp.any, e);
+	rc = insert_entry(s, da, coll, vid, org, pi, !sp.any, e);
 	if (rc == 0)
 		r->added = true;
 	return rc;
 }
 
-static int put_any(store *s, int64_t collection_id, const json_t *obj, const char *json,
-		   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
+/* Store one version: with facts f made by the caller, else made here
+ * from pt->obj. */
+static int put_any(store *s, int64_t collection_id, const put_text *pt, const store_facts *f,
+		   int64_t org_id, store_put_result *r, cc_err *e)
 {
 	store_put_result tmp;
+	store_facts own_f = { 0 };
 	bool own;
 	int rc;
 
@@ -368,7 +265,13 @@ static int put_any(store *s, int64_t collection_id, const json_t *obj, const cha
 	rc = store_begin_own(s, &own, e);
 	if (rc)
 		return rc;
-	rc = put_locked(s, collection_id, obj, json, json_len, org_id, r, e);
+	if (!f) {
+		rc = store_facts_fill(pt->obj, s->path, &own_f, e);
+		f = &own_f;
+	}
+	if (rc == 0)
+		rc = put_locked(s, collection_id, pt, f, org_id, r, e);
+	store_facts_clear(&own_f);
 	rc = store_end_own(s, own, rc, e);
 	if (rc)
 		memset(r, 0, sizeof(*r));
@@ -378,13 +281,28 @@ static int put_any(store *s, int64_t collection_id, const json_t *obj, const cha
 int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
 	      store_put_result *r, cc_err *e)
 {
-	return put_any(s, collection_id, obj, NULL, 0, org_id, r, e);
+	put_text pt = { obj, NULL, 0 };
+
+	return put_any(s, collection_id, &pt, NULL, org_id, r, e);
 }
 
 int store_put_text(store *s, int64_t collection_id, const json_t *obj, const char *json,
 		   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
 {
+	put_text pt = { obj, json, json_len };
+
 	if (json_len > INT_MAX)
 		return cc_err_set(e, CC_ERR, "%s: object too large", s->path);
-	return put_any(s, collection_id, obj, json, json_len, org_id, r, e);
+	return put_any(s, collection_id, &pt, NULL, org_id, r, e);
+}
+
+int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const char *json,
+		    size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
+{
+	put_text pt = { NULL, json, json_len };
+
+	if (!json || json_len > INT_MAX)
+		return cc_err_set(e, CC_ERR, "%s: object %s", s->path,
+				  json ? "too large" : "without text");
+	return put_any(s, collection_id, &pt, f, org_id, r, e);
 }

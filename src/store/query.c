@@ -388,7 +388,9 @@ int store_delete(store *s, const store_query *q, size_t *n_removed, cc_err *e)
 	rc = store_begin_own(s, &own, e);
 	if (rc)
 		return rc;
-	rc = collect_del(s, q, &dl, e);
+	rc = store_pend_flush(s, e);
+	if (rc == 0)
+		rc = collect_del(s, q, &dl, e);
 	for (size_t i = 0; rc == 0 && i < dl.n; i++)
 		rc = delete_one(s, q->collection_id, &dl.v[i], e);
 	rc = store_end_own(s, own, rc, e);

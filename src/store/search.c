@@ -31,6 +31,9 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	size_t n = 0;
 	int rc;
 
+	rc = store_pend_flush(s, e);      /* this transaction's search rows */
+	if (rc)
+		return rc;
 	cc_buf_puts(&sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
 		    " FROM versions v WHERE v.is_last = 1");
 	if (!q->include_revoked)

@@ -360,6 +360,7 @@ void store_close(store *s)
 	}
 	sqlite3_close(s->db);
 	cc_buf_free(&s->json);
+	store_pend_free(s);
 	free(s->path);
 	free(s);
 }
@@ -386,6 +387,8 @@ int store_commit(store *s, cc_err *e)
 
 	if (!s->in_txn)
 		return cc_err_set(e, CC_ERR, "%s: no transaction to commit", s->path);
+	if (store_pend_flush(s, e))
+		goto out_rollback;
 	if (s->da_dirty) {
 		st = store_stmt(s, ST_META_SET, e);
 		if (!st)
@@ -425,6 +428,7 @@ void store_rollback(store *s)
 		if (s->dyn[i].st)
 			sqlite3_reset(s->dyn[i].st);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_pend_discard(s);
 	s->in_txn = false;
 	s->last_da = 0;
 	s->da_dirty = false;

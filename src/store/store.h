@@ -30,6 +30,7 @@
 
 #include <jansson.h>
 
+#include "util/buf.h"
 #include "util/err.h"
 
 typedef struct store store;                       /* opaque; one connection */
@@ -115,6 +116,31 @@ int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
  * text is stored as given.  Lets an importer serialise in parallel. */
 int store_put_text(store *s, int64_t collection_id, const json_t *obj, const char *json,
                    size_t json_len, int64_t org_id, store_put_result *r, cc_err *e);
+
+/* What storing a version takes from an object, made by store_facts_make
+ * without a store, in any thread: an importer's workers make it so that
+ * the thread writing to the store only binds values.  The strings borrow
+ * from the object, which must outlive the facts. */
+typedef struct store_facts {
+	const char *id, *type;
+	const char *spec_version;   /* "" when absent */
+	const char *modified;       /* modified, else created, else "" */
+	int64_t modified_us;        /* modified as microseconds (0 when "") */
+	int tlp;                    /* stix_tlp_level of the object */
+	bool revoked, deprecated;   /* revoked, x_mitre_deprecated */
+	cc_buf rows;                /* owned: its names, aliases, external ids and
+	                               relationship, packed (src/store/facts.c) */
+} store_facts;
+
+/* Fill f from obj (f is overwritten, then owned by the caller: clear it
+ * with store_facts_clear).  Fails, with f cleared, when obj has no string
+ * id and type or its modified (else created) is not a STIX timestamp. */
+int store_facts_make(const json_t *obj, store_facts *f, cc_err *e);
+void store_facts_clear(store_facts *f);
+
+/* store_put_text with the facts made beforehand from the same object. */
+int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const char *json,
+                    size_t json_len, int64_t org_id, store_put_result *r, cc_err *e);
 
 /* ---- reading ---- */
 

@@ -38,6 +38,29 @@ typedef struct store_dyn {
 
 #define STORE_DYN_SLOTS 32
 
+/* A pending names/extids row: value is an offset into the arena. */
+typedef struct pend_val {
+	int64_t vid;            /* the version */
+	int kind;               /* names only: 0 name, 1 alias */
+	size_t value;           /* arena offset of the value */
+} pend_val;
+
+/* A pending rels row; the texts are arena offsets. */
+typedef struct pend_rel {
+	int64_t vid;
+	size_t rel_type, src, dst;
+} pend_rel;
+
+/* Search rows of this transaction's new versions, not yet in SQLite
+ * (see pending.c).  Empty outside a transaction. */
+typedef struct store_pending {
+	pend_val *names, *extids;
+	pend_rel *rels;
+	size_t n_names, n_extids, n_rels;       /* rows in use */
+	size_t cap_names, cap_extids, cap_rels; /* rows allocated */
+	cc_buf arena;           /* the texts, NUL-terminated, back to back */
+} store_pending;
+
 struct store {
 	sqlite3 *db;            /* the connection */
 	char *path;             /* as opened */
@@ -48,6 +71,7 @@ struct store {
 	int64_t last_da;        /* last date_added issued in this txn (0 = not read yet) */
 	bool da_dirty;          /* last_da must be written to meta before commit */
 	cc_buf json;            /* scratch buffer for serialising objects */
+	store_pending pend;     /* search rows not yet written */
 };
 
 /* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
@@ -92,5 +116,28 @@ char *store_col_dup(sqlite3_stmt *st, int col);
 /* Recompute the last/first flags of id: in collection coll (> 0), or of
  * the versions across the store (coll 0). */
 int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e);
+
+/* Queue a search row of a new version (copied); it is written by
+ * store_pend_flush, which runs before anything reads the names, extids
+ * or rels tables in this transaction and at commit. */
+int store_pend_name(store *s, int64_t vid, int kind, const char *value, cc_err *e);
+int store_pend_extid(store *s, int64_t vid, const char *value, cc_err *e);
+int store_pend_rel(store *s, int64_t vid, const char *rel_type, const char *src,
+		   const char *dst, cc_err *e);
+
+/* Write the queued rows, sorted by indexed value, and empty the queue
+ * (also on failure, after which the transaction must be rolled back). */
+int store_pend_flush(store *s, cc_err *e);
+
+/* store_facts_make with "where" naming the store in the error about a
+ * missing id or type; f must be cleared by the caller also on failure. */
+int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_err *e);
+
+/* Queue the search rows of f for the new version vid. */
+int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e);
+
+/* Forget the queued rows (rollback); free them (close). */
+void store_pend_discard(store *s);
+void store_pend_free(store *s);
 
 #endif

@@ -1,4 +1,5 @@
 #include "util/uuid.h"
+#include "util/hex.h"
 
 #include <gnutls/crypto.h>
 #include <sodium.h>
@@ -52,17 +53,6 @@ void cc_uuid5(const unsigned char ns[16], const char *name, size_t len,
 	format(digest, out);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool cc_uuid_parse(const char *s, unsigned char out[16])
 {
 	int j = 0;
@@ -73,12 +63,12 @@ bool cc_uuid_parse(const char *s, unsigned char out[16])
 				return false;
 			continue;
 		}
-		int hi = hexval(s[i]), lo;
+		int hi = cc_hex_digit(s[i]), lo;
 
 		if (hi < 0)
 			return false;
 		i++;
-		lo = hexval(s[i]);
+		lo = cc_hex_digit(s[i]);
 		if (lo < 0)
 			return false;
 		out[j++] = (unsigned char)(hi << 4 | lo);

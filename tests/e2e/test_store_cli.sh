@@ -166,6 +166,21 @@ t_true "1826 objects" grep -q "^imported 1826 objects (1826 new versions" "$OUT"
 t_ok "export ICS" cc export --all-versions -o "$T/ics-out.json"
 t_true "ICS export JSON-equal to the input" same_objects "$ICS" "$T/ics-out.json"
 
+# ---- large bundles (parallel path): invalid objects and syntax errors ----
+export CYBERCELL_DB="$T/big.db"
+jq '.objects[100].created = "yesterday" | .objects[1500].id = "malware--not-a-uuid"' "$ICS" > "$T/ics-bad.json"
+t_exit 1 "large bundle with 2 invalid objects" cc import "$T/ics-bad.json"
+t_true "both reported with index and property" sh -c "grep -q '^cybercell: $T/ics-bad.json: objects\[100\] (.*): created: ' '$ERR' && grep -q 'objects\[1500\] (malware--not-a-uuid): id: ' '$ERR'"
+t_true "nothing imported" grep -q "2 invalid objects (2 problems); nothing imported" "$ERR"
+t_ok "the same with --skip-invalid" cc import --skip-invalid --json "$T/ics-bad.json"
+t_true "1824 stored, 2 skipped" jq -e '.objects == 1824 and .skipped == 2' "$OUT"
+sed '0,/"type": "attack-pattern",/s//"type": "attack-pattern", "type": "attack-pattern",/' "$ICS" > "$T/ics-dup.json"
+stats before
+t_exit 1 "large bundle with a duplicate key" cc import "$T/ics-dup.json"
+t_true "reported with line and column" grep -qE "^cybercell: $T/ics-dup.json:[0-9]+:[0-9]+: " "$ERR"
+stats after
+t_true "store unchanged" cmp -s "$T/stats.before" "$T/stats.after"
+
 # ---- ATT&CK Enterprise (STIX 2.0, gz): upgrade, counts, find ----
 export CYBERCELL_DB="$T/ent.db"
 t_ok "import Enterprise 2.0 .gz" cc import "$ENT"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "match/match.h"
 #include "match/match_int.h"
@@ -401,6 +402,41 @@ static void test_detect(void **state)
 	}
 }
 
+/* Bundles are cut into objects by brackets and strings only: strings with
+ * escaped quotes, backslashes and brackets must not confuse it. */
+static void test_bundle_load(void **state)
+{
+	static const char text[] =
+		"{\"type\":\"bundle\",\"id\":\"bundle--1\",\"x\":{\"objects\":1},\"objects\":[\n"
+		"{\"type\":\"indicator\",\"id\":\"indicator--a\",\"name\":\"q\\\"}],{\\\\\",\"pattern_type\":\"stix\","
+		"\"pattern\":\"[domain-name:value = 'it\\\\'s.test']\"},\n"
+		"{\"type\":\"malware\",\"id\":\"malware--b\",\"name\":\"]\"},\n"
+		"{\"type\":\"indicator\",\"id\":\"indicator--c\",\"pattern_type\":\"stix\",\"revoked\":true,"
+		"\"pattern\":\"[ipv4-addr:value = '192.0.2.1']\"},\n"
+		"{\"type\":\"indicator\",\"id\":\"indicator--d\",\"pattern_type\":\"sigma\",\"pattern\":\"x\"},\n"
+		"{\"type\":\"indicator\",\"id\":\"indicator--e\",\"pattern\":\"[ipv4-addr:value = \"}\n"
+		"]}\n";
+	char path[] = "/tmp/test_match_bundle_XXXXXX";
+	int fd = mkstemp(path);
+	matcher *m = match_new();
+	match_stats st;
+	cc_err e = { 0 };
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	assert_int_equal(match_add_bundle_file(m, path, NULL, NULL, &e), 0);
+	unlink(path);
+	assert_int_equal(match_compile(m, &e), 0);
+	match_get_stats(m, &st);
+	assert_int_equal(st.indicators, 1);
+	assert_int_equal(st.skipped, 3);	/* revoked, sigma, bad pattern */
+	assert_string_equal(match_indicator_name(m, 0), "q\"}],{\\");
+	assert_int_equal(match_lookup(m, match_path_id("domain-name:value"), "IT's.test", 9), 1);
+	match_free(m);
+}
+
 /* The same hits whatever the thread count, on more than one piece. */
 static void test_threads(void **state)
 {
@@ -437,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_json_readers),
 		cmocka_unit_test(test_csv_text_readers),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_bundle_load),
 		cmocka_unit_test(test_threads),
 	};
 

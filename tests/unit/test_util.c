@@ -13,6 +13,8 @@
 #include "util/file.h"
 #include "util/time.h"
 #include "util/uuid.h"
+#include "util/unicode.h"
+#include "util/hex.h"
 
 static void test_buf(void **state)
 {
@@ -121,6 +123,33 @@ static void test_file(void **state)
 	cc_buf_free(&b);
 }
 
+static void test_nfc(void **state)
+{
+	size_t n = 0;
+	char *s;
+
+	(void)state;
+	assert_null(cc_utf8_nfc("plain ascii", 11, &n));          /* nothing to do */
+	assert_null(cc_utf8_nfc("caf\xc3\xa9", 5, &n));             /* already NFC */
+	assert_null(cc_utf8_nfc("bad \xff utf8", 10, &n));          /* invalid: as is */
+	s = cc_utf8_nfc("cafe\xcc\x81", 6, &n);                    /* e + U+0301 */
+	assert_non_null(s);
+	assert_int_equal(n, 5);
+	assert_string_equal(s, "caf\xc3\xa9");
+	free(s);
+}
+
+static void test_hex(void **state)
+{
+	(void)state;
+	assert_int_equal(cc_hex_digit('0'), 0);
+	assert_int_equal(cc_hex_digit('9'), 9);
+	assert_int_equal(cc_hex_digit('a'), 10);
+	assert_int_equal(cc_hex_digit('F'), 15);
+	assert_int_equal(cc_hex_digit('g'), -1);
+	assert_int_equal(cc_hex_digit('/'), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +158,8 @@ int main(void)
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_hex),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -1,0 +1,126 @@
+/*
+ * facts.c — what storing a version takes from the object (id, type,
+ * version, TLP, flags, and its search rows), made without the store so an
+ * importer's worker threads can make it and the writing thread only binds.
+ *
+ * The search rows are packed into one buffer: a tag byte, then
+ * NUL-terminated strings — 'n' name, 'a' alias: one value; 'x' external
+ * id: one value; 'r' relationship: type, source_ref, target_ref.
+ */
+#include <string.h>
+
+#include "stix/stix.h"
+#include "store/store_int.h"
+#include "util/time.h"
+
+static const char *str_prop(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+static void put_row(cc_buf *b, char tag, const char *v)
+{
+	cc_buf_putc(b, tag);
+	cc_buf_append(b, v, strlen(v) + 1);
+}
+
+static void pack_aliases(cc_buf *b, const json_t *arr)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(arr, i, a) {
+		if (json_is_string(a))
+			put_row(b, 'a', json_string_value(a));
+	}
+}
+
+static void pack_rows(const json_t *obj, const char *type, cc_buf *b)
+{
+	const char *name = str_prop(obj, "name");
+	json_t *r;
+	size_t i;
+
+	if (name)
+		put_row(b, 'n', name);
+	pack_aliases(b, json_object_get(obj, "aliases"));
+	pack_aliases(b, json_object_get(obj, "x_mitre_aliases"));
+	json_array_foreach(json_object_get(obj, "external_references"), i, r) {
+		const char *x = str_prop(r, "external_id");
+		if (x)
+			put_row(b, 'x', x);
+	}
+	if (strcmp(type, "relationship") == 0) {
+		const char *rt = str_prop(obj, "relationship_type");
+		const char *src = str_prop(obj, "source_ref");
+		const char *dst = str_prop(obj, "target_ref");
+		if (rt && src && dst) {
+			put_row(b, 'r', rt);
+			cc_buf_append(b, src, strlen(src) + 1);
+			cc_buf_append(b, dst, strlen(dst) + 1);
+		}
+	}
+}
+
+int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_err *e)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = str_prop(obj, "id");
+	f->type = str_prop(obj, "type");
+	if (!f->id || !f->type)
+		return cc_err_set(e, CC_ERR, "%s: object without string id and type", where);
+	f->spec_version = str_prop(obj, "spec_version");
+	if (!f->spec_version)
+		f->spec_version = "";
+	f->modified = str_prop(obj, "modified");
+	if (!f->modified)
+		f->modified = str_prop(obj, "created");
+	if (!f->modified)
+		f->modified = "";
+	else if (!cc_ts_parse(f->modified, &f->modified_us))
+		return cc_err_set(e, CC_ERR, "%s: modified: not a STIX timestamp", f->id);
+	f->tlp = stix_tlp_level(obj);
+	f->revoked = json_is_true(json_object_get(obj, "revoked"));
+	f->deprecated = json_is_true(json_object_get(obj, "x_mitre_deprecated"));
+	pack_rows(obj, f->type, &f->rows);
+	return 0;
+}
+
+int store_facts_make(const json_t *obj, store_facts *f, cc_err *e)
+{
+	int rc = store_facts_fill(obj, "object", f, e);
+
+	if (rc)
+		store_facts_clear(f);
+	return rc;
+}
+
+void store_facts_clear(store_facts *f)
+{
+	if (!f)
+		return;
+	cc_buf_free(&f->rows);
+	memset(f, 0, sizeof(*f));
+}
+
+int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
+{
+	const char *p = f->rows.data, *end = p + f->rows.len;
+	int rc = 0;
+
+	while (rc == 0 && p && p < end) {
+		char tag = *p++;
+		const char *v = p;
+		p += strlen(p) + 1;
+		if (tag == 'n' || tag == 'a') {
+			rc = store_pend_name(s, vid, tag == 'a', v, e);
+		} else if (tag == 'x') {
+			rc = store_pend_extid(s, vid, v, e);
+		} else {
+			const char *src = p, *dst = p + strlen(p) + 1;
+			p = dst + strlen(dst) + 1;
+			rc = store_pend_rel(s, vid, v, src, dst, e);
+		}
+	}
+	return rc;
+}

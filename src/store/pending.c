@@ -1,0 +1,195 @@
+/*
+ * pending.c — the search rows (names, external ids, relationships) of the
+ * versions stored in the open transaction, kept in memory and written in
+ * one go, sorted by their indexed value, before anything reads those
+ * tables and at commit.  Inserting into the value indexes in key order
+ * touches each index page once instead of once per row at a random place,
+ * which is most of what storing a version cost on a large store.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/store_int.h"
+
+/* Flush early past this many rows, to bound the memory of a huge import. */
+#define PEND_MAX_ROWS 1000000
+
+/* Offset of a copy of text in the string arena. */
+static size_t arena_add(store_pending *p, const char *text)
+{
+	size_t off = p->arena.len;
+
+	cc_buf_append(&p->arena, text, strlen(text) + 1);
+	return off;
+}
+
+static void *grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 256;
+	v = realloc(v, *cap * elem);
+	if (!v)
+		abort();        /* like cc_buf: out of memory is not recoverable */
+	return v;
+}
+
+static size_t pend_rows(const store_pending *p)
+{
+	return p->n_names + p->n_extids + p->n_rels;
+}
+
+int store_pend_name(store *s, int64_t vid, int kind, const char *value, cc_err *e)
+{
+	store_pending *p = &s->pend;
+	pend_val *r;
+
+	p->names = grow(p->names, &p->cap_names, p->n_names, sizeof(*p->names));
+	r = &p->names[p->n_names++];
+	r->vid = vid;
+	r->kind = kind;
+	r->value = arena_add(p, value);
+	return pend_rows(p) >= PEND_MAX_ROWS ? store_pend_flush(s, e) : 0;
+}
+
+int store_pend_extid(store *s, int64_t vid, const char *value, cc_err *e)
+{
+	store_pending *p = &s->pend;
+	pend_val *r;
+
+	p->extids = grow(p->extids, &p->cap_extids, p->n_extids, sizeof(*p->extids));
+	r = &p->extids[p->n_extids++];
+	r->vid = vid;
+	r->kind = 0;
+	r->value = arena_add(p, value);
+	return pend_rows(p) >= PEND_MAX_ROWS ? store_pend_flush(s, e) : 0;
+}
+
+int store_pend_rel(store *s, int64_t vid, const char *rel_type, const char *src,
+		   const char *dst, cc_err *e)
+{
+	store_pending *p = &s->pend;
+	pend_rel *r;
+
+	p->rels = grow(p->rels, &p->cap_rels, p->n_rels, sizeof(*p->rels));
+	r = &p->rels[p->n_rels++];
+	r->vid = vid;
+	r->rel_type = arena_add(p, rel_type);
+	r->src = arena_add(p, src);
+	r->dst = arena_add(p, dst);
+	return pend_rows(p) >= PEND_MAX_ROWS ? store_pend_flush(s, e) : 0;
+}
+
+/* qsort has no context argument: the arena of the flush in progress. */
+static _Thread_local const char *sort_arena;
+
+/* The NOCASE order of the value indexes (ASCII case folded), then vid. */
+static int cmp_val(const void *a, const void *b)
+{
+	const pend_val *x = a, *y = b;
+	int c = strcasecmp(sort_arena + x->value, sort_arena + y->value);
+
+	return c ? c : (x->vid > y->vid) - (x->vid < y->vid);
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+	const pend_rel *x = a, *y = b;
+
+	return strcmp(sort_arena + x->src, sort_arena + y->src);
+}
+
+static int step_row(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, what);
+}
+
+static int flush_vals(store *s, enum store_stmt_id id, pend_val *v, size_t n, cc_err *e)
+{
+	const char *a = s->pend.arena.data;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	sort_arena = a;
+	qsort(v, n, sizeof(*v), cmp_val);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		st = store_stmt(s, id, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, v[i].vid);
+		if (id == ST_INSERT_NAME) {
+			sqlite3_bind_int(st, 2, v[i].kind);
+			sqlite3_bind_text(st, 3, a + v[i].value, -1, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_text(st, 2, a + v[i].value, -1, SQLITE_STATIC);
+		}
+		rc = step_row(s, st, e, id == ST_INSERT_NAME ? "indexing names"
+			      : "indexing external ids");
+	}
+	return rc;
+}
+
+static int flush_rels(store *s, cc_err *e)
+{
+	const char *a = s->pend.arena.data;
+	pend_rel *v = s->pend.rels;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (s->pend.n_rels == 0)
+		return 0;
+	sort_arena = a;
+	qsort(v, s->pend.n_rels, sizeof(*v), cmp_rel);
+	for (size_t i = 0; rc == 0 && i < s->pend.n_rels; i++) {
+		st = store_stmt(s, ST_INSERT_REL, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, v[i].vid);
+		sqlite3_bind_text(st, 2, a + v[i].rel_type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a + v[i].src, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a + v[i].dst, -1, SQLITE_STATIC);
+		rc = step_row(s, st, e, "indexing relationships");
+	}
+	return rc;
+}
+
+int store_pend_flush(store *s, cc_err *e)
+{
+	store_pending *p = &s->pend;
+	int rc = 0;
+
+	if (pend_rows(p) == 0)
+		return 0;
+	rc = flush_vals(s, ST_INSERT_NAME, p->names, p->n_names, e);
+	if (rc == 0)
+		rc = flush_vals(s, ST_INSERT_EXTID, p->extids, p->n_extids, e);
+	if (rc == 0)
+		rc = flush_rels(s, e);
+	store_pend_discard(s);
+	return rc;
+}
+
+void store_pend_discard(store *s)
+{
+	store_pending *p = &s->pend;
+
+	p->n_names = p->n_extids = p->n_rels = 0;
+	cc_buf_reset(&p->arena);
+}
+
+void store_pend_free(store *s)
+{
+	store_pending *p = &s->pend;
+
+	free(p->names);
+	free(p->extids);
+	free(p->rels);
+	cc_buf_free(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
