@@ -372,7 +372,7 @@ static int hex4(const char *s, unsigned *out)
 	unsigned v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		int d = mt_hexval((unsigned char)s[i]);
+		int d = cc_hex_digit((unsigned char)s[i]);
 
 		if (d < 0)
 			return -1;

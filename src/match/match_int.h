@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "match/match.h"
+#include "util/hex.h"
 
 /* ---- arena: one growable byte array, strings addressed by offset ---- */
 typedef struct mt_arena {
@@ -31,9 +32,6 @@ static inline const char *mt_arena_str(const mt_arena *a, uint32_t off)
 {
 	return a->data + off;
 }
-
-/* The value of a hex digit, -1 if c is none. */
-int mt_hexval(int c);
 
 /* A fast 64-bit hash of n bytes. */
 uint64_t mt_hash(const void *p, size_t n, uint64_t seed);

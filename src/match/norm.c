@@ -102,17 +102,6 @@ static bool parse_v4(const char *s, size_t n, uint32_t *out)
 	return true;
 }
 
-int mt_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool parse_v6(const char *s, size_t n, uint16_t w[8])
 {
 	uint16_t a[8], b[8];
@@ -134,8 +123,8 @@ static bool parse_v6(const char *s, size_t n, uint16_t w[8])
 
 		if (na + nb >= 8)
 			return false;
-		while (i < n && mt_hexval((unsigned char)s[i]) >= 0 && i - st < 4)
-			v = v * 16 + (uint32_t)mt_hexval((unsigned char)s[i++]);
+		while (i < n && cc_hex_digit((unsigned char)s[i]) >= 0 && i - st < 4)
+			v = v * 16 + (uint32_t)cc_hex_digit((unsigned char)s[i++]);
 		if (i < n && s[i] == '.') {	/* embedded IPv4 at the end */
 			uint32_t v4;
 
@@ -260,7 +249,7 @@ static int norm_hash(const char *v, size_t n, char *out)
 
 		if (c == ':')
 			continue;
-		if (mt_hexval(c) < 0)
+		if (cc_hex_digit(c) < 0)
 			return -1;
 		out[o++] = (char)(c >= 'A' && c <= 'F' ? c + 32 : c);
 	}
@@ -355,9 +344,9 @@ static int norm_url(const char *v, size_t n, char *out)
 	for (; i < n; i++) {
 		int c = (unsigned char)v[i];
 
-		if (c == '%' && i + 2 < n && mt_hexval((unsigned char)v[i + 1]) >= 0 &&
-		    mt_hexval((unsigned char)v[i + 2]) >= 0) {
-			int d = mt_hexval((unsigned char)v[i + 1]) * 16 + mt_hexval((unsigned char)v[i + 2]);
+		if (c == '%' && i + 2 < n && cc_hex_digit((unsigned char)v[i + 1]) >= 0 &&
+		    cc_hex_digit((unsigned char)v[i + 2]) >= 0) {
+			int d = cc_hex_digit((unsigned char)v[i + 1]) * 16 + cc_hex_digit((unsigned char)v[i + 2]);
 
 			if (unreserved(d)) {
 				out[o++] = (char)d;

@@ -33,9 +33,9 @@ static size_t unescape(const char *s, size_t n, char *out)
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && mt_hexval((unsigned char)s[i + 2]) >= 0 &&
-		    mt_hexval((unsigned char)s[i + 3]) >= 0) {
-			out[o++] = (char)(mt_hexval((unsigned char)s[i + 2]) * 16 + mt_hexval((unsigned char)s[i + 3]));
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && cc_hex_digit((unsigned char)s[i + 2]) >= 0 &&
+		    cc_hex_digit((unsigned char)s[i + 3]) >= 0) {
+			out[o++] = (char)(cc_hex_digit((unsigned char)s[i + 2]) * 16 + cc_hex_digit((unsigned char)s[i + 3]));
 			i += 3;
 		} else {
 			out[o++] = s[i];

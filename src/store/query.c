@@ -96,8 +96,10 @@ static int build_where(store *s, const store_query *q, qbuild *b, const char **k
 
 	*key = coll ? "e.date_added" : "v.vid";
 	if (coll) {
-		cc_buf_puts(&b->sql, " FROM entries e JOIN versions v ON v.vid = e.vid"
-			    " WHERE e.collection_id = ?");
+		/* With match[id], start from the id index: the unary '+' keeps
+		 * SQLite from walking the whole collection in date order. */
+		cc_buf_printf(&b->sql, " FROM entries e JOIN versions v ON v.vid = e.vid"
+			      " WHERE %se.collection_id = ?", q->n_ids ? "+" : "");
 		arg_int(b, q->collection_id);
 	} else {
 		cc_buf_puts(&b->sql, " FROM versions v WHERE 1");
@@ -171,7 +173,7 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 	rc = build_where(s, q, &b, &key, e);
 	if (rc)
 		goto out;
-	cc_buf_printf(&b.sql, " ORDER BY %s", key);
+	cc_buf_printf(&b.sql, " ORDER BY %s%s", q->n_ids ? "+" : "", key);
 	if (q->limit) {
 		cc_buf_puts(&b.sql, " LIMIT ?");
 		arg_int(&b, (int64_t)q->limit + 1);

@@ -75,8 +75,14 @@ bool taxii_auth_check(taxii_ctx *ctx, store *s, const char *header, taxii_who *w
 
 	if (!taxii_basic_auth_decode(header, user, sizeof(user), pass, sizeof(pass)))
 		return false;
-	if (store_user_get(s, user, &u, NULL) != 0 || !u.pwhash)
+	if (store_user_get(s, user, &u, NULL) != 0 || !u.pwhash) {
+		/* Spend the same argon2 run as for a wrong password; the
+		 * answer is "no" whatever the dummy verification says. */
+		if (ctx->dummy_hash[0] &&
+		    crypto_pwhash_str_verify(ctx->dummy_hash, pass, strlen(pass)) == 0)
+			ok = false;
 		goto out;
+	}
 	cred_digest(ctx, user, pass, u.pwhash, d);
 	if (cache_hit(ctx, d)) {
 		ok = true;

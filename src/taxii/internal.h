@@ -27,6 +27,8 @@ struct taxii_ctx {
 	pthread_mutex_t cache_lock;        /* guards cache */
 	unsigned char cache_key[crypto_generichash_KEYBYTES]; /* random per process */
 	taxii_cache_slot cache[TAXII_CACHE_SLOTS];
+	char dummy_hash[TAXII_PWHASH_MAX]; /* verified against for unknown users,
+	                                      so their answer takes as long */
 };
 
 /* The authenticated caller of a request. */

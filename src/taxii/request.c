@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "util/hex.h"
 #include "util/time.h"
 
 /* Trim spaces/tabs around [*s, *e). */
@@ -139,16 +140,6 @@ bool taxii_basic_auth_decode(const char *h, char *user, size_t un, char *pass, s
 	return true;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decode [s, s+n) into a new string; NULL when it holds a NUL. */
 static char *pct_decode(const char *s, size_t n)
 {
@@ -163,8 +154,8 @@ static char *pct_decode(const char *s, size_t n)
 		if (s[i] == '+') {
 			*o++ = ' ';
 		} else if (s[i] == '%' && i + 2 < n &&
-			   (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-			   (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+			   (hi = cc_hex_digit((unsigned char)s[i + 1])) >= 0 &&
+			   (lo = cc_hex_digit((unsigned char)s[i + 2])) >= 0) {
 			if (hi == 0 && lo == 0) {
 				free(out);
 				return NULL;
