@@ -184,20 +184,7 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 		goto out;
 	}
 	bind_all(st, &b);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_row r;
-		if (q->limit && n == q->limit) {
-			if (more)
-				*more = true;
-			break;
-		}
-		store_row_from(st, &r);
-		n++;
-		if (fn(&r, ud))
-			break;
-	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "querying");
-	sqlite3_reset(st);
+	rc = store_emit_rows(s, st, q->limit, more, fn, ud, &n, "querying", e);
 out:
 	qbuild_free(&b);
 	return rc;
@@ -262,15 +249,7 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, collection_id > 0 ? collection_id : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_row r;
-		store_row_from(st, &r);
-		n++;
-		if (fn(&r, ud))
-			break;
-	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading");
-	sqlite3_reset(st);
+	rc = store_emit_rows(s, st, 0, NULL, fn, ud, &n, "reading", e);
 	if (rc == 0 && n == 0)
 		rc = cc_err_set(e, CC_ENOTFOUND, "%s: no such object", id);
 	return rc;

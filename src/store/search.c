@@ -79,15 +79,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		sqlite3_bind_text(st, 6, q->relationship_type, -1, SQLITE_STATIC);
 	if (q->limit)
 		sqlite3_bind_int64(st, 7, (int64_t)q->limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_row r;
-		store_row_from(st, &r);
-		n++;
-		if (fn(&r, ud))
-			break;
-	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "finding");
-	sqlite3_reset(st);
+	rc = store_emit_rows(s, st, 0, NULL, fn, ud, &n, "finding", e);
 out:
 	free(like);
 	cc_buf_free(&sql);

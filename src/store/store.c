@@ -509,6 +509,29 @@ void store_row_from(sqlite3_stmt *st, store_row *r)
 	r->org_id = sqlite3_column_int64(st, 11);
 }
 
+int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
+		    store_row_fn fn, void *ud, size_t *n, const char *what, cc_err *e)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row r;
+
+		if (limit && *n == limit) {
+			if (more)
+				*more = true;
+			break;
+		}
+		store_row_from(st, &r);
+		(*n)++;
+		if (fn(&r, ud))
+			break;
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e)
 {

@@ -99,6 +99,13 @@ int store_next_date_added(store *s, int64_t *out, cc_err *e);
 /* Fill a store_row from a statement whose first 12 columns are the
  * standard row columns (STORE_ROW_COLS then date_added, collection_id, org_id). */
 void store_row_from(sqlite3_stmt *st, store_row *r);
+
+/* Step st, handing each row to fn until fn returns nonzero or the rows end.
+ * limit (0 = none) caps the rows handed over; a row beyond it sets *more
+ * (may be NULL).  *n counts the rows handed over.  Resets st.  what names
+ * the operation in an error message. */
+int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
+		    store_row_fn fn, void *ud, size_t *n, const char *what, cc_err *e);
 #define STORE_ROW_COLS "v.id, v.type, v.spec_version, v.modified, v.json, " \
 	"v.modified_us, v.tlp, v.revoked, v.deprecated"
 

@@ -201,65 +201,6 @@ static void run_page(const taxii_coll_req *c, const store_query *q, enum page_ki
 	rs->has_body = true;
 }
 
-/* The fast path for one object id (see /work/taxii-needs.md: the store's
- * id query scans the collection): store_get, then the same TLP rule as
- * store_query applies -- the caller's own objects, else the object's TLP,
- * else the collection default, at most the grant's max_tlp. */
-typedef struct one_state {
-	const taxii_coll_req *c;
-	page p;
-	int64_t min, max;       /* date_added range of the rows kept */
-} one_state;
-
-static int one_row(const store_row *r, void *ud)
-{
-	one_state *o = ud;
-	int tlp = r->tlp >= 0 ? r->tlp : o->c->coll->default_tlp;
-
-	if (r->org_id != o->c->who->org_id && tlp > o->c->grant->max_tlp)
-		return 0;
-	page_row(r, &o->p);
-	/* store_get orders by version; the headers want the date_added range */
-	if (o->p.n == 1 || r->date_added_us < o->min)
-		o->min = r->date_added_us;
-	if (o->p.n == 1 || r->date_added_us > o->max)
-		o->max = r->date_added_us;
-	return 0;
-}
-
-/* Whether f holds only what the fast path handles. */
-static bool fast_ok(const taxii_filter *f)
-{
-	return !f->added_after_us && !f->next_us && !f->limit && !f->n_specs &&
-	       !f->n_version_us && (f->versions == 0 || f->versions == STORE_VER_LAST ||
-				    (f->versions & STORE_VER_ALL));
-}
-
-static void get_one_fast(const taxii_coll_req *c, const char *id, bool all,
-			 enum page_kind kind, taxii_response *rs)
-{
-	one_state o = { c, { &rs->body, kind, 0, 0, 0 }, 0, 0 };
-	cc_err e;
-	int rc;
-
-	cc_buf_reset(&rs->body);
-	cc_buf_puts(&rs->body, kind == PAGE_VERSIONS ? "{\"versions\":[" : "{\"objects\":[");
-	rc = store_get(c->s, id, c->coll->id, all, one_row, &o, &e);
-	if (rc != 0 && e.code != CC_ENOTFOUND) {
-		taxii_error(rs, 500, "Internal Server Error", "%s", e.msg);
-		return;
-	}
-	if (o.p.n == 0) {
-		taxii_error(rs, 404, "Not Found", "no object %.100s in this collection", id);
-		return;
-	}
-	cc_buf_puts(&rs->body, "],\"more\":false}");
-	cc_ts_format(o.min, 6, rs->date_first);
-	cc_ts_format(o.max, 6, rs->date_last);
-	rs->status = 200;
-	rs->has_body = true;
-}
-
 void taxii_get_objects(const taxii_coll_req *c, const char *object_id, taxii_response *rs)
 {
 	taxii_filter f;
@@ -268,12 +209,8 @@ void taxii_get_objects(const taxii_coll_req *c, const char *object_id, taxii_res
 
 	if (!read_allowed(c, rs, &f))
 		return;
-	if (object_id && fast_ok(&f)) {
-		get_one_fast(c, object_id, (f.versions & STORE_VER_ALL) != 0, PAGE_OBJECTS, rs);
-	} else {
-		make_query(c, &f, object_id ? one : NULL, object_id == NULL, &q);
-		run_page(c, &q, PAGE_OBJECTS, object_id, rs);
-	}
+	make_query(c, &f, object_id ? one : NULL, object_id == NULL, &q);
+	run_page(c, &q, PAGE_OBJECTS, object_id, rs);
 	taxii_filter_clear(&f);
 }
 
@@ -300,12 +237,8 @@ void taxii_get_versions(const taxii_coll_req *c, const char *object_id, taxii_re
 	/* versions lists every version: match[version] does not apply here */
 	f.versions = STORE_VER_ALL;
 	f.n_version_us = 0;
-	if (fast_ok(&f)) {
-		get_one_fast(c, object_id, true, PAGE_VERSIONS, rs);
-	} else {
-		make_query(c, &f, one, false, &q);
-		run_page(c, &q, PAGE_VERSIONS, object_id, rs);
-	}
+	make_query(c, &f, one, false, &q);
+	run_page(c, &q, PAGE_VERSIONS, object_id, rs);
 	taxii_filter_clear(&f);
 }
 
