@@ -59,14 +59,20 @@ static void in_text(qbuild *b, const char *col, const char *const *v, size_t n)
 	cc_buf_putc(&b->sql, ')');
 }
 
-static void bind_all(sqlite3_stmt *st, const qbuild *b)
+/* The (cached) statement for b's SQL with b's arguments bound; NULL on error. */
+static sqlite3_stmt *qbuild_prepare(store *s, const qbuild *b, cc_err *e)
 {
+	sqlite3_stmt *st = store_dyn_stmt(s, b->sql.data, e);
+
+	if (!st)
+		return NULL;
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->args[i].is_text)
 			sqlite3_bind_text(st, (int)i + 1, b->args[i].t, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_int64(st, (int)i + 1, b->args[i].i);
 	}
+	return st;
 }
 
 static int coll_default_tlp(store *s, int64_t coll, int *tlp, cc_err *e)
@@ -178,12 +184,11 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 		cc_buf_puts(&b.sql, " LIMIT ?");
 		arg_int(&b, (int64_t)q->limit + 1);
 	}
-	st = store_dyn_stmt(s, b.sql.data, e);
+	st = qbuild_prepare(s, &b, e);
 	if (!st) {
 		rc = CC_EIO;
 		goto out;
 	}
-	bind_all(st, &b);
 	rc = store_emit_rows(s, st, q->limit, more, fn, ud, &n, "querying", e);
 out:
 	qbuild_free(&b);
@@ -202,12 +207,11 @@ int store_query_count(store *s, const store_query *q, size_t *n, cc_err *e)
 	rc = build_where(s, q, &b, &key, e);
 	if (rc)
 		goto out;
-	st = store_dyn_stmt(s, b.sql.data, e);
+	st = qbuild_prepare(s, &b, e);
 	if (!st) {
 		rc = CC_EIO;
 		goto out;
 	}
-	bind_all(st, &b);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*n = (size_t)sqlite3_column_int64(st, 0);
@@ -282,12 +286,11 @@ static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
 	rc = build_where(s, &qq, &b, &key, e);
 	if (rc)
 		goto out;
-	st = store_dyn_stmt(s, b.sql.data, e);
+	st = qbuild_prepare(s, &b, e);
 	if (!st) {
 		rc = CC_EIO;
 		goto out;
 	}
-	bind_all(st, &b);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (dl->n == dl->cap) {
 			dl->cap = dl->cap ? dl->cap * 2 : 16;

@@ -17,44 +17,7 @@
 #include "store/store.h"
 #include "util/jdump.h"
 
-typedef struct fx {
-	char dir[64];
-	char path[128];
-	store *s;
-	int64_t coll;
-} fx;
-
-static int setup(void **state)
-{
-	fx *f = calloc(1, sizeof(*f));
-	store_collection c;
-	cc_err e = { 0 };
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_store_pend.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, &f->s, &e) ||
-	    store_collection_get(f->s, STORE_DEFAULT_COLLECTION, &c, &e))
-		return -1;
-	f->coll = c.id;
-	store_collection_clear(&c);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	char cmd[256];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
+#include "store_fixture.h"
 
 /* An intrusion-set n with a name, an alias and an external id. */
 static json_t *iset(int n, const char *name)
