@@ -51,8 +51,16 @@ stat_of() { # stat_of LABEL KEY
 cpu_mbps() { awk -v b="$1" -v u="$2" -v c="$compile_user" 'BEGIN { if (u - c > 0) printf "%.0f", b / (u - c) / 1e6; else print "-" }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6; else print "-" }'; }
 
-echo "compile"
-run compile "$CYBERCELL" match --stats --indicators "$W/ind.json" "$W/empty.log"
+echo "compile (best of 3, like the other benches)"
+compile_best=
+for _ in 1 2 3; do
+	run compile "$CYBERCELL" match --stats --indicators "$W/ind.json" "$W/empty.log"
+	t=$(stat_of compile load_compile_s)
+	if [ -z "$compile_best" ] || awk -v a="$t" -v b="$compile_best" 'BEGIN { exit !(a < b) }'; then
+		compile_best=$t best_user=$compile_user best_rss=$compile_rss
+	fi
+done
+compile_user=$best_user compile_rss=$best_rss
 "$W/bench_lookup" "$W/ind.json" "$W/plant.txt" 5000000 > "$W/lookup.txt"
 lk() { sed -n "s/^$1=//p" "$W/lookup.txt"; }
 
@@ -94,7 +102,7 @@ nlit=$(wc -l < "$W/literals.txt")
 	echo
 	echo "| measure | value | goal |"
 	echo "| --- | --- | --- |"
-	echo "| load + compile (bundle read, 1M patterns parsed, indexes, Hyperscan) | $(stat_of compile load_compile_s) s wall, ${compile_user} s user CPU (whole command) | <= 3 s |"
+	echo "| load + compile (bundle read, 1M patterns parsed, indexes, Hyperscan) | ${compile_best} s wall (best of 3), ${compile_user} s user CPU (whole command, that run) | <= 3 s |"
 	echo "| index bytes per exact indicator (tables, records, bitmaps; strings apart) | $(lk index_bytes_per_exact) B | <= 64 B + strings |"
 	echo "| string bytes (ids, names, normalised keys) | $(lk string_bytes) B | |"
 	echo "| RSS growth for the whole matcher, per indicator (incl. strings, Hyperscan) | $(lk rss_bytes_per_indicator) B | |"

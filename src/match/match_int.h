@@ -316,9 +316,11 @@ typedef struct mt_general {
 /* LIKE/MATCHES on one kind of field. */
 typedef struct mt_rxent {
 	uint32_t ind;           /* indicator number */
-	pattern *pat;           /* owned until compiled; kept (non-NULL) when
-				   Hyperscan only prefilters: the pattern module
-				   (PCRE2) confirms */
+	pattern *pat;           /* owned; the pattern module (PCRE2, UTF, NFC)
+				   confirms prefilter matches and tests values
+				   with non-ASCII bytes */
+	bool exact;             /* Hyperscan compiled it exactly: an ASCII
+				   value's Hyperscan match needs no confirming */
 } mt_rxent;
 typedef struct mt_rxset {
 	void *db;               /* hs_database_t *, NULL when every entry is PCRE-only */

@@ -76,6 +76,7 @@ int mt_rx_add(matcher *m, mt_kind k, pattern *p, uint32_t ind)
 	}
 	s->e[s->n].ind = ind;
 	s->e[s->n].pat = p;
+	s->e[s->n].exact = false;
 	s->n++;
 	m->rx_kinds |= 1u << k;
 	return 0;
@@ -170,10 +171,7 @@ static int compile_set(mt_rxset *s, cc_err *e)
 			goto out;
 	}
 	for (size_t i = 0; i < s->n; i++) {
-		if (!(s->flags[i] & HS_FLAG_PREFILTER)) {
-			pattern_free(s->e[i].pat);
-			s->e[i].pat = NULL;
-		}
+		s->e[i].exact = !(s->flags[i] & HS_FLAG_PREFILTER);
 		free(s->expr[i]);
 		s->expr[i] = NULL;
 	}
@@ -262,6 +260,14 @@ typedef struct rx_ctx {
 	void *ud;
 } rx_ctx;
 
+static bool is_ascii(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80)
+			return false;
+	return true;
+}
+
 static bool confirm(rx_ctx *c, const pattern *p)
 {
 	if (!c->val)
@@ -278,7 +284,7 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
 	(void)from;
 	(void)to;
 	(void)flags;
-	if (!en->pat || confirm(c, en->pat))
+	if (en->exact || confirm(c, en->pat))
 		c->fn(c->ud, en->ind);
 	return 0;
 }
@@ -290,8 +296,16 @@ int mt_rx_scan(const matcher *m, mt_kind k, void *scratch, const char *p, size_t
 	rx_ctx c = { s, p, n, NULL, fn, ud };
 	int rc = 0;
 
-	if (s->db && hs_scan(s->db, p, (unsigned)n, 0, scratch, on_hs_match, &c) != HS_SUCCESS)
+	if (!is_ascii(p, n)) {
+		/* Hyperscan works on bytes; LIKE's '_', MATCHES' '.', '\\w' and
+		 * NFC are about characters: the pattern module decides. */
+		for (size_t i = 0; i < s->n; i++)
+			if (confirm(&c, s->e[i].pat))
+				fn(ud, s->e[i].ind);
+	} else if (s->db && hs_scan(s->db, p, (unsigned)n, 0, scratch, on_hs_match, &c) !=
+		   HS_SUCCESS) {
 		rc = CC_ERR;
+	}
 	for (size_t i = 0; i < s->n_pcre; i++)
 		if (confirm(&c, s->pcre[i].pat))
 			fn(ud, s->pcre[i].ind);

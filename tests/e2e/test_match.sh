@@ -133,6 +133,17 @@ t_true "dns: the domain hits as many records as carry it" sh -c \
 # usage
 t_exit 2 "no LOG" cc match --indicators "$IND"
 t_exit 2 "bad --format" cc match --format xml --indicators "$IND" "$D/eve.json"
+# LIKE/MATCHES are about characters and NFC forms, not bytes: '_' takes the
+# two-byte e-acute, a decomposed e + U+0301 in the pattern matches the
+# precomposed one in the log, and '_' never takes two characters.
+t_ok "unicode LIKE/MATCHES" cc match --indicators "$D/unicode-indicators.json" --json "$D/unicode.csv"
+hits_of "$OUT" > "$T/got"
+printf '%s\n' "2 indicator--1e4ffad7-0b88-41d4-ba4d-77d27490b956" \
+	"3 indicator--2e4ffad7-0b88-41d4-ba4d-77d27490b956" \
+	"4 indicator--1e4ffad7-0b88-41d4-ba4d-77d27490b956" \
+	"5 indicator--3e4ffad7-0b88-41d4-ba4d-77d27490b956" > "$T/want"
+t_true "unicode: one character per '_', NFC for MATCHES" cmp -s "$T/got" "$T/want"
+
 t_exit 2 "bad --map" cc match --map src --indicators "$IND" "$D/eve.json"
 t_exit 2 "bad --map path" cc match --map src=process:name --indicators "$IND" "$D/eve.json"
 t_exit 2 "bad --threads" cc match --threads 0 --indicators "$IND" "$D/eve.json"
