@@ -81,4 +81,4 @@ fuzz: deps
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(LIB_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(wildcard $(BUILD)/tests/*.d)
