@@ -72,45 +72,37 @@ static int read_span(store *s, sqlite3_stmt *st, int key_col, int mod_col,
 	return 0;
 }
 
+/* Set the last/first flags of the row with key through statement upd. */
+static int set_flags(store *s, enum store_stmt_id upd, int64_t key, int last, int first,
+		     cc_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, upd, e);
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_int(st, 2, last);
+	sqlite3_bind_int(st, 3, first);
+	return step_done(s, st, e, "updating version flags");
+}
+
 /* Given the span of the existing versions/entries and a new one at m,
  * work out the new one's flags and clear the flags it takes over. */
 static int take_flags(store *s, enum store_stmt_id upd, const span *sp, int64_t m,
 		      int *is_last, int *is_first, cc_err *e)
 {
-	sqlite3_stmt *st;
 	int rc = 0;
 
 	*is_last = !sp->any || m > sp->max_us;
 	*is_first = !sp->any || m < sp->min_us;
 	if (!sp->any || (!*is_last && !*is_first))
 		return 0;
-	if (sp->min_key == sp->max_key) {       /* one existing: it keeps one flag */
-		st = store_stmt(s, upd, e);
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_int64(st, 1, sp->max_key);
-		sqlite3_bind_int(st, 2, !*is_last);
-		sqlite3_bind_int(st, 3, !*is_first);
-		return step_done(s, st, e, "updating version flags");
-	}
-	if (*is_last) {                         /* the old last is now neither */
-		st = store_stmt(s, upd, e);
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_int64(st, 1, sp->max_key);
-		sqlite3_bind_int(st, 2, 0);
-		sqlite3_bind_int(st, 3, 0);
-		rc = step_done(s, st, e, "updating version flags");
-	}
-	if (rc == 0 && *is_first) {
-		st = store_stmt(s, upd, e);
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_int64(st, 1, sp->min_key);
-		sqlite3_bind_int(st, 2, 0);
-		sqlite3_bind_int(st, 3, 0);
-		rc = step_done(s, st, e, "updating version flags");
-	}
+	if (sp->min_key == sp->max_key)         /* one existing: it keeps one flag */
+		return set_flags(s, upd, sp->max_key, !*is_last, !*is_first, e);
+	if (*is_last)                           /* the old last is now neither */
+		rc = set_flags(s, upd, sp->max_key, 0, 0, e);
+	if (rc == 0 && *is_first)
+		rc = set_flags(s, upd, sp->min_key, 0, 0, e);
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 /*
  * store_fixture.h — the cmocka fixture the store's unit tests share: a fresh
- * store in a temporary folder, its default collection, and its removal.
+ * store in a temporary folder, its default collection, and its removal;
+ * and a row counter for store_find.  Include it after <cmocka.h>.
  * Included by one test file per binary, so its functions are static.
  */
 #ifndef CC_TEST_STORE_FIXTURE_H
@@ -49,6 +50,25 @@ static int teardown(void **state)
 		return -1;
 	free(f);
 	return 0;
+}
+
+/* A store_row_fn that counts rows into an int. */
+static int count_row(const store_row *r, void *ud)
+{
+	(void)r;
+	(*(int *)ud)++;
+	return 0;
+}
+
+/* How many objects store_find gives for q. */
+static int find_n(fx *f, store_find_query q)
+{
+	cc_err e = { 0 };
+	int n = 0;
+
+	if (store_find(f->s, &q, count_row, &n, &e))
+		fail_msg("store_find: %s", e.msg);
+	return n;
 }
 
 #endif

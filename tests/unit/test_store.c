@@ -377,23 +377,6 @@ static json_t *rel(int n, const char *rt, const char *src, const char *dst)
 	return o;
 }
 
-static int count_row(const store_row *r, void *ud)
-{
-	(void)r;
-	(*(int *)ud)++;
-	return 0;
-}
-
-static int find_n(fx *f, store_find_query q)
-{
-	cc_err e = { 0 };
-	int n = 0;
-
-	if (store_find(f->s, &q, count_row, &n, &e))
-		fail_msg("store_find: %s", e.msg);
-	return n;
-}
-
 static void test_find(void **state)
 {
 	fx *f = *state;

@@ -56,23 +56,6 @@ static void put_ok(fx *f, json_t *o)
 	json_decref(o);
 }
 
-static int count_row(const store_row *r, void *ud)
-{
-	(void)r;
-	(*(int *)ud)++;
-	return 0;
-}
-
-static int find_n(fx *f, store_find_query q)
-{
-	cc_err e = { 0 };
-	int n = 0;
-
-	if (store_find(f->s, &q, count_row, &n, &e))
-		fail_msg("store_find: %s", e.msg);
-	return n;
-}
-
 /* Rows of table in the file, read by a second connection (committed only). */
 static int rows_in(fx *f, const char *table)
 {
