@@ -12,6 +12,7 @@
 
 #include "match/match_int.h"
 #include "util/buf.h"
+#include "util/unicode.h"
 
 static const pattern_comparison *only_cmp(const pattern *p)
 {
@@ -260,14 +261,6 @@ typedef struct rx_ctx {
 	void *ud;
 } rx_ctx;
 
-static bool is_ascii(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)p[i] >= 0x80)
-			return false;
-	return true;
-}
-
 static bool confirm(rx_ctx *c, const pattern *p)
 {
 	if (!c->val)
@@ -296,7 +289,7 @@ int mt_rx_scan(const matcher *m, mt_kind k, void *scratch, const char *p, size_t
 	rx_ctx c = { s, p, n, NULL, fn, ud };
 	int rc = 0;
 
-	if (!is_ascii(p, n)) {
+	if (!cc_is_ascii(p, n)) {
 		/* Hyperscan works on bytes; LIKE's '_', MATCHES' '.', '\\w' and
 		 * NFC are about characters: the pattern module decides. */
 		for (size_t i = 0; i < s->n; i++)

@@ -6,7 +6,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-static bool is_ascii(const char *s, size_t n)
+bool cc_is_ascii(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
@@ -22,7 +22,7 @@ char *cc_utf8_nfc(const char *s, size_t n, size_t *out_len)
 	int32_t ulen = 0, vlen, olen = 0;
 	char *out = NULL;
 
-	if (is_ascii(s, n) || n > INT32_MAX / 4)
+	if (cc_is_ascii(s, n) || n > INT32_MAX / 4)
 		return NULL;
 	nfc = unorm2_getNFCInstance(&st);
 	if (U_FAILURE(st))

@@ -5,7 +5,12 @@
 #ifndef CC_UTIL_UNICODE_H
 #define CC_UTIL_UNICODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* Whether the n bytes at s are all ASCII (then bytes and characters agree,
+ * and the text is its own NFC form). */
+bool cc_is_ascii(const char *s, size_t n);
 
 /* The NFC form of the UTF-8 text s (n bytes), as a malloc'd NUL-terminated
  * string the caller frees, its length in *out_len.  Returns NULL when there
