@@ -19,6 +19,10 @@ CFLAGS   ?=
 CPPFLAGS += -D_GNU_SOURCE -Isrc
 ALL_CFLAGS = -std=c11 $(WARN) $(OPT) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
+# The release binary allocates through jemalloc (as redis does): import and the
+# TAXII server parse JSON on several threads and free it on others, which
+# glibc's malloc serves slowly.  Sanitizer builds keep the C library's malloc.
+MALLOC   ?= $(if $(findstring -fsanitize,$(OPT) $(LDFLAGS)),,$(shell pkg-config --libs jemalloc 2>/dev/null))
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
@@ -44,7 +48,7 @@ $(BUILD)/libcybercell.a: $(LIB_OBJS)
 
 $(BUILD)/cybercell: $(BUILD)/obj/src/main.o $(BUILD)/libcybercell.a
 	@echo "  LINK    $@"
-	@$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(MALLOC)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcybercell.a
 	@mkdir -p $(dir $@)

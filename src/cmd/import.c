@@ -305,12 +305,8 @@ static void par_work(par *p, size_t i)
 		par_validate(it, it->obj);
 		if (!it->problems) {    /* changed: serialise the new form */
 			cc_buf b = CC_BUF_INIT;
-			if (cc_json_dump_compact(it->obj, &b)) {
+			if (cc_json_dump_text(it->obj, &b))
 				it->text = cc_buf_take(&b, &it->len);
-			} else {
-				it->text = json_dumps(it->obj, JSON_COMPACT);
-				it->len = it->text ? strlen(it->text) : 0;
-			}
 			cc_buf_free(&b);
 			it->has_facts = store_facts_make(it->obj, &it->facts, &e) == 0;
 		}

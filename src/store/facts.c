@@ -69,6 +69,7 @@ int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_er
 	f->type = str_prop(obj, "type");
 	if (!f->id || !f->type)
 		return cc_err_set(e, CC_ERR, "%s: object without string id and type", where);
+	f->idh = store_idhash(f->id, strlen(f->id));
 	f->spec_version = str_prop(obj, "spec_version");
 	if (!f->spec_version)
 		f->spec_version = "";

@@ -26,12 +26,6 @@ typedef struct span {
 	int64_t min_key, max_key;   /* vid or date_added of the min and max */
 } span;
 
-static int json_dump_cb(const char *buffer, size_t size, void *data)
-{
-	cc_buf_append(data, buffer, size);
-	return 0;
-}
-
 static int step_done(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
 {
 	int rc = sqlite3_step(st);
@@ -120,8 +114,7 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 		return rc;
 	if (!text) {
 		cc_buf_reset(&s->json);
-		if (!cc_json_dump_compact(pt->obj, &s->json) &&
-		    json_dump_callback(pt->obj, json_dump_cb, &s->json, JSON_COMPACT) != 0)
+		if (!cc_json_dump_text(pt->obj, &s->json))
 			return cc_err_set(e, CC_ERR, "%s: cannot serialise object", pi->id);
 		text = s->json.data;
 		text_len = s->json.len;
@@ -143,6 +136,7 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 	sqlite3_bind_int64(st, 12, coll);
 	sqlite3_bind_int64(st, 13, org);
 	sqlite3_bind_text(st, 14, text, (int)text_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, pi->idh);
 	rc = step_done(s, st, e, "storing a version");
 	if (rc == 0)
 		rc = store_facts_pend(s, vid, pi, e);
@@ -165,6 +159,7 @@ static int insert_entry(store *s, int64_t da, int64_t coll, int64_t vid, int64_t
 			return CC_EIO;
 		sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, coll);
+		sqlite3_bind_int64(st, 3, pi->idh);
 		rc = read_span(s, st, 0, 2, pi->modified_us, &sp, &found, e);
 		if (rc == 0)
 			rc = take_flags(s, ST_ENTRY_FLAGS, &sp, pi->modified_us, &is_last, &is_first, e);
@@ -212,6 +207,7 @@ static int put_locked(store *s, int64_t coll, const put_text *pt, const store_fa
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, pi->idh);
 	rc = read_span(s, st, 0, 1, pi->modified_us, &sp, &vid, e);
 	if (rc)
 		return rc;

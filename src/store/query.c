@@ -59,6 +59,21 @@ static void in_text(qbuild *b, const char *col, const char *const *v, size_t n)
 	cc_buf_putc(&b->sql, ')');
 }
 
+/* " AND v.idh IN (...) AND v.id IN (...)" for a list of ids: the hashes
+ * reach the index, the texts rule out collisions. */
+static void in_ids(qbuild *b, const char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	cc_buf_puts(&b->sql, " AND v.idh IN (");
+	for (size_t i = 0; i < n; i++) {
+		cc_buf_puts(&b->sql, i ? ",?" : "?");
+		arg_int(b, store_idhash(v[i], strlen(v[i])));
+	}
+	cc_buf_putc(&b->sql, ')');
+	in_text(b, "v.id", v, n);
+}
+
 /* The (cached) statement for b's SQL with b's arguments bound; NULL on error. */
 static sqlite3_stmt *qbuild_prepare(store *s, const qbuild *b, cc_err *e)
 {
@@ -137,7 +152,7 @@ static int build_where(store *s, const store_query *q, qbuild *b, const char **k
 		}
 		cc_buf_putc(&b->sql, ')');
 	}
-	in_text(b, "v.id", q->ids, q->n_ids);
+	in_ids(b, q->ids, q->n_ids);
 	in_text(b, "v.type", q->types, q->n_types);
 	in_text(b, "v.spec_version", q->spec_versions, q->n_spec);
 	if (q->viewer_org) {
@@ -237,22 +252,24 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
 			  " FROM versions v JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2"
-			  " WHERE v.id = ?1 ORDER BY v.modified_us"
+			  " WHERE " STORE_ID_IS("?1", "?3") " ORDER BY v.modified_us"
 			: "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
 			  " FROM versions v JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2"
-			  " WHERE v.id = ?1 ORDER BY v.modified_us DESC LIMIT 1";
+			  " WHERE " STORE_ID_IS("?1", "?3") " ORDER BY v.modified_us DESC LIMIT 1";
 	else
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
-			  " FROM versions v WHERE v.id = ?1 AND ?2 = 0 ORDER BY v.modified_us"
+			  " FROM versions v WHERE " STORE_ID_IS("?1", "?3") " AND ?2 = 0"
+			  " ORDER BY v.modified_us"
 			: "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
-			  " FROM versions v WHERE v.id = ?1 AND ?2 = 0"
+			  " FROM versions v WHERE " STORE_ID_IS("?1", "?3") " AND ?2 = 0"
 			  " ORDER BY v.modified_us DESC LIMIT 1";
 	st = store_dyn_stmt(s, sql, e);
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, collection_id > 0 ? collection_id : 0);
+	sqlite3_bind_int64(st, 3, store_idhash(id, strlen(id)));
 	rc = store_emit_rows(s, st, 0, NULL, fn, ud, &n, "reading", e);
 	if (rc == 0 && n == 0)
 		rc = cc_err_set(e, CC_ENOTFOUND, "%s: no such object", id);
@@ -390,14 +407,15 @@ int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e)
 {
 	const char *sel = coll > 0
 		? "SELECT e.date_added, v.modified_us FROM versions v JOIN entries e"
-		  " ON e.vid = v.vid AND e.collection_id = ?2 WHERE v.id = ?1"
-		: "SELECT vid, modified_us FROM versions WHERE id = ?1 AND ?2 = 0";
+		  " ON e.vid = v.vid AND e.collection_id = ?2 WHERE " STORE_ID_IS("?1", "cc_idhash(?1)")
+		: "SELECT vid, modified_us FROM versions v WHERE " STORE_ID_IS("?1", "cc_idhash(?1)")
+		  " AND ?2 = 0";
 	const char *upd = coll > 0
 		? "UPDATE entries SET is_last = (date_added = ?2), is_first = (date_added = ?3)"
 		  " WHERE date_added IN (SELECT e.date_added FROM versions v JOIN entries e"
-		  " ON e.vid = v.vid AND e.collection_id = ?4 WHERE v.id = ?1)"
-		: "UPDATE versions SET is_last = (vid = ?2), is_first = (vid = ?3)"
-		  " WHERE id = ?1 AND ?4 = 0";
+		  " ON e.vid = v.vid AND e.collection_id = ?4 WHERE " STORE_ID_IS("?1", "cc_idhash(?1)") ")"
+		: "UPDATE versions AS v SET is_last = (vid = ?2), is_first = (vid = ?3)"
+		  " WHERE " STORE_ID_IS("?1", "cc_idhash(?1)") " AND ?4 = 0";
 	sqlite3_stmt *st = store_dyn_stmt(s, sel, e);
 	int64_t min_us = 0, max_us = 0, min_k = 0, max_k = 0;
 	bool any = false;

@@ -34,6 +34,14 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	rc = store_pend_flush(s, e);      /* this transaction's search rows */
 	if (rc)
 		return rc;
+	if (q->related_to) {    /* the ids at the other end of its relationships */
+		const char *rt = q->relationship_type ? " AND r.rel_type = ?6" : "";
+		cc_buf_printf(&sql, "WITH rel_ends(ref) AS ("
+			      "SELECT r.target_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
+			      " AND rv.is_last = 1%s WHERE r.source_ref = ?5%s"
+			      " UNION SELECT r.source_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
+			      " AND rv.is_last = 1%s WHERE r.target_ref = ?5%s) ", live, rt, live, rt);
+	}
 	cc_buf_puts(&sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
 		    " FROM versions v WHERE v.is_last = 1");
 	if (!q->include_revoked)
@@ -49,14 +57,9 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		cc_buf_puts(&sql, " AND v.vid IN (SELECT vid FROM names WHERE value = ?3)");
 	if (q->external_id)
 		cc_buf_puts(&sql, " AND v.vid IN (SELECT vid FROM extids WHERE value = ?4)");
-	if (q->related_to) {
-		const char *rt = q->relationship_type ? " AND r.rel_type = ?6" : "";
-		cc_buf_printf(&sql, " AND v.id IN ("
-			      "SELECT r.target_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
-			      " AND rv.is_last = 1%s WHERE r.source_ref = ?5%s"
-			      " UNION SELECT r.source_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
-			      " AND rv.is_last = 1%s WHERE r.target_ref = ?5%s)", live, rt, live, rt);
-	}
+	if (q->related_to)
+		cc_buf_puts(&sql, " AND v.idh IN (SELECT cc_idhash(ref) FROM rel_ends)"
+			    " AND v.id IN (SELECT ref FROM rel_ends)");
 	cc_buf_puts(&sql, " ORDER BY v.type, v.id");
 	if (q->limit)
 		cc_buf_puts(&sql, " LIMIT ?7");

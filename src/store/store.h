@@ -123,6 +123,7 @@ int store_put_text(store *s, int64_t collection_id, const json_t *obj, const cha
  * from the object, which must outlive the facts. */
 typedef struct store_facts {
 	const char *id, *type;
+	int64_t idh;                /* hash of id, the key of the versions index */
 	const char *spec_version;   /* "" when absent */
 	const char *modified;       /* modified, else created, else "" */
 	int64_t modified_us;        /* modified as microseconds (0 when "") */

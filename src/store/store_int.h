@@ -28,6 +28,14 @@ enum store_stmt_id {
 	ST_COUNT
 };
 
+/* The hash of an object id that versions.idh holds and the index
+ * versions_idh(idh, modified_us) is on; cc_idhash(text) in SQL. */
+int64_t store_idhash(const char *id, size_t len);
+
+/* SQL: version row v has the id bound at parameter P, whose hash is bound
+ * at parameter H (or written H = "cc_idhash(P)" to have SQL make it). */
+#define STORE_ID_IS(P, H) "v.idh = " H " AND v.id = " P
+
 /* A dynamically built statement kept for reuse, keyed by its SQL text. */
 typedef struct store_dyn {
 	char *sql;              /* owned; NULL when the slot is free */

@@ -14,14 +14,25 @@
 #include <jansson.h>
 
 #include "stix/stix.h"
+#include "util/jdump.h"
 #include "util/time.h"
 #include "util/uuid.h"
+
+/* A checked object waiting to be stored, with what the store takes from
+ * it made beforehand, outside the write lock. */
+typedef struct post_item {
+	json_t *obj;                     /* a reference */
+	char *text;                      /* its compact JSON (owned) */
+	size_t len;
+	store_facts facts;
+} post_item;
 
 /* The state of one POST. */
 typedef struct post_state {
 	const taxii_coll_req *c;
 	json_t *successes, *failures;   /* status details */
-	json_t *todo;                    /* checked objects waiting to be stored */
+	post_item *todo;                 /* checked objects waiting to be stored */
+	size_t n_todo, cap_todo;
 	bool db_failed;                  /* a store error that aborts the envelope */
 	cc_err db_err;                   /* its message */
 } post_state;
@@ -71,6 +82,9 @@ static void fail(post_state *p, const json_t *obj, const char *fmt, const char *
 static void check_one(post_state *p, json_t *obj)
 {
 	problems pr = { { 0 }, 0 };
+	cc_buf b = CC_BUF_INIT;
+	post_item *it;
+	cc_err e;
 
 	if (stix_validate(obj, on_problem, &pr) != 0) {
 		char msg[480];
@@ -79,7 +93,32 @@ static void check_one(post_state *p, json_t *obj)
 		fail(p, obj, "invalid STIX 2.1 object: %s", msg);
 		return;
 	}
-	json_array_append(p->todo, obj);
+	if (p->n_todo == p->cap_todo) {
+		p->cap_todo = p->cap_todo ? 2 * p->cap_todo : 64;
+		p->todo = realloc(p->todo, p->cap_todo * sizeof(*p->todo));
+		if (!p->todo)
+			abort();        /* like cc_buf: out of memory is not recoverable */
+	}
+	it = &p->todo[p->n_todo];
+	memset(it, 0, sizeof(*it));
+	if (!cc_json_dump_text(obj, &b) || store_facts_make(obj, &it->facts, &e) != 0) {
+		cc_buf_free(&b);
+		fail(p, obj, "not stored: %s", "cannot serialise the object");
+		return;
+	}
+	it->obj = json_incref(obj);
+	it->text = cc_buf_take(&b, &it->len);
+	p->n_todo++;
+}
+
+static void post_items_free(post_state *p)
+{
+	for (size_t i = 0; i < p->n_todo; i++) {
+		json_decref(p->todo[i].obj);
+		free(p->todo[i].text);
+		store_facts_clear(&p->todo[i].facts);
+	}
+	free(p->todo);
 }
 
 /* One element of the envelope's objects: upgrade 2.0, then check it and
@@ -115,12 +154,14 @@ static void prepare(post_state *p, json_t *obj)
 }
 
 /* Store one checked object (under the write lock, in the transaction). */
-static void put_one(post_state *p, json_t *obj)
+static void put_one(post_state *p, const post_item *it)
 {
+	const json_t *obj = it->obj;
 	store_put_result r;
 	cc_err e;
 
-	if (store_put(p->c->s, p->c->coll->id, obj, p->c->who->org_id, &r, &e) != 0) {
+	if (store_put_facts(p->c->s, p->c->coll->id, &it->facts, it->text, it->len,
+			    p->c->who->org_id, &r, &e) != 0) {
 		if (e.code == CC_EIO || e.code == CC_ENOMEM) {
 			p->db_failed = true;
 			p->db_err = e;
@@ -191,8 +232,8 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 
 	pthread_mutex_lock(&p->c->ctx->write_lock);
 	rc = store_begin(p->c->s, e);
-	for (i = 0; rc == 0 && i < json_array_size(p->todo) && !p->db_failed; i++)
-		put_one(p, json_array_get(p->todo, i));
+	for (i = 0; rc == 0 && i < p->n_todo && !p->db_failed; i++)
+		put_one(p, &p->todo[i]);
 	if (rc == 0 && p->db_failed) {
 		*e = p->db_err;
 		rc = CC_EIO;
@@ -219,7 +260,7 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 
 void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 {
-	post_state p = { c, json_array(), json_array(), json_array(), false, { 0, "" } };
+	post_state p = { c, json_array(), json_array(), NULL, 0, 0, false, { 0, "" } };
 	json_t *objs;
 	char id[CC_UUID_STR], key[128];
 	int64_t ts = cc_now_us();
@@ -255,5 +296,5 @@ void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 out:
 	json_decref(p.successes);
 	json_decref(p.failures);
-	json_decref(p.todo);
+	post_items_free(&p);
 }

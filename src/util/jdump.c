@@ -108,3 +108,15 @@ bool cc_json_dump_compact(const json_t *v, cc_buf *out)
 		out->data[len0] = '\0';
 	return false;
 }
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+	cc_buf_append(data, buffer, size);
+	return 0;
+}
+
+bool cc_json_dump_text(const json_t *v, cc_buf *out)
+{
+	return cc_json_dump_compact(v, out) ||
+	       json_dump_callback(v, dump_cb, out, JSON_COMPACT) == 0;
+}

@@ -21,4 +21,8 @@
  * json_dumps / json_dump_callback instead. */
 bool cc_json_dump_compact(const json_t *v, cc_buf *out);
 
+/* The same text whatever v holds: cc_json_dump_compact, and jansson's own
+ * writer when v has reals.  False only when jansson cannot write v. */
+bool cc_json_dump_text(const json_t *v, cc_buf *out);
+
 #endif

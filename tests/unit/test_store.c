@@ -16,6 +16,7 @@
 #include "util/time.h"
 
 #include "store_fixture.h"
+#include "store/store_int.h"
 
 /* An indicator-like object; uuid_tail distinguishes ids. */
 static json_t *obj(const char *type, int n, const char *modified)
@@ -532,18 +533,62 @@ static void test_migration(void **state)
 	snprintf(path, sizeof(path), "%s/old.db", f->dir);
 	assert_int_equal(store_open_version(path, 1, &s, &e), 0);
 	assert_int_equal(store_collection_get(s, STORE_DEFAULT_COLLECTION, &c, &e), 0);
-	o = obj("tool", 1, "2021-01-01T00:00:00.000Z");
-	assert_int_equal(store_put(s, c.id, o, 0, NULL, &e), 0);
-	json_decref(o);
 	store_close(s);
 	assert_int_equal(user_version(path), 1);
+	/* a version as schema 1 stored it: no id hash column yet */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO versions(vid, id, type, modified, modified_us, spec_version, tlp,"
+		" revoked, deprecated, is_last, is_first, collection_id, org_id, json)"
+		" VALUES(7, 'tool--00000000-0000-4000-8000-000000000001', 'tool',"
+		" '2021-01-01T00:00:00.000Z', 1609459200000000, '2.1', -1, 0, 0, 1, 1, 1, 0,"
+		" '{\"type\":\"tool\"}');"
+		"INSERT INTO entries VALUES(7, 1, 7, 0, 1, 1);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
 	assert_int_equal(store_open(path, &s, &e), 0);
 	assert_int_equal(user_version(path), store_schema_version());
-	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", 0, false,
+	memset(&rs, 0, sizeof(rs));     /* found through the index schema 3 made */
+	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, false,
 				   collect, &rs, &e), 0);
 	assert_int_equal(rs.n, 1);
 	assert_int_equal(store_org_add(s, "Bank", NULL, &e), 0);   /* a v2 table */
+	/* and it takes a new version of the object (dedupe and flags by hash) */
+	o = obj("tool", 1, "2022-01-01T00:00:00.000Z");
+	assert_int_equal(store_put(s, c.id, o, 0, NULL, &e), 0);
+	json_decref(o);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, true,
+				   collect, &rs, &e), 0);
+	assert_int_equal(rs.n, 2);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, false,
+				   collect, &rs, &e), 0);
+	assert_string_equal(rs.modified[0], "2022-01-01T00:00:00.000Z");
+	store_close(s);
+	/* a row whose hash collides with that id is not taken for it */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	{
+		const char *id1 = "tool--00000000-0000-4000-8000-000000000001";
+		char sql[512];
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO versions(vid, id, type, modified, modified_us, spec_version, tlp,"
+			 " revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh)"
+			 " VALUES(9, 'tool--00000000-0000-4000-8000-000000000009', 'tool',"
+			 " '2030-01-01T00:00:00.000Z', 1893456000000000, '2.1', -1, 0, 0, 1, 1, 1, 0,"
+			 " '{}', %lld); INSERT INTO entries VALUES(9, 1, 9, 0, 1, 1);",
+			 (long long)store_idhash(id1, strlen(id1)));
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &s, &e), 0);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, true,
+				   collect, &rs, &e), 0);
+	assert_int_equal(rs.n, 2);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, false,
+				   collect, &rs, &e), 0);
+	assert_string_equal(rs.modified[0], "2022-01-01T00:00:00.000Z");
 	store_close(s);
 	store_collection_clear(&c);
 	/* a schema newer than this build is refused, not damaged */
