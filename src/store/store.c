@@ -103,15 +103,16 @@ static const store_step steps[] = {
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
 static const char *const fixed_sql[ST_COUNT] = {
-	[ST_VERSIONS_OF_ID] = "SELECT vid, modified_us FROM versions v WHERE " STORE_ID_IS("?1", "?3"),
-	[ST_ENTRIES_OF_ID] = "SELECT e.date_added, e.vid, v.modified_us FROM versions v"
-		" JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2 WHERE " STORE_ID_IS("?1", "?3"),
+	[ST_VERSIONS_OF_ID] = ("SELECT vid, modified_us FROM versions v WHERE "
+			       STORE_ID_IS("?1", "?3")),
+	[ST_ENTRIES_OF_ID] = ("SELECT e.date_added, e.vid, v.modified_us FROM versions v"
+		" JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2 WHERE " STORE_ID_IS("?1", "?3")),
 	[ST_ENTRY_EXISTS] = "SELECT date_added FROM entries WHERE vid = ?1 AND collection_id = ?2",
-	[ST_INSERT_VERSION] = "INSERT INTO versions(vid, id, type, modified, modified_us,"
+	[ST_INSERT_VERSION] = ("INSERT INTO versions(vid, id, type, modified, modified_us,"
 		" spec_version, tlp, revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-	[ST_INSERT_ENTRY] = "INSERT INTO entries(date_added, collection_id, vid, org_id, is_last, is_first)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
+	[ST_INSERT_ENTRY] = ("INSERT INTO entries(date_added, collection_id, vid, org_id, is_last, is_first)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
 	[ST_INSERT_NAME] = "INSERT INTO names(vid, kind, value) VALUES(?1, ?2, ?3)",
 	[ST_INSERT_EXTID] = "INSERT INTO extids(vid, value) VALUES(?1, ?2)",
 	[ST_INSERT_REL] = "INSERT INTO rels(vid, rel_type, source_ref, target_ref) VALUES(?1, ?2, ?3, ?4)",
