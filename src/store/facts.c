@@ -106,7 +106,7 @@ void store_facts_clear(store_facts *f)
 
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
 {
-	const char *p = f->rows.data, *end = p + f->rows.len;
+	const char *p = f->rows.data, *end = p ? p + f->rows.len : NULL;
 	int rc = 0;
 
 	while (rc == 0 && p && p < end) {

@@ -90,30 +90,16 @@ static sqlite3_stmt *qbuild_prepare(store *s, const qbuild *b, cc_err *e)
 	return st;
 }
 
-static int coll_default_tlp(store *s, int64_t coll, int *tlp, cc_err *e)
-{
-	store_collection c;
-	int rc = store_collection_get_id(s, coll, &c, e);
-
-	if (rc)
-		return rc;
-	*tlp = c.default_tlp;
-	store_collection_clear(&c);
-	return 0;
-}
-
 /*
  * The FROM/WHERE part for q.  Per collection the rows are entries (e) of
  * versions (v) and flags are per collection; for collection 0 the rows are
  * the versions and flags are per store.  `k` names the key column.
  */
-static int build_where(store *s, const store_query *q, qbuild *b, const char **key,
-		       cc_err *e)
+static void build_where(const store_query *q, qbuild *b, const char **key)
 {
 	bool coll = q->collection_id > 0;
 	const char *fl = coll ? "e" : "v";
 	unsigned ver = q->versions;
-	int rc;
 
 	*key = coll ? "e.date_added" : "v.vid";
 	if (coll) {
@@ -156,15 +142,11 @@ static int build_where(store *s, const store_query *q, qbuild *b, const char **k
 	in_text(b, "v.type", q->types, q->n_types);
 	in_text(b, "v.spec_version", q->spec_versions, q->n_spec);
 	if (q->viewer_org) {
-		if (coll) {
-			int dflt;
-			rc = coll_default_tlp(s, q->collection_id, &dflt, e);
-			if (rc)
-				return rc;
-			cc_buf_puts(&b->sql, " AND (e.org_id = ? OR"
-				    " (CASE WHEN v.tlp >= 0 THEN v.tlp ELSE ? END) <= ?)");
+		if (coll) {     /* the default TLP: a constant subquery, run once */
+			cc_buf_puts(&b->sql, " AND (e.org_id = ? OR (CASE WHEN v.tlp >= 0 THEN v.tlp"
+				    " ELSE (SELECT default_tlp FROM collections WHERE id = ?) END) <= ?)");
 			arg_int(b, q->viewer_org);
-			arg_int(b, dflt);
+			arg_int(b, q->collection_id);
 		} else {
 			cc_buf_puts(&b->sql, " AND (v.org_id = ? OR (CASE WHEN v.tlp >= 0 THEN v.tlp"
 				    " ELSE (SELECT default_tlp FROM collections c"
@@ -173,7 +155,6 @@ static int build_where(store *s, const store_query *q, qbuild *b, const char **k
 		}
 		arg_int(b, q->max_tlp);
 	}
-	return 0;
 }
 
 int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
@@ -191,9 +172,7 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 	cc_buf_printf(&b.sql, "SELECT " STORE_ROW_COLS ", %s",
 		      coll ? "e.date_added, e.collection_id, e.org_id"
 			   : "v.vid, v.collection_id, v.org_id");
-	rc = build_where(s, q, &b, &key, e);
-	if (rc)
-		goto out;
+	build_where(q, &b, &key);
 	cc_buf_printf(&b.sql, " ORDER BY %s%s", q->n_ids ? "+" : "", key);
 	if (q->limit) {
 		cc_buf_puts(&b.sql, " LIMIT ?");
@@ -219,9 +198,7 @@ int store_query_count(store *s, const store_query *q, size_t *n, cc_err *e)
 
 	*n = 0;
 	cc_buf_puts(&b.sql, "SELECT count(*)");
-	rc = build_where(s, q, &b, &key, e);
-	if (rc)
-		goto out;
+	build_where(q, &b, &key);
 	st = qbuild_prepare(s, &b, e);
 	if (!st) {
 		rc = CC_EIO;
@@ -300,9 +277,7 @@ static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
 	if (qq.versions == 0 && qq.n_version_us == 0)
 		qq.versions = STORE_VER_ALL;        /* TAXII: no match[version] = all */
 	cc_buf_puts(&b.sql, "SELECT e.date_added, e.vid, v.id");
-	rc = build_where(s, &qq, &b, &key, e);
-	if (rc)
-		goto out;
+	build_where(&qq, &b, &key);
 	st = qbuild_prepare(s, &b, e);
 	if (!st) {
 		rc = CC_EIO;

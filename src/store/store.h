@@ -266,4 +266,43 @@ int  store_grant_list(store *s, store_grant **out, size_t *n, cc_err *e);      /
 int store_status_put(store *s, const char *status_id, const char *json, cc_err *e);  /* insert or replace */
 int store_status_get(store *s, const char *status_id, char **json_out, cc_err *e);   /* CC_ENOTFOUND; free() */
 
+/* ---- read transactions for servers (src/store/read.c) ---- */
+
+/* Open a read transaction: every read on s until store_read_end sees the
+ * same snapshot, and pays the WAL locking once instead of per statement.
+ * Only for reads: no store_begin/store_put/store_delete inside it.  *gen
+ * receives the store's generation: it differs from the value of any
+ * earlier call on this handle whenever the store was changed in between
+ * (a commit by any connection or process, or a write on this handle), so a
+ * caller may keep what it read under one generation while gen stays equal.
+ * Fails with CC_ERR inside a write transaction. */
+int  store_read_begin(store *s, uint64_t *gen, cc_err *e);
+/* End the read transaction of store_read_begin; no-op when none is open. */
+void store_read_end(store *s);
+
+/* Whether a row of collection whose default TLP is default_tlp is visible
+ * to viewer_org with max_tlp: the rule store_query applies (viewer_org 0
+ * sees everything).  For rows from store_get on one collection, to serve
+ * them without a second query. */
+bool store_row_visible(const store_row *r, int64_t viewer_org, int max_tlp, int default_tlp);
+
+/* A page of the latest versions of one collection: what store_query_run
+ * answers for {collection_id, added_after_us, limit, viewer_org, max_tlp}
+ * (no other filter), with the collection's default TLP given by the caller
+ * instead of read again.  Zero-initialise and set what is needed. */
+typedef struct store_page_query {
+	int64_t collection_id;  /* > 0 */
+	int64_t added_after_us; /* 0 = from the start */
+	size_t limit;           /* 0 = no limit */
+	int64_t viewer_org;     /* 0 = no TLP filtering */
+	int max_tlp;            /* with viewer_org, as in store_query */
+	int default_tlp;        /* the collection's default_tlp */
+} store_page_query;
+
+/* The rows of q in date_added order, as store_query_run; the rows carry
+ * only json, json_len, date_added_us and collection_id (the other fields
+ * are zero): enough for an objects page, not for a manifest. */
+int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *ud,
+		    bool *more, cc_err *e);
+
 #endif

@@ -66,16 +66,17 @@ static void cache_put(taxii_ctx *ctx, const unsigned char *d)
 	pthread_mutex_unlock(&ctx->cache_lock);
 }
 
-bool taxii_auth_check(taxii_ctx *ctx, store *s, const char *header, taxii_who *who)
+bool taxii_auth_check(taxii_ctx *ctx, store *s, taxii_memo *m, const char *header,
+		      taxii_who *who)
 {
 	char user[64], pass[256];
 	unsigned char d[crypto_generichash_BYTES];
-	store_user u = { 0 };
+	const taxii_known_user *u = NULL;
 	bool ok = false;
 
 	if (!taxii_basic_auth_decode(header, user, sizeof(user), pass, sizeof(pass)))
 		return false;
-	if (store_user_get(s, user, &u, NULL) != 0 || !u.pwhash) {
+	if (taxii_memo_user(m, s, user, &u) != 0) {
 		/* Spend the same argon2 run as for a wrong password; the
 		 * answer is "no" whatever the dummy verification says. */
 		if (ctx->dummy_hash[0] &&
@@ -83,20 +84,19 @@ bool taxii_auth_check(taxii_ctx *ctx, store *s, const char *header, taxii_who *w
 			ok = false;
 		goto out;
 	}
-	cred_digest(ctx, user, pass, u.pwhash, d);
+	cred_digest(ctx, user, pass, u->pwhash, d);
 	if (cache_hit(ctx, d)) {
 		ok = true;
-	} else if (crypto_pwhash_str_verify(u.pwhash, pass, strlen(pass)) == 0) {
+	} else if (crypto_pwhash_str_verify(u->pwhash, pass, strlen(pass)) == 0) {
 		cache_put(ctx, d);
 		ok = true;
 	}
 	if (ok) {
 		snprintf(who->user, sizeof(who->user), "%s", user);
-		who->org_id = u.org_id;
+		who->org_id = u->org_id;
 	}
 out:
 	sodium_memzero(pass, sizeof(pass));
 	sodium_memzero(d, sizeof(d));
-	store_user_clear(&u);
 	return ok;
 }

@@ -74,8 +74,21 @@ void taxii_ctx_free(taxii_ctx *ctx)
 
 void taxii_response_clear(taxii_response *rs)
 {
-	if (rs)
-		cc_buf_free(&rs->body);
+	if (!rs)
+		return;
+	cc_buf_free(&rs->body);
+	taxii_blob_unref(rs->blob);
+	rs->blob = NULL;
+}
+
+const char *taxii_response_body(const taxii_response *rs, size_t *len)
+{
+	if (rs->blob) {
+		*len = rs->blob->len;
+		return rs->blob->data;
+	}
+	*len = rs->body.len;
+	return cc_buf_str(&rs->body);
 }
 
 /* Replace rs's body with the compact text of j (consumed). */
@@ -227,21 +240,18 @@ static void get_collections(store *s, const taxii_who *who, taxii_response *rs)
 	set_json(rs, 200, j);
 }
 
-/* Resolve collection id for who; false (and rs set to 404) when it does not
- * exist or who has no grant on it: existence is not disclosed. */
-static bool find_collection(store *s, const taxii_who *who, const char *id,
-			    store_collection *c, store_grant *g, taxii_response *rs)
+/* Resolve collection id for who into *c (borrowed from m); false (and rs
+ * set to 404) when it does not exist or who has no grant on it: existence
+ * is not disclosed. */
+static bool find_collection(store *s, taxii_memo *m, const taxii_who *who, const char *id,
+			    const store_collection **c, store_grant *g, taxii_response *rs)
 {
 	unsigned char raw[16];
 
-	if (!cc_uuid_parse(id, raw) || store_collection_get(s, id, c, NULL) != 0) {
-		taxii_error(rs, 404, "Not Found", "no collection %.60s", id);
-		return false;
-	}
-	if (strcasecmp(c->uuid, id) != 0 ||
-	    store_grant_get(s, who->org_id, c->id, g, NULL) != 0 ||
+	if (!cc_uuid_parse(id, raw) || taxii_memo_collection(m, s, id, c) != 0 ||
+	    strcasecmp((*c)->uuid, id) != 0 ||
+	    taxii_memo_grant(m, s, who->org_id, (*c)->id, g) != 0 ||
 	    (!g->can_read && !g->can_write)) {
-		store_collection_clear(c);
 		taxii_error(rs, 404, "Not Found", "no collection %.60s", id);
 		return false;
 	}
@@ -276,18 +286,19 @@ static void not_allowed(taxii_response *rs, const char *allow)
 }
 
 /* /{root}/collections/{id}/... with seg[0..n) */
-static void route_collection(taxii_ctx *ctx, store *s, const taxii_request *rq,
+static void route_collection(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
 			     const taxii_who *who, char **seg, int n, taxii_response *rs)
 {
-	store_collection c = { 0 };
+	const store_collection *c = NULL;
 	store_grant g;
-	taxii_coll_req cr = { ctx, s, rq, who, &c, &g };
+	taxii_coll_req cr = { ctx, s, m, rq, who, NULL, &g };
 
-	if (!find_collection(s, who, seg[2], &c, &g, rs))
+	if (!find_collection(s, m, who, seg[2], &c, &g, rs))
 		return;
+	cr.coll = c;
 	if (n == 3) {
 		if (method_is(rq, "GET"))
-			set_json(rs, 200, collection_json(&c, &g));
+			set_json(rs, 200, collection_json(c, &g));
 		else
 			not_allowed(rs, "GET");
 	} else if (n == 4 && strcmp(seg[3], "objects") == 0) {
@@ -317,11 +328,10 @@ static void route_collection(taxii_ctx *ctx, store *s, const taxii_request *rq,
 	} else {
 		taxii_error(rs, 404, "Not Found", "no such resource");
 	}
-	store_collection_clear(&c);
 }
 
-static void route(taxii_ctx *ctx, store *s, const taxii_request *rq, const taxii_who *who,
-		  char **seg, int n, taxii_response *rs)
+static void route(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
+		  const taxii_who *who, char **seg, int n, taxii_response *rs)
 {
 	bool get = method_is(rq, "GET");
 
@@ -352,20 +362,21 @@ static void route(taxii_ctx *ctx, store *s, const taxii_request *rq, const taxii
 		else
 			not_allowed(rs, "GET");
 	} else if (n >= 3 && strcmp(seg[1], "collections") == 0) {
-		route_collection(ctx, s, rq, who, seg, n, rs);
+		route_collection(ctx, s, m, rq, who, seg, n, rs);
 	} else {
 		taxii_error(rs, 404, "Not Found", "no such resource");
 	}
 }
 
-void taxii_handle(taxii_ctx *ctx, store *s, const taxii_request *rq, taxii_response *rs)
+/* Everything of taxii_handle_memo after the read transaction is set up. */
+static void handle(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
+		   taxii_response *rs)
 {
 	taxii_who who = { { 0 }, 0 };
 	char path[2048], *seg[MAX_SEGS];
 	int n;
 
-	memset(rs, 0, sizeof(*rs));
-	if (!taxii_auth_check(ctx, s, rq->authorization, &who)) {
+	if (!taxii_auth_check(ctx, s, m, rq->authorization, &who)) {
 		taxii_error(rs, 401, "Unauthorized", "valid HTTP Basic credentials are required");
 		return;
 	}
@@ -384,5 +395,36 @@ void taxii_handle(taxii_ctx *ctx, store *s, const taxii_request *rq, taxii_respo
 		taxii_error(rs, 404, "Not Found", "no such resource");
 		return;
 	}
-	route(ctx, s, rq, &who, seg, n, rs);
+	route(ctx, s, m, rq, &who, seg, n, rs);
+}
+
+void taxii_handle_memo(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
+		       taxii_response *rs)
+{
+	uint64_t gen = 0;
+	bool snapshot = false;
+
+	memset(rs, 0, sizeof(*rs));
+	/* A GET reads one snapshot, under which the memo's entries hold.
+	 * Writes (POST, DELETE) take the write lock themselves: no read
+	 * transaction around them, and the memo keeps nothing of them. */
+	if (method_is(rq, "GET"))
+		snapshot = store_read_begin(s, &gen, NULL) == 0;
+	taxii_memo_start(m, snapshot, gen);
+	handle(ctx, s, m, rq, rs);
+	if (snapshot)
+		store_read_end(s);
+}
+
+void taxii_handle(taxii_ctx *ctx, store *s, const taxii_request *rq, taxii_response *rs)
+{
+	taxii_memo *m = taxii_memo_new();
+
+	if (!m) {
+		memset(rs, 0, sizeof(*rs));
+		taxii_error(rs, 500, "Internal Server Error", "out of memory");
+		return;
+	}
+	taxii_handle_memo(ctx, s, m, rq, rs);
+	taxii_memo_free(m);
 }

@@ -144,19 +144,77 @@ static int visible_exists(const taxii_coll_req *c, const char *id, bool *exists,
 	return rc;
 }
 
-static bool read_allowed(const taxii_coll_req *c, taxii_response *rs, taxii_filter *f)
+#define PAGE_KEY_MAX 1024
+
+/* The memo key of a read of endpoint kind ('o' objects, 'm' manifest, 'v'
+ * versions) on object_id (may be NULL): everything its answer depends on
+ * besides the store's content, i.e. the viewer's organisation, its grant's
+ * max TLP, the collection and its default TLP, the object id and the
+ * query arguments (each string with its length, so that no two requests
+ * make one key).
+ * False when the key does not fit (then the read is not kept). */
+static bool page_key(const taxii_coll_req *c, char kind, const char *object_id, char *key)
+{
+	const char *id = object_id ? object_id : "";
+	int n = snprintf(key, PAGE_KEY_MAX, "%c %lld %d %lld %d %zu:%s", kind,
+			 (long long)c->who->org_id, c->grant->max_tlp, (long long)c->coll->id,
+			 c->coll->default_tlp, strlen(id), id);
+
+	for (size_t i = 0; i < c->rq->n_args && n > 0 && n < PAGE_KEY_MAX; i++) {
+		const taxii_arg *a = &c->rq->args[i];
+
+		if (a->value)
+			n += snprintf(key + n, PAGE_KEY_MAX - (size_t)n, " %zu:%s%zu:%s",
+				      strlen(a->key), a->key, strlen(a->value), a->value);
+		else
+			n += snprintf(key + n, PAGE_KEY_MAX - (size_t)n, " %zu:%s-",
+				      strlen(a->key), a->key);
+	}
+	return n > 0 && n < PAGE_KEY_MAX;
+}
+
+/* Whether the caller may read; then the answer kept in the memo (true,
+ * *f untouched) or the parsed filters (false, f to clear).  rs is set and
+ * true returned also on a refusal. */
+static bool answered_or_parsed(const taxii_coll_req *c, char kind, const char *object_id,
+			       char *key, taxii_response *rs, taxii_filter *f)
 {
 	cc_err e;
 
 	if (!c->grant->can_read) {
 		taxii_error(rs, 403, "Forbidden", "this collection is not readable for you");
-		return false;
+		return true;
 	}
+	if (!page_key(c, kind, object_id, key))
+		key[0] = '\0';
+	else if (taxii_memo_page_get(c->memo, key, rs))
+		return true;
 	if (taxii_filter_parse(c->rq->args, c->rq->n_args, f, &e) != 0) {
 		taxii_error(rs, 400, "Bad Request", "%s", e.msg);
-		return false;
+		return true;
 	}
-	return true;
+	return false;
+}
+
+/* The rows of q for a page of kind: a plain objects page (latest
+ * versions, no filter but added_after/next and limit) takes the store's
+ * lean page read, with the collection's default TLP already at hand. */
+static int page_rows(const taxii_coll_req *c, const store_query *q, enum page_kind kind,
+		     page *p, bool *more, cc_err *e)
+{
+	store_page_query pq;
+
+	if (kind != PAGE_OBJECTS || q->n_ids || q->n_types || q->n_spec || q->versions ||
+	    q->n_version_us)
+		return store_query_run(c->s, q, page_row, p, more, e);
+	memset(&pq, 0, sizeof(pq));
+	pq.collection_id = q->collection_id;
+	pq.added_after_us = q->added_after_us;
+	pq.limit = q->limit;
+	pq.viewer_org = q->viewer_org;
+	pq.max_tlp = q->max_tlp;
+	pq.default_tlp = c->coll->default_tlp;
+	return store_read_page(c->s, &pq, page_row, p, more, e);
 }
 
 /* Run q as one page of kind into rs, with the envelope around it. */
@@ -169,7 +227,7 @@ static void run_page(const taxii_coll_req *c, const store_query *q, enum page_ki
 
 	cc_buf_reset(&rs->body);
 	cc_buf_puts(&rs->body, kind == PAGE_VERSIONS ? "{\"versions\":[" : "{\"objects\":[");
-	if (store_query_run(c->s, q, page_row, &p, &more, &e) != 0) {
+	if (page_rows(c, q, kind, &p, &more, &e) != 0) {
 		taxii_error(rs, 500, "Internal Server Error", "%s", e.msg);
 		return;
 	}
@@ -201,45 +259,97 @@ static void run_page(const taxii_coll_req *c, const store_query *q, enum page_ki
 	rs->has_body = true;
 }
 
-void taxii_get_objects(const taxii_coll_req *c, const char *object_id, taxii_response *rs)
+/* The latest version of one object, kept by latest_row. */
+typedef struct latest {
+	const taxii_coll_req *c;
+	taxii_response *rs;
+	bool served;            /* the row was visible and is in rs */
+} latest;
+
+static int latest_row(const store_row *r, void *ud)
 {
+	latest *l = ud;
+	const taxii_coll_req *c = l->c;
+
+	if (!store_row_visible(r, c->who->org_id, c->grant->max_tlp, c->coll->default_tlp))
+		return 1;
+	cc_buf_reset(&l->rs->body);
+	cc_buf_reserve(&l->rs->body, r->json_len + 32);
+	cc_buf_puts(&l->rs->body, "{\"objects\":[");
+	cc_buf_append(&l->rs->body, r->json, r->json_len);
+	cc_buf_puts(&l->rs->body, "],\"more\":false}");
+	cc_ts_format(r->date_added_us, 6, l->rs->date_first);
+	memcpy(l->rs->date_last, l->rs->date_first, sizeof(l->rs->date_last));
+	l->rs->status = 200;
+	l->rs->has_body = true;
+	l->served = true;
+	return 1;
+}
+
+/* GET one object without version, date or spec_version filters is its
+ * latest version in the collection (the one store_query marks is_last):
+ * read it by id and, when the caller may see it, answer from it.  False
+ * when the general query must answer (hidden, absent, or an error). */
+static bool get_latest(const taxii_coll_req *c, const taxii_filter *f, const char *id,
+		       taxii_response *rs)
+{
+	latest l = { c, rs, false };
+
+	if (f->versions || f->n_version_us || f->n_specs || f->added_after_us || f->next_us)
+		return false;
+	if (store_get(c->s, id, c->coll->id, false, latest_row, &l, NULL) != 0)
+		return false;
+	return l.served;
+}
+
+/* Keep a 200 answer under key (when there is one). */
+static void keep(const taxii_coll_req *c, const char *key, const taxii_response *rs)
+{
+	if (key[0])
+		taxii_memo_page_put(c->memo, key, rs);
+}
+
+/* GET objects (all, or one id), manifest or versions (one id): the memo's
+ * answer, or the store's (then kept when asked again). */
+static void get_content(const taxii_coll_req *c, enum page_kind kind, const char *object_id,
+			taxii_response *rs)
+{
+	static const char kind_key[] = { [PAGE_OBJECTS] = 'o', [PAGE_MANIFEST] = 'm',
+					 [PAGE_VERSIONS] = 'v' };
+	const char *one[1] = { object_id };
+	char key[PAGE_KEY_MAX];
 	taxii_filter f;
 	store_query q;
-	const char *one[1] = { object_id };
 
-	if (!read_allowed(c, rs, &f))
+	if (answered_or_parsed(c, kind_key[kind], object_id, key, rs, &f))
 		return;
-	make_query(c, &f, object_id ? one : NULL, object_id == NULL, &q);
-	run_page(c, &q, PAGE_OBJECTS, object_id, rs);
+	if (kind == PAGE_VERSIONS) {
+		/* versions lists every version: match[version] does not apply */
+		f.versions = STORE_VER_ALL;
+		f.n_version_us = 0;
+	}
+	if (kind != PAGE_OBJECTS || !object_id || !get_latest(c, &f, object_id, rs)) {
+		/* match[type] applies to lists, not to one object */
+		make_query(c, &f, object_id ? one : NULL, object_id == NULL, &q);
+		run_page(c, &q, kind, object_id, rs);
+	}
+	keep(c, key, rs);
 	taxii_filter_clear(&f);
+}
+
+void taxii_get_objects(const taxii_coll_req *c, const char *object_id, taxii_response *rs)
+{
+	get_content(c, PAGE_OBJECTS, object_id, rs);
 }
 
 void taxii_get_manifest(const taxii_coll_req *c, taxii_response *rs)
 {
-	taxii_filter f;
-	store_query q;
-
-	if (!read_allowed(c, rs, &f))
-		return;
-	make_query(c, &f, NULL, true, &q);
-	run_page(c, &q, PAGE_MANIFEST, NULL, rs);
-	taxii_filter_clear(&f);
+	get_content(c, PAGE_MANIFEST, NULL, rs);
 }
 
 void taxii_get_versions(const taxii_coll_req *c, const char *object_id, taxii_response *rs)
 {
-	taxii_filter f;
-	store_query q;
-	const char *one[1] = { object_id };
-
-	if (!read_allowed(c, rs, &f))
-		return;
-	/* versions lists every version: match[version] does not apply here */
-	f.versions = STORE_VER_ALL;
-	f.n_version_us = 0;
-	make_query(c, &f, one, false, &q);
-	run_page(c, &q, PAGE_VERSIONS, object_id, rs);
-	taxii_filter_clear(&f);
+	get_content(c, PAGE_VERSIONS, object_id, rs);
 }
 
 /* The visible versions an object DELETE would remove. */

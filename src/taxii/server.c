@@ -1,8 +1,9 @@
 /*
  * server.c — taxii_handle behind libmicrohttpd: TLS 1.2+ with GnuTLS, a
- * thread pool with one store handle per worker thread, request bodies
- * streamed with the size limit enforced, an access log line per request on
- * stderr, and a clean stop on SIGINT/SIGTERM.
+ * thread pool with one store handle and memo per worker thread, request
+ * bodies streamed with the size limit enforced, POSTs run on threads of
+ * their own (pool.c) while their connection is suspended, an access log
+ * line per request on stderr, and a clean stop on SIGINT/SIGTERM.
  */
 #include "taxii/internal.h"
 
@@ -32,13 +33,24 @@ typedef struct server {
 	const char *db_path;              /* borrowed from the options */
 	bool tls;
 	pthread_mutex_t stores_lock;      /* guards stores/n_stores */
-	store *stores[MAX_THREADS + 4];   /* every per-thread handle, closed at the end */
+	store *stores[2 * MAX_THREADS + 4]; /* every per-thread handle, closed at the end */
+	taxii_memo *memos[2 * MAX_THREADS + 4]; /* the memo of each of those handles */
 	size_t n_stores;
 	atomic_long in_flight;            /* requests between first call and completion */
+	taxii_pool *posts;                /* runs POSTs (NULL: on the MHD thread) */
 } server;
 
-/* The worker thread's own store handle (opened on its first request). */
+/* The worker thread's own store handle and its memo (made on its first
+ * request, freed by stop()). */
 static _Thread_local store *tl_store;
+static _Thread_local taxii_memo *tl_memo;
+
+/* Collects the query arguments of a request (strings borrowed from MHD). */
+typedef struct arg_list {
+	taxii_arg v[64];
+	size_t n;
+	bool overflow;
+} arg_list;
 
 /* State of one request across the access-handler calls. */
 typedef struct req_state {
@@ -51,35 +63,45 @@ typedef struct req_state {
 	char user[64];                    /* authenticated user, for the log */
 	char method[8];
 	char path[200];
+	/* a request run by the POST pool while its connection is suspended */
+	server *sv;
+	struct MHD_Connection *conn;
+	taxii_request rq;                 /* its strings are MHD's, valid until completion */
+	arg_list args;
+	taxii_response rs;                /* the answer, queued once resumed */
+	atomic_bool answered;             /* rs is ready */
 } req_state;
 
 static store *thread_store(server *sv, cc_err *e)
 {
 	store *s = NULL;
+	taxii_memo *m;
 
 	if (tl_store)
 		return tl_store;
 	if (store_open(sv->db_path, &s, e) != 0)
 		return NULL;
+	m = taxii_memo_new();
+	if (!m) {
+		store_close(s);
+		cc_err_set(e, CC_ENOMEM, "serve: out of memory");
+		return NULL;
+	}
 	pthread_mutex_lock(&sv->stores_lock);
 	if (sv->n_stores == sizeof(sv->stores) / sizeof(sv->stores[0])) {
 		pthread_mutex_unlock(&sv->stores_lock);
+		taxii_memo_free(m);
 		store_close(s);
 		cc_err_set(e, CC_ERR, "serve: too many worker threads");
 		return NULL;
 	}
+	sv->memos[sv->n_stores] = m;
 	sv->stores[sv->n_stores++] = s;
 	pthread_mutex_unlock(&sv->stores_lock);
+	tl_memo = m;
 	tl_store = s;
 	return s;
 }
-
-/* Collects the query arguments of a request (strings borrowed from MHD). */
-typedef struct arg_list {
-	taxii_arg v[64];
-	size_t n;
-	bool overflow;
-} arg_list;
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 				   const char *value)
@@ -102,20 +124,43 @@ static const char *header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+static void blob_done(void *cls)
+{
+	taxii_blob_unref(cls);
+}
+
+/* The MHD response for rs's body: the memo's shared bytes are sent as they
+ * are (MHD drops the reference when done), a built body is handed over. */
+static struct MHD_Response *response_of(taxii_response *rs, size_t *len)
+{
+	struct MHD_Response *r;
+	char *data;
+
+	if (rs->blob && rs->has_body) {
+		*len = rs->blob->len;
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+			*len, rs->blob->data, blob_done, rs->blob);
+		if (r)
+			rs->blob = NULL;	/* MHD's reference now */
+		return r;
+	}
+	data = cc_buf_take(&rs->body, len);
+	if (!rs->has_body)
+		*len = 0;
+	r = MHD_create_response_from_buffer(*len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		free(data);
+	return r;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_response *rs)
 {
 	size_t len = 0;
-	char *data = cc_buf_take(&rs->body, &len);
-	struct MHD_Response *r;
+	struct MHD_Response *r = response_of(rs, &len);
 	enum MHD_Result ret;
 
-	if (!rs->has_body)
-		len = 0;
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(data);
+	if (!r)
 		return MHD_NO;
-	}
 	if (rs->has_body)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, TAXII_MEDIA_TYPE);
 	if (rs->date_first[0])
@@ -150,6 +195,23 @@ static enum MHD_Result queue_error(struct MHD_Connection *c, req_state *st, int 
 	return ret;
 }
 
+/* A POST on a pool thread, with that thread's store and memo; the
+ * connection is resumed to have the answer queued (see on_request). */
+static void run_post(void *arg)
+{
+	req_state *st = arg;
+	store *s;
+	cc_err e;
+
+	s = thread_store(st->sv, &e);
+	if (!s)
+		taxii_error(&st->rs, 500, "Internal Server Error", "%s", e.msg);
+	else
+		taxii_handle_memo(st->sv->ctx, s, tl_memo, &st->rq, &st->rs);
+	atomic_store(&st->answered, true);
+	MHD_resume_connection(st->conn);
+}
+
 static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state *st,
 				const char *url, const char *method)
 {
@@ -166,9 +228,6 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 		snprintf(d, sizeof(d), "the limit is %zu bytes", sv->ctx->max_content_length);
 		return queue_error(c, st, 413, "Payload Too Large", d);
 	}
-	s = thread_store(sv, &e);
-	if (!s)
-		return queue_error(c, st, 500, "Internal Server Error", e.msg);
 	args.n = 0;
 	args.overflow = false;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
@@ -186,10 +245,31 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 	rq.tls = sv->tls;
 	rq.body = st->body.data;
 	rq.body_len = st->body.len;
-	taxii_handle(sv->ctx, s, &rq, &rs);
+	if (sv->posts && strcmp(method, "POST") == 0) {
+		/* the connection waits, its MHD thread serves the others */
+		st->sv = sv;
+		st->conn = c;
+		st->args = args;
+		st->rq = rq;
+		st->rq.args = st->args.v;
+		MHD_suspend_connection(c);
+		if (taxii_pool_submit(sv->posts, run_post, st))
+			return MHD_YES;
+		MHD_resume_connection(c);
+	}
+	s = thread_store(sv, &e);
+	if (!s)
+		return queue_error(c, st, 500, "Internal Server Error", e.msg);
+	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, &rs);
 	ret = queue(c, st, &rs);
 	taxii_response_clear(&rs);
 	return ret;
+}
+
+/* How much of a body over the limit is read (and dropped) before the 413. */
+static size_t discard_max(const server *sv)
+{
+	return 4 * sv->ctx->max_content_length + (1u << 20);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -214,7 +294,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (cl && strtoull(cl, NULL, 10) > sv->ctx->max_content_length) {
 			char d[96];
 
+			/* Answered once the body is in (read and dropped, see
+			 * below): a client still sending when the server hangs
+			 * up gets a reset instead of the 413.  Only a body far
+			 * beyond the limit is refused at once. */
 			st->too_large = true;
+			if (strtoull(cl, NULL, 10) <= discard_max(sv))
+				return MHD_YES;
 			snprintf(d, sizeof(d), "the limit is %zu bytes", sv->ctx->max_content_length);
 			return queue_error(c, st, 413, "Payload Too Large", d);
 		}
@@ -228,7 +314,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			 * nothing, and hang up on a client that sends far too much */
 			st->too_large = true;
 			st->discarded += *upload_size;
-			if (st->discarded > 4 * sv->ctx->max_content_length + (1u << 20))
+			if (st->discarded > discard_max(sv))
 				return MHD_NO;
 		}
 		*upload_size = 0;
@@ -236,7 +322,64 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (st->status)	/* already answered (413 on the first call) */
 		return MHD_YES;
+	if (atomic_load(&st->answered)) {	/* back from the POST pool */
+		enum MHD_Result ret = queue(c, st, &st->rs);
+
+		taxii_response_clear(&st->rs);
+		return ret;
+	}
 	return dispatch(sv, c, st, url, method);
+}
+
+/* An access log line under construction (no printf: it runs per request). */
+typedef struct log_line {
+	char v[512];
+	size_t n;
+} log_line;
+
+static void log_put(log_line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->v) - 1 - l->n)
+		n = sizeof(l->v) - 1 - l->n;
+	memcpy(l->v + l->n, s, n);
+	l->n += n;
+}
+
+static void log_str(log_line *l, const char *s)
+{
+	log_put(l, s, strlen(s));
+}
+
+static void log_u64(log_line *l, uint64_t x)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + x % 10);
+		x /= 10;
+	} while (x);
+	log_put(l, d + i, sizeof(d) - i);
+}
+
+/* "2016-05-12T08:17:27.123Z" for now: the seconds are formatted once per
+ * second per thread. */
+static void log_time(log_line *l)
+{
+	static _Thread_local int64_t sec = -1;
+	static _Thread_local char prefix[CC_TS_MAX];	/* "...T08:17:27" */
+	int64_t now = cc_now_us();
+	unsigned ms = (unsigned)(now % 1000000 / 1000);
+	char frac[6] = { '.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10),
+			 (char)('0' + ms % 10), 'Z', 0 };
+
+	if (now / 1000000 != sec) {
+		sec = now / 1000000;
+		cc_ts_format(sec * 1000000, 0, prefix);
+		prefix[19] = 0;		/* drop the "Z" */
+	}
+	log_put(l, prefix, 19);
+	log_put(l, frac, 5);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -244,20 +387,34 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	server *sv = cls;
 	req_state *st = *con_cls;
-	char line[512], ts[CC_TS_MAX];
-	int n;
+	log_line l;
 
 	(void)c;
 	if (!st)
 		return;
-	cc_ts_format(cc_now_us(), 3, ts);
-	n = snprintf(line, sizeof(line), "%s %s %s %d %zu %lldus %s%s\n", ts, st->method,
-		     st->path, st->status, st->bytes, (long long)(cc_mono_us() - st->t0),
-		     st->user[0] ? st->user : "-",
-		     toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-	if (n > 0)
-		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	/* "<time> <method> <path> <status> <bytes> <µs>us <user>[ (aborted)]" */
+	l.n = 0;
+	log_time(&l);
+	log_put(&l, " ", 1);
+	log_str(&l, st->method);
+	log_put(&l, " ", 1);
+	log_str(&l, st->path);
+	log_put(&l, " ", 1);
+	log_u64(&l, (uint64_t)(st->status > 0 ? st->status : 0));
+	log_put(&l, " ", 1);
+	log_u64(&l, st->bytes);
+	log_put(&l, " ", 1);
+	log_u64(&l, (uint64_t)(cc_mono_us() - st->t0));
+	log_put(&l, "us ", 3);
+	log_str(&l, st->user[0] ? st->user : "-");
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		log_str(&l, " (aborted)");
+	log_put(&l, "\n", 1);
+	if (l.v[l.n - 1] != '\n')
+		l.v[l.n - 1] = '\n';	/* a cut line still ends */
+	(void)!write(STDERR_FILENO, l.v, l.n);
 	cc_buf_free(&st->body);
+	taxii_response_clear(&st->rs);
 	free(st);
 	*con_cls = NULL;
 	atomic_fetch_sub(&sv->in_flight, 1);
@@ -353,7 +510,7 @@ static struct MHD_Daemon *start(server *sv, const taxii_serve_opts *o,
 				const cc_buf *cert, const cc_buf *key)
 {
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 MHD_USE_TURBO;
+			 MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 	unsigned threads = o->threads ? o->threads : 2;
 	struct MHD_OptionItem opts[12];
 	int n = 0;
@@ -398,9 +555,13 @@ static void stop(server *sv, struct MHD_Daemon *d)
 		close(ls);	/* quiesce hands the listening socket to us */
 	while (atomic_load(&sv->in_flight) > 0 && cc_mono_us() < until)
 		usleep(10000);
+	taxii_pool_free(sv->posts);	/* runs what it holds: every suspended POST is resumed */
+	sv->posts = NULL;
 	MHD_stop_daemon(d);
-	for (i = 0; i < sv->n_stores; i++)
+	for (i = 0; i < sv->n_stores; i++) {
+		taxii_memo_free(sv->memos[i]);
 		store_close(sv->stores[i]);
+	}
 	sv->n_stores = 0;
 }
 
@@ -446,8 +607,10 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
+	sv.posts = taxii_pool_new(o->threads ? o->threads : 1);	/* NULL: POSTs run inline */
 	d = start(&sv, o, &ss, v6, &cert, &key);
 	if (!d) {
+		taxii_pool_free(sv.posts);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		rc = cc_err_set(e, CC_EIO, "serve: cannot listen on %s (in use, or TLS setup failed)",
 				o->listen ? o->listen : "127.0.0.1:6443");

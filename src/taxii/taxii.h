@@ -117,10 +117,15 @@ typedef struct taxii_request {
 	const char *body; size_t body_len;
 } taxii_request;
 
+typedef struct taxii_blob taxii_blob;
+
 /* The answer: status, body and the headers TAXII needs. */
 typedef struct taxii_response {
 	int status;                        /* HTTP status */
 	cc_buf body;                       /* owned; empty for no body */
+	taxii_blob *blob;                  /* when set, the body instead of body: bytes
+	                                      shared with the worker's memo (one
+	                                      reference owned); see taxii_response_body */
 	bool has_body;                     /* send body with Content-Type TAXII */
 	char date_first[64];               /* X-TAXII-Date-Added-First, "" = none */
 	char date_last[64];                /* X-TAXII-Date-Added-Last, "" = none */
@@ -131,10 +136,30 @@ typedef struct taxii_response {
 
 void taxii_response_clear(taxii_response *rs);
 
+/* The body bytes of rs (borrowed; valid until rs is cleared). */
+const char *taxii_response_body(const taxii_response *rs, size_t *len);
+
 /* Answer rq against store s (a handle owned by the calling thread).  Fills
  * *rs (initialised by this call).  Never fails: every problem becomes an
- * HTTP error status with a TAXII error message body. */
+ * HTTP error status with a TAXII error message body.  A GET reads one
+ * snapshot of the store (one read transaction). */
 void taxii_handle(taxii_ctx *ctx, store *s, const taxii_request *rq, taxii_response *rs);
+
+/* A worker's memo between requests of users, collections, grants and the
+ * answers of reads asked more than once (bounded: a few MiB): it spares a
+ * GET those lookups and queries while the store is unchanged, and forgets
+ * everything at the first request after any commit by anyone (so
+ * revocations, TLP and password changes and new objects apply at once).
+ * Authentication and the 403/404 rules still run on every request.  One
+ * memo per store handle, used by one thread; taxii_memo_free accepts NULL.
+ * NULL on out-of-memory. */
+typedef struct taxii_memo taxii_memo;
+taxii_memo *taxii_memo_new(void);
+void taxii_memo_free(taxii_memo *m);
+
+/* taxii_handle with memo m, which must always be used with the same s. */
+void taxii_handle_memo(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
+		       taxii_response *rs);
 
 /* ---- the server -------------------------------------------------------- */
 

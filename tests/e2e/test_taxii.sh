@@ -222,6 +222,40 @@ t_true "bob always sees his own red object" [ "$CODE" = 200 -a "$(jb '.objects[0
 req "$D" GET "/api1/collections/$COL/objects/$BR/"
 t_true "dave does not" code_is 404
 
+# ---- changes made outside the running server apply at the next request ------
+# The workers keep users, grants and whole answers while the store is
+# unchanged; a commit by anyone (here the CLI, another process) must make
+# every worker read again.  Four requests on fresh connections reach both.
+again() { # again CODE USER PATH: four GETs all answer CODE
+	local i
+	for i in 1 2 3 4; do req "$2" GET "$3"; code_is "$1" || return 1; done
+}
+t_true "bob reads the green object (kept by both workers)" again 200 "$B" "/api1/collections/$COL/objects/$I1/"
+t_true "and a page" again 200 "$B" "/api1/collections/$COL/objects/?limit=2"
+cc grant bank-b intel read-write --max-tlp clear >/dev/null
+t_true "a lower max TLP hides the object at once" again 404 "$B" "/api1/collections/$COL/objects/$I1/"
+req "$B" GET "/api1/collections/$COL/objects/?limit=2"
+t_true "and drops it from the page" [ "$(jb '[.objects[].id]|index("'$I1'")')" = null ]
+cc revoke bank-b intel >/dev/null
+t_true "revoked: the page is 404 at once" again 404 "$B" "/api1/collections/$COL/objects/?limit=2"
+t_true "revoked: the object is 404 at once" again 404 "$B" "/api1/collections/$COL/objects/$I1/"
+cc grant bank-b intel read-write >/dev/null
+t_true "granted again: 200 at once" again 200 "$B" "/api1/collections/$COL/objects/$I1/"
+printf 'bob-new-password\n' | cc user passwd bob --password-stdin >/dev/null
+t_true "a changed password: the old one is 401 at once" again 401 "$B" "/api1/collections/$COL/objects/$I1/"
+t_true "and the new one works" again 200 'bob:bob-new-password' "/api1/collections/$COL/objects/$I1/"
+printf '%s\n' 'bob-password!!' | cc user passwd bob --password-stdin >/dev/null
+t_true "the old password back" again 200 "$B" "/api1/collections/$COL/objects/$I1/"
+req "$A" GET "/api1/collections/$COL/manifest/"
+N0=$(jb '.objects|length')
+t_true "alice's manifest (kept)" again 200 "$A" "/api1/collections/$COL/manifest/"
+gen meanwhile 1 >"$T/meanwhile.json"
+post "$A" "$COL" "$T/meanwhile.json"
+t_true "an object added by a POST (one worker) ..." code_is 202
+t_true "... is in the next manifest from either worker" \
+	bash -c 'for i in 1 2 3 4; do [ "$(curl -sk -u "$1" -H "Accept: $2" "$3" | jq ".objects|length")" = "$4" ] || exit 1; done' \
+	_ "$A" "$MT" "$BASE/api1/collections/$COL/manifest/" $((N0 + 1))
+
 # ---- 403 ------------------------------------------------------------------------
 post "$D" "$COL" "$T/bobred.json"
 t_true "read-only org POST 403" code_is 403

@@ -177,13 +177,34 @@ static void test_password(void **state)
 }
 
 /* The handler without sockets: auth, media types, routing errors. */
+/* A fresh path for a store (the file itself is not there). */
+static void tmp_db_path(char *path)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+}
+
+/* Remove the store at path with its WAL files. */
+static void rm_db(const char *path)
+{
+	char p[96];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
 static void test_handler(void **state)
 {
-	char path[] = "/tmp/test_taxii_XXXXXX";
-	int fd = mkstemp(path);
+	char dbp[] = "/tmp/test_taxii_XXXXXX";
 	store *s = NULL;
 	store_org o = { 0 };
-	char hash[crypto_pwhash_STRBYTES], dbp[64];
+	char hash[crypto_pwhash_STRBYTES];
 	taxii_config cfg = { "api1", 4096, NULL };
 	taxii_ctx *ctx;
 	taxii_request rq;
@@ -191,10 +212,7 @@ static void test_handler(void **state)
 	cc_err e;
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	snprintf(dbp, sizeof(dbp), "%s", path);
+	tmp_db_path(dbp);
 	assert_int_equal(store_open(dbp, &s, &e), 0);
 	assert_int_equal(store_org_add(s, "acme", &o, &e), 0);
 	assert_int_equal(crypto_pwhash_str(hash, "pw", 2, crypto_pwhash_OPSLIMIT_MIN,
@@ -259,11 +277,123 @@ static void test_handler(void **state)
 	taxii_ctx_free(ctx);
 	store_org_clear(&o);
 	store_close(s);
-	unlink(dbp);
-	snprintf(dbp, sizeof(dbp), "%s-wal", path);
-	unlink(dbp);
-	snprintf(dbp, sizeof(dbp), "%s-shm", path);
-	unlink(dbp);
+	rm_db(dbp);
+}
+
+/* The body of rs (built or shared from the memo). */
+static const char *body_of(const taxii_response *rs)
+{
+	size_t len;
+
+	return taxii_response_body(rs, &len);
+}
+
+/* GET path on rq into rs with memo m; returns the status. */
+static int get(taxii_ctx *ctx, store *s, taxii_memo *m, const char *path, taxii_response *rs)
+{
+	taxii_request rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.path = path;
+	rq.authorization = "Basic dTpwdw==";	/* u:pw */
+	taxii_response_clear(rs);
+	taxii_handle_memo(ctx, s, m, &rq, rs);
+	return rs->status;
+}
+
+/* The memo keeps users, grants and answers only while the store is
+ * unchanged: a change through another connection applies at once. */
+static void test_memo(void **state)
+{
+	char dbp[] = "/tmp/test_taxii_memo_XXXXXX", hash[crypto_pwhash_STRBYTES];
+	const char *coll = "11111111-2222-4333-8444-555555555555";
+	const char *obj = "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+		"\"id\":\"indicator--0a000000-0000-4000-8000-000000000000\","
+		"\"created\":\"2024-01-01T00:00:00.000Z\",\"modified\":\"2024-01-01T00:00:00.000Z\","
+		"\"pattern_type\":\"stix\",\"pattern\":\"[ipv4-addr:value = '10.0.0.1']\","
+		"\"valid_from\":\"2024-01-01T00:00:00Z\"}";
+	char one[160], page[120];
+	store *s = NULL, *s2 = NULL;
+	store_org o = { 0 };
+	store_collection c = { 0 };
+	store_grant g;
+	taxii_config cfg = { "api1", 4096, NULL };
+	taxii_ctx *ctx;
+	taxii_memo *m;
+	taxii_response rs;
+	json_t *j;
+	cc_buf first = CC_BUF_INIT;
+	cc_err e;
+
+	(void)state;
+	tmp_db_path(dbp);
+	snprintf(one, sizeof(one), "/api1/collections/%s/objects/"
+		 "indicator--0a000000-0000-4000-8000-000000000000/", coll);
+	snprintf(page, sizeof(page), "/api1/collections/%s/objects/", coll);
+	assert_int_equal(store_open(dbp, &s, &e), 0);
+	assert_int_equal(store_open(dbp, &s2, &e), 0);	/* "another process" */
+	assert_int_equal(store_org_add(s2, "acme", &o, &e), 0);
+	assert_int_equal(crypto_pwhash_str(hash, "pw", 2, crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_int_equal(store_user_add(s2, "u", o.id, hash, &e), 0);
+	assert_int_equal(store_collection_add(s2, "c", "C", NULL, coll, &c, &e), 0);
+	g = (store_grant){ o.id, c.id, true, false, STORE_TLP_AMBER };
+	assert_int_equal(store_grant_set(s2, &g, &e), 0);
+	j = json_loads(obj, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(store_put(s2, c.id, j, 0, NULL, &e), 0);
+	json_decref(j);
+	ctx = taxii_ctx_new(&cfg);
+	m = taxii_memo_new();
+	assert_non_null(ctx);
+	assert_non_null(m);
+	memset(&rs, 0, sizeof(rs));
+
+	assert_int_equal(get(ctx, s, m, one, &rs), 200);
+	cc_buf_puts(&first, body_of(&rs));
+	assert_non_null(strstr(first.data, "indicator--0a000000"));
+	for (int i = 0; i < 2; i++) {	/* kept on the second read, answered on the third */
+		assert_int_equal(get(ctx, s, m, one, &rs), 200);
+		assert_string_equal(body_of(&rs), first.data);
+	}
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(get(ctx, s, m, page, &rs), 200);
+		assert_non_null(strstr(body_of(&rs), "indicator--0a000000"));
+	}
+	/* no read transaction is left open: a write can start */
+	assert_int_equal(store_begin(s, &e), 0);
+	store_rollback(s);
+
+	/* unmarked objects now count as red, above the grant's amber */
+	assert_int_equal(store_collection_set_tlp(s2, c.id, STORE_TLP_RED, &e), 0);
+	assert_int_equal(get(ctx, s, m, one, &rs), 404);
+	assert_int_equal(get(ctx, s, m, page, &rs), 200);
+	assert_null(strstr(body_of(&rs), "indicator--0a000000"));
+	assert_int_equal(store_collection_set_tlp(s2, c.id, STORE_TLP_CLEAR, &e), 0);
+	assert_int_equal(get(ctx, s, m, one, &rs), 200);
+
+	assert_int_equal(store_grant_remove(s2, o.id, c.id, &e), 0);
+	assert_int_equal(get(ctx, s, m, one, &rs), 404);
+	assert_int_equal(get(ctx, s, m, page, &rs), 404);
+	assert_int_equal(store_grant_set(s2, &g, &e), 0);
+	assert_int_equal(get(ctx, s, m, page, &rs), 200);
+
+	assert_int_equal(crypto_pwhash_str(hash, "other", 5, crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_int_equal(store_user_set_pwhash(s2, "u", hash, &e), 0);
+	assert_int_equal(get(ctx, s, m, page, &rs), 401);
+
+	taxii_response_clear(&rs);
+	cc_buf_free(&first);
+	taxii_memo_free(m);
+	taxii_memo_free(NULL);
+	taxii_ctx_free(ctx);
+	store_org_clear(&o);
+	store_collection_clear(&c);
+	store_close(s);
+	store_close(s2);
+	rm_db(dbp);
 }
 
 int main(void)
@@ -276,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_password),
 		cmocka_unit_test(test_handler),
+		cmocka_unit_test(test_memo),
 	};
 
 	return cmocka_run_group_tests_name("taxii", tests, NULL, NULL);
