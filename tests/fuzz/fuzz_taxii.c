@@ -22,6 +22,7 @@
 
 static store *g_store;
 static taxii_ctx *g_ctx;
+static taxii_memo *g_memo;      /* kept across inputs, as a server thread keeps it */
 
 static void setup(void)
 {
@@ -113,9 +114,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rq.tls = true;
 		rq.body = p;
 		rq.body_len = (size_t)(end - p);
-		taxii_handle(g_ctx, g_store, &rq, &rs);
+		if (!g_memo)
+			g_memo = taxii_memo_new();
+		taxii_handle_memo(g_ctx, g_store, g_memo, &rq, &rs);
 		if (rs.status < 200 || rs.status > 599)
 			abort();
+		if (strcmp(method, "GET") == 0) {
+			/* what the memo answered is what a fresh handler answers */
+			taxii_response fresh;
+			size_t n1, n2;
+			const char *b1 = taxii_response_body(&rs, &n1);
+			const char *b2;
+
+			taxii_handle(g_ctx, g_store, &rq, &fresh);
+			b2 = taxii_response_body(&fresh, &n2);
+			if (fresh.status != rs.status || n1 != n2 || (n1 && memcmp(b1, b2, n1) != 0))
+				abort();
+			taxii_response_clear(&fresh);
+		}
 		taxii_response_clear(&rs);
 		taxii_args_free(args, na);
 	}
