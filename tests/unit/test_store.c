@@ -519,6 +519,21 @@ static int user_version(const char *path)
 	return v;
 }
 
+/* The migration test's object: two versions, the 2022 one the latest. */
+static void assert_two_versions(store *s, int64_t coll)
+{
+	const char *id = "tool--00000000-0000-4000-8000-000000000001";
+	cc_err e = { 0 };
+	rows rs;
+
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(store_get(s, id, coll, true, collect, &rs, &e), 0);
+	assert_int_equal(rs.n, 2);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(store_get(s, id, coll, false, collect, &rs, &e), 0);
+	assert_string_equal(rs.modified[0], "2022-01-01T00:00:00.000Z");
+}
+
 static void test_migration(void **state)
 {
 	fx *f = *state;
@@ -556,14 +571,7 @@ static void test_migration(void **state)
 	o = obj("tool", 1, "2022-01-01T00:00:00.000Z");
 	assert_int_equal(store_put(s, c.id, o, 0, NULL, &e), 0);
 	json_decref(o);
-	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, true,
-				   collect, &rs, &e), 0);
-	assert_int_equal(rs.n, 2);
-	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, false,
-				   collect, &rs, &e), 0);
-	assert_string_equal(rs.modified[0], "2022-01-01T00:00:00.000Z");
+	assert_two_versions(s, c.id);
 	store_close(s);
 	/* a row whose hash collides with that id is not taken for it */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -581,14 +589,7 @@ static void test_migration(void **state)
 	}
 	sqlite3_close(db);
 	assert_int_equal(store_open(path, &s, &e), 0);
-	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, true,
-				   collect, &rs, &e), 0);
-	assert_int_equal(rs.n, 2);
-	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, false,
-				   collect, &rs, &e), 0);
-	assert_string_equal(rs.modified[0], "2022-01-01T00:00:00.000Z");
+	assert_two_versions(s, c.id);
 	store_close(s);
 	store_collection_clear(&c);
 	/* a schema newer than this build is refused, not damaged */
