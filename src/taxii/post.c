@@ -101,9 +101,14 @@ static void check_one(post_state *p, json_t *obj)
 	}
 	it = &p->todo[p->n_todo];
 	memset(it, 0, sizeof(*it));
-	if (!cc_json_dump_text(obj, &b) || store_facts_make(obj, &it->facts, &e) != 0) {
+	if (!cc_json_dump_text(obj, &b)) {
 		cc_buf_free(&b);
 		fail(p, obj, "not stored: %s", "cannot serialise the object");
+		return;
+	}
+	if (store_facts_make(obj, &it->facts, &e) != 0) {
+		cc_buf_free(&b);
+		fail(p, obj, "not stored: %s", e.msg);
 		return;
 	}
 	it->obj = json_incref(obj);
