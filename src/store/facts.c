@@ -104,24 +104,114 @@ void store_facts_clear(store_facts *f)
 	memset(f, 0, sizeof(*f));
 }
 
-int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
+/* Call fn for each packed search row of f: tag 'n', 'a' or 'x' with its
+ * value, or 'r' with the relationship type, source and target; stop at
+ * the first nonzero return. */
+typedef int (*row_fn)(store *s, int64_t vid, char tag, const char *v, const char *src,
+		      const char *dst, cc_err *e);
+
+static int each_row(store *s, int64_t vid, const store_facts *f, row_fn fn, cc_err *e)
 {
 	const char *p = f->rows.data, *end = p ? p + f->rows.len : NULL;
 	int rc = 0;
 
 	while (rc == 0 && p && p < end) {
 		char tag = *p++;
-		const char *v = p;
+		const char *v = p, *src = NULL, *dst = NULL;
 		p += strlen(p) + 1;
-		if (tag == 'n' || tag == 'a') {
-			rc = store_pend_name(s, vid, tag == 'a', v, e);
-		} else if (tag == 'x') {
-			rc = store_pend_extid(s, vid, v, e);
-		} else {
-			const char *src = p, *dst = p + strlen(p) + 1;
+		if (tag == 'r') {
+			src = p;
+			dst = p + strlen(p) + 1;
 			p = dst + strlen(dst) + 1;
-			rc = store_pend_rel(s, vid, v, src, dst, e);
 		}
+		rc = fn(s, vid, tag, v, src, dst, e);
 	}
+	return rc;
+}
+
+static int pend_row(store *s, int64_t vid, char tag, const char *v, const char *src,
+		    const char *dst, cc_err *e)
+{
+	if (tag == 'r')
+		return store_pend_rel(s, vid, v, src, dst, e);
+	if (tag == 'x')
+		return store_pend_extid(s, vid, v, e);
+	return store_pend_name(s, vid, tag == 'a', v, e);
+}
+
+int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
+{
+	return each_row(s, vid, f, pend_row, e);
+}
+
+static int unindex_row(store *s, int64_t vid, char tag, const char *v, const char *src,
+		       const char *dst, cc_err *e)
+{
+	const char *sql = tag == 'r' ? "DELETE FROM rels WHERE src_h = ?1 AND vid = ?2"
+		: tag == 'x' ? "DELETE FROM extids WHERE value = ?1 AND vid = ?2"
+		: "DELETE FROM names WHERE value = ?1 AND vid = ?2";
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	int rc;
+
+	(void)dst;
+	if (!st)
+		return CC_EIO;
+	if (tag == 'r')
+		sqlite3_bind_int64(st, 1, store_idhash(src, strlen(src)));
+	else
+		sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, vid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "removing search rows");
+}
+
+/* The search rows of vid found without their keys: a walk of each table,
+ * for a version whose JSON no longer gives them (never written so). */
+static int unindex_scan(store *s, int64_t vid, cc_err *e)
+{
+	static const char *const del[] = {
+		"DELETE FROM names WHERE vid = ?1", "DELETE FROM extids WHERE vid = ?1",
+		"DELETE FROM rels WHERE vid = ?1",
+	};
+
+	for (size_t i = 0; i < sizeof(del) / sizeof(del[0]); i++) {
+		sqlite3_stmt *st = store_dyn_stmt(s, del[i], e);
+		int rc;
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, vid);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(s, rc, e, "removing search rows");
+	}
+	return 0;
+}
+
+int store_unindex(store *s, int64_t vid, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT json FROM versions WHERE vid = ?1", e);
+	json_t *obj = NULL;
+	store_facts f = { 0 };
+	cc_err fe;
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		obj = json_loadb((const char *)sqlite3_column_blob(st, 0),
+				 (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "reading a version");
+	if (obj && store_facts_fill(obj, s->path, &f, &fe) == 0)
+		rc = each_row(s, vid, &f, unindex_row, e);
+	else
+		rc = unindex_scan(s, vid, e);
+	store_facts_clear(&f);
+	json_decref(obj);
 	return rc;
 }

@@ -1,10 +1,15 @@
 /*
- * pending.c — the search rows (names, external ids, relationships) of the
- * versions stored in the open transaction, kept in memory and written in
- * one go, sorted by their indexed value, before anything reads those
- * tables and at commit.  Inserting into the value indexes in key order
- * touches each index page once instead of once per row at a random place,
- * which is most of what storing a version cost on a large store.
+ * pending.c — the rows of the versions stored in the open transaction
+ * that go into tables searched by key: ids (the id index) and the search
+ * rows (names, external ids, relationships).  They are kept in memory and
+ * written in one go, sorted by key, before anything reads those tables in
+ * the transaction and at commit.  Inserting in key order touches each
+ * page once instead of once per row at a random place, which is most of
+ * what storing a version cost on a large store.
+ *
+ * While its ids row waits, a version is not found by id through SQL; a set
+ * of the waiting hashes tells put when to flush first (an id stored twice
+ * in one transaction), and every reader flushes first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,7 @@ static size_t arena_add(store_pending *p, const char *text)
 	return off;
 }
 
+
 static void *grow(void *v, size_t *cap, size_t n, size_t elem)
 {
 	if (n < *cap)
@@ -37,7 +43,60 @@ static void *grow(void *v, size_t *cap, size_t n, size_t elem)
 
 static size_t pend_rows(const store_pending *p)
 {
-	return p->n_names + p->n_extids + p->n_rels;
+	return p->n_ids + p->n_names + p->n_extids + p->n_rels;
+}
+
+/* The slot of h in the set: where it is, or the free slot it would take. */
+static size_t set_slot(const uint64_t *set, size_t cap, uint64_t h)
+{
+	size_t i = (size_t)(h * 0x9E3779B97F4A7C15ULL >> 32) & (cap - 1);
+
+	while (set[i] && set[i] != h)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void set_add(store_pending *p, uint64_t h)
+{
+	if (h == 0) {
+		p->idh_zero = true;
+		return;
+	}
+	if ((p->n_ids + 1) * 2 > p->idh_cap) {     /* keep it at most half full */
+		size_t cap = p->idh_cap ? p->idh_cap * 2 : 1024;
+		uint64_t *set = calloc(cap, sizeof(*set));
+		if (!set)
+			abort();
+		for (size_t i = 0; i < p->idh_cap; i++)
+			if (p->idh_set[i])
+				set[set_slot(set, cap, p->idh_set[i])] = p->idh_set[i];
+		free(p->idh_set);
+		p->idh_set = set;
+		p->idh_cap = cap;
+	}
+	p->idh_set[set_slot(p->idh_set, p->idh_cap, h)] = h;
+}
+
+bool store_pend_has_id(const store *s, int64_t idh)
+{
+	const store_pending *p = &s->pend;
+	uint64_t h = (uint64_t)idh;
+
+	if (p->n_ids == 0)
+		return false;
+	if (h == 0)
+		return p->idh_zero;
+	return p->idh_set[set_slot(p->idh_set, p->idh_cap, h)] == h;
+}
+
+int store_pend_id(store *s, int64_t idh, int64_t modified_us, int64_t vid, cc_err *e)
+{
+	store_pending *p = &s->pend;
+
+	set_add(p, (uint64_t)idh);
+	p->ids = grow(p->ids, &p->cap_ids, p->n_ids, sizeof(*p->ids));
+	p->ids[p->n_ids++] = (pend_id){ idh, modified_us, vid };
+	return pend_rows(p) >= PEND_MAX_ROWS ? store_pend_flush(s, e) : 0;
 }
 
 int store_pend_name(store *s, int64_t vid, int kind, const char *value, cc_err *e)
@@ -75,6 +134,8 @@ int store_pend_rel(store *s, int64_t vid, const char *rel_type, const char *src,
 	p->rels = grow(p->rels, &p->cap_rels, p->n_rels, sizeof(*p->rels));
 	r = &p->rels[p->n_rels++];
 	r->vid = vid;
+	r->src_h = store_idhash(src, strlen(src));
+	r->dst_h = store_idhash(dst, strlen(dst));
 	r->rel_type = arena_add(p, rel_type);
 	r->src = arena_add(p, src);
 	r->dst = arena_add(p, dst);
@@ -93,11 +154,26 @@ static int cmp_val(const void *a, const void *b)
 	return c ? c : (x->vid > y->vid) - (x->vid < y->vid);
 }
 
+/* The order of the ids table: (idh, modified_us, vid). */
+static int cmp_id(const void *a, const void *b)
+{
+	const pend_id *x = a, *y = b;
+
+	if (x->idh != y->idh)
+		return x->idh < y->idh ? -1 : 1;
+	if (x->modified_us != y->modified_us)
+		return x->modified_us < y->modified_us ? -1 : 1;
+	return (x->vid > y->vid) - (x->vid < y->vid);
+}
+
+/* The order of the rels table: (src_h, vid). */
 static int cmp_rel(const void *a, const void *b)
 {
 	const pend_rel *x = a, *y = b;
 
-	return strcmp(sort_arena + x->src, sort_arena + y->src);
+	if (x->src_h != y->src_h)
+		return x->src_h < y->src_h ? -1 : 1;
+	return (x->vid > y->vid) - (x->vid < y->vid);
 }
 
 static int step_row(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
@@ -135,6 +211,25 @@ static int flush_vals(store *s, enum store_stmt_id id, pend_val *v, size_t n, cc
 	return rc;
 }
 
+static int flush_ids(store *s, cc_err *e)
+{
+	pend_id *v = s->pend.ids;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	qsort(v, s->pend.n_ids, sizeof(*v), cmp_id);
+	for (size_t i = 0; rc == 0 && i < s->pend.n_ids; i++) {
+		st = store_stmt(s, ST_INSERT_ID, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, v[i].idh);
+		sqlite3_bind_int64(st, 2, v[i].modified_us);
+		sqlite3_bind_int64(st, 3, v[i].vid);
+		rc = step_row(s, st, e, "indexing ids");
+	}
+	return rc;
+}
+
 static int flush_rels(store *s, cc_err *e)
 {
 	const char *a = s->pend.arena.data;
@@ -154,6 +249,8 @@ static int flush_rels(store *s, cc_err *e)
 		sqlite3_bind_text(st, 2, a + v[i].rel_type, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, a + v[i].src, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, a + v[i].dst, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, v[i].src_h);
+		sqlite3_bind_int64(st, 6, v[i].dst_h);
 		rc = step_row(s, st, e, "indexing relationships");
 	}
 	return rc;
@@ -166,7 +263,9 @@ int store_pend_flush(store *s, cc_err *e)
 
 	if (pend_rows(p) == 0)
 		return 0;
-	rc = flush_vals(s, ST_INSERT_NAME, p->names, p->n_names, e);
+	rc = flush_ids(s, e);
+	if (rc == 0)
+		rc = flush_vals(s, ST_INSERT_NAME, p->names, p->n_names, e);
 	if (rc == 0)
 		rc = flush_vals(s, ST_INSERT_EXTID, p->extids, p->n_extids, e);
 	if (rc == 0)
@@ -179,7 +278,10 @@ void store_pend_discard(store *s)
 {
 	store_pending *p = &s->pend;
 
-	p->n_names = p->n_extids = p->n_rels = 0;
+	p->n_ids = p->n_names = p->n_extids = p->n_rels = 0;
+	if (p->idh_cap)
+		memset(p->idh_set, 0, p->idh_cap * sizeof(*p->idh_set));
+	p->idh_zero = false;
 	cc_buf_reset(&p->arena);
 }
 
@@ -187,6 +289,8 @@ void store_pend_free(store *s)
 {
 	store_pending *p = &s->pend;
 
+	free(p->ids);
+	free(p->idh_set);
 	free(p->names);
 	free(p->extids);
 	free(p->rels);

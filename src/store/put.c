@@ -66,15 +66,18 @@ static int read_span(store *s, sqlite3_stmt *st, int key_col, int mod_col,
 	return 0;
 }
 
-/* Set the last/first flags of the row with key through statement upd. */
-static int set_flags(store *s, enum store_stmt_id upd, int64_t key, int last, int first,
-		     cc_err *e)
+/* Set the last/first flags of the row with key (of a version, or of an
+ * entry in collection coll) through statement upd. */
+static int set_flags(store *s, enum store_stmt_id upd, int64_t coll, int64_t key, int last,
+		     int first, cc_err *e)
 {
 	sqlite3_stmt *st = store_stmt(s, upd, e);
 
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, key);
+	if (upd == ST_ENTRY_FLAGS)
+		sqlite3_bind_int64(st, 4, coll);
 	sqlite3_bind_int(st, 2, last);
 	sqlite3_bind_int(st, 3, first);
 	return step_done(s, st, e, "updating version flags");
@@ -82,7 +85,7 @@ static int set_flags(store *s, enum store_stmt_id upd, int64_t key, int last, in
 
 /* Given the span of the existing versions/entries and a new one at m,
  * work out the new one's flags and clear the flags it takes over. */
-static int take_flags(store *s, enum store_stmt_id upd, const span *sp, int64_t m,
+static int take_flags(store *s, enum store_stmt_id upd, int64_t coll, const span *sp, int64_t m,
 		      int *is_last, int *is_first, cc_err *e)
 {
 	int rc = 0;
@@ -92,11 +95,11 @@ static int take_flags(store *s, enum store_stmt_id upd, const span *sp, int64_t 
 	if (!sp->any || (!*is_last && !*is_first))
 		return 0;
 	if (sp->min_key == sp->max_key)         /* one existing: it keeps one flag */
-		return set_flags(s, upd, sp->max_key, !*is_last, !*is_first, e);
+		return set_flags(s, upd, coll, sp->max_key, !*is_last, !*is_first, e);
 	if (*is_last)                           /* the old last is now neither */
-		rc = set_flags(s, upd, sp->max_key, 0, 0, e);
+		rc = set_flags(s, upd, coll, sp->max_key, 0, 0, e);
 	if (rc == 0 && *is_first)
-		rc = set_flags(s, upd, sp->min_key, 0, 0, e);
+		rc = set_flags(s, upd, coll, sp->min_key, 0, 0, e);
 	return rc;
 }
 
@@ -109,7 +112,7 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 	size_t text_len = pt->json_len;
 	int is_last, is_first, rc;
 
-	rc = take_flags(s, ST_VERSION_FLAGS, sp, pi->modified_us, &is_last, &is_first, e);
+	rc = take_flags(s, ST_VERSION_FLAGS, 0, sp, pi->modified_us, &is_last, &is_first, e);
 	if (rc)
 		return rc;
 	if (!text) {
@@ -138,9 +141,13 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 	sqlite3_bind_text(st, 14, text, (int)text_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 15, pi->idh);
 	rc = step_done(s, st, e, "storing a version");
+	if (rc)
+		return rc;
+	s->versions_delta++;
+	rc = store_idset_add(s, pi->idh, e);
 	if (rc == 0)
-		rc = store_facts_pend(s, vid, pi, e);
-	return rc;
+		rc = store_pend_id(s, pi->idh, pi->modified_us, vid, e);
+	return rc ? rc : store_facts_pend(s, vid, pi, e);
 }
 
 /* The entry of version vid in collection coll, with per-collection flags.
@@ -162,7 +169,7 @@ static int insert_entry(store *s, int64_t da, int64_t coll, int64_t vid, int64_t
 		sqlite3_bind_int64(st, 3, pi->idh);
 		rc = read_span(s, st, 0, 2, pi->modified_us, &sp, &found, e);
 		if (rc == 0)
-			rc = take_flags(s, ST_ENTRY_FLAGS, &sp, pi->modified_us, &is_last, &is_first, e);
+			rc = take_flags(s, ST_ENTRY_FLAGS, coll, &sp, pi->modified_us, &is_last, &is_first, e);
 		if (rc)
 			return rc;
 	}
@@ -201,16 +208,29 @@ static int put_locked(store *s, int64_t coll, const put_text *pt, const store_fa
 	sqlite3_stmt *st;
 	span sp;
 	int64_t vid, da;
+	bool maybe;
 	int rc;
 
-	st = store_stmt(s, ST_VERSIONS_OF_ID, e);
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, pi->idh);
-	rc = read_span(s, st, 0, 1, pi->modified_us, &sp, &vid, e);
+	if (store_pend_has_id(s, pi->idh)) {    /* stored earlier in this transaction */
+		rc = store_pend_flush(s, e);
+		if (rc)
+			return rc;
+	}
+	rc = store_idset_maybe(s, pi->idh, &maybe, e);
 	if (rc)
 		return rc;
+	memset(&sp, 0, sizeof(sp));
+	vid = 0;
+	if (maybe) {            /* else: a new id, nothing to read */
+		st = store_stmt(s, ST_VERSIONS_OF_ID, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, pi->idh);
+		rc = read_span(s, st, 0, 1, pi->modified_us, &sp, &vid, e);
+		if (rc)
+			return rc;
+	}
 	if (vid) {                      /* the version exists: in this collection? */
 		rc = entry_exists(s, vid, coll, &da, e);
 		if (rc || da) {

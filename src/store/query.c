@@ -59,18 +59,18 @@ static void in_text(qbuild *b, const char *col, const char *const *v, size_t n)
 	cc_buf_putc(&b->sql, ')');
 }
 
-/* " AND v.idh IN (...) AND v.id IN (...)" for a list of ids: the hashes
+/* " AND v.vid IN (ids of the hashes) AND v.id IN (...)" for a list of ids: the hashes
  * reach the index, the texts rule out collisions. */
 static void in_ids(qbuild *b, const char *const *v, size_t n)
 {
 	if (!n)
 		return;
-	cc_buf_puts(&b->sql, " AND v.idh IN (");
+	cc_buf_puts(&b->sql, " AND v.vid IN (SELECT i.vid FROM ids i WHERE i.idh IN (");
 	for (size_t i = 0; i < n; i++) {
 		cc_buf_puts(&b->sql, i ? ",?" : "?");
 		arg_int(b, store_idhash(v[i], strlen(v[i])));
 	}
-	cc_buf_putc(&b->sql, ')');
+	cc_buf_puts(&b->sql, "))");
 	in_text(b, "v.id", v, n);
 }
 
@@ -169,6 +169,9 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 
 	if (more)
 		*more = false;
+	rc = store_pend_flush(s, e);        /* this transaction's ids rows */
+	if (rc)
+		return rc;
 	cc_buf_printf(&b.sql, "SELECT " STORE_ROW_COLS ", %s",
 		      coll ? "e.date_added, e.collection_id, e.org_id"
 			   : "v.vid, v.collection_id, v.org_id");
@@ -197,6 +200,9 @@ int store_query_count(store *s, const store_query *q, size_t *n, cc_err *e)
 	int rc;
 
 	*n = 0;
+	rc = store_pend_flush(s, e);
+	if (rc)
+		return rc;
 	cc_buf_puts(&b.sql, "SELECT count(*)");
 	build_where(q, &b, &key);
 	st = qbuild_prepare(s, &b, e);
@@ -223,8 +229,10 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 	sqlite3_stmt *st;
 	const char *sql;
 	size_t n = 0;
-	int rc;
+	int rc = store_pend_flush(s, e);
 
+	if (rc)
+		return rc;
 	if (collection_id > 0)
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
@@ -319,12 +327,19 @@ static int exec_int(store *s, const char *sql, int64_t v, cc_err *e)
  * version and its search rows too.  Then fix the flags of the id. */
 static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
 {
-	int rc = exec_int(s, "DELETE FROM entries WHERE date_added = ?1", d->da, e);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_dyn_stmt(s, "DELETE FROM entries WHERE collection_id = ?1"
+					  " AND date_added = ?2", e);
 	bool orphan;
+	int rc;
 
-	if (rc)
-		return rc;
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, coll);
+	sqlite3_bind_int64(st, 2, d->da);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "deleting");
 	st = store_dyn_stmt(s, "SELECT 1 FROM entries WHERE vid = ?1 LIMIT 1", e);
 	if (!st)
 		return CC_EIO;
@@ -335,16 +350,13 @@ static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sqlerr(s, rc, e, "deleting");
 	if (orphan) {
-		static const char *const del[] = {
-			"DELETE FROM versions WHERE vid = ?1", "DELETE FROM names WHERE vid = ?1",
-			"DELETE FROM extids WHERE vid = ?1", "DELETE FROM rels WHERE vid = ?1",
-		};
-		for (size_t i = 0; i < sizeof(del) / sizeof(del[0]); i++) {
-			rc = exec_int(s, del[i], d->vid, e);
-			if (rc)
-				return rc;
+		rc = store_unindex(s, d->vid, e);
+		if (rc == 0)
+			rc = exec_int(s, "DELETE FROM versions WHERE vid = ?1", d->vid, e);
+		if (rc == 0) {
+			s->versions_delta--;
+			rc = store_fix_flags(s, d->id, 0, e);
 		}
-		rc = store_fix_flags(s, d->id, 0, e);
 		if (rc)
 			return rc;
 	}
@@ -387,15 +399,18 @@ int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e)
 		  " AND ?2 = 0";
 	const char *upd = coll > 0
 		? "UPDATE entries SET is_last = (date_added = ?2), is_first = (date_added = ?3)"
-		  " WHERE date_added IN (SELECT e.date_added FROM versions v JOIN entries e"
+		  " WHERE collection_id = ?4 AND date_added IN (SELECT e.date_added FROM versions v JOIN entries e"
 		  " ON e.vid = v.vid AND e.collection_id = ?4 WHERE " STORE_ID_IS("?1", "cc_idhash(?1)") ")"
 		: "UPDATE versions AS v SET is_last = (vid = ?2), is_first = (vid = ?3)"
 		  " WHERE " STORE_ID_IS("?1", "cc_idhash(?1)") " AND ?4 = 0";
-	sqlite3_stmt *st = store_dyn_stmt(s, sel, e);
+	sqlite3_stmt *st;
 	int64_t min_us = 0, max_us = 0, min_k = 0, max_k = 0;
 	bool any = false;
-	int rc;
+	int rc = store_pend_flush(s, e);
 
+	if (rc)
+		return rc;
+	st = store_dyn_stmt(s, sel, e);
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);

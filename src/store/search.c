@@ -38,9 +38,10 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		const char *rt = q->relationship_type ? " AND r.rel_type = ?6" : "";
 		cc_buf_printf(&sql, "WITH rel_ends(ref) AS ("
 			      "SELECT r.target_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
-			      " AND rv.is_last = 1%s WHERE r.source_ref = ?5%s"
+			      " AND rv.is_last = 1%s WHERE r.src_h = cc_idhash(?5) AND r.source_ref = ?5%s"
 			      " UNION SELECT r.source_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
-			      " AND rv.is_last = 1%s WHERE r.target_ref = ?5%s) ", live, rt, live, rt);
+			      " AND rv.is_last = 1%s WHERE r.dst_h = cc_idhash(?5) AND r.target_ref = ?5%s) ",
+			      live, rt, live, rt);
 	}
 	cc_buf_puts(&sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
 		    " FROM versions v WHERE v.is_last = 1");
@@ -58,7 +59,8 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	if (q->external_id)
 		cc_buf_puts(&sql, " AND v.vid IN (SELECT vid FROM extids WHERE value = ?4)");
 	if (q->related_to)
-		cc_buf_puts(&sql, " AND v.idh IN (SELECT cc_idhash(ref) FROM rel_ends)"
+		cc_buf_puts(&sql, " AND v.vid IN (SELECT i.vid FROM ids i"
+			    " WHERE i.idh IN (SELECT cc_idhash(ref) FROM rel_ends))"
 			    " AND v.id IN (SELECT ref FROM rel_ends)");
 	cc_buf_puts(&sql, " ORDER BY v.type, v.id");
 	if (q->limit)

@@ -95,10 +95,56 @@ static const char schema_v3[] =
 	"DROP INDEX entries_coll_last;"
 	"CREATE INDEX entries_coll ON entries(collection_id, date_added, is_last, vid, org_id);";
 
+/* Fewer B-trees to write per version, each written in key order.
+ * - Entries are stored in the order a collection is read,
+ *   (collection_id, date_added), so the table is its own page index.
+ * - The search tables hold only the keys they are searched by: a name,
+ *   an external id, a relationship's source (by id hash) find their rows
+ *   in the table itself, a relationship's target through one index of
+ *   hashes.  Removing a version's search rows takes the keys from its JSON
+ *   (store_unindex).
+ * - The id index becomes a table, ids(idh, modified_us, vid), so that a
+ *   transaction's new versions can be added to it sorted at commit (see
+ *   pending.c) instead of one at a time at random places.
+ * - meta 'versions' counts the version rows. */
+static const char schema_v4[] =
+	"CREATE TABLE entries4(collection_id INTEGER NOT NULL, date_added INTEGER NOT NULL,"
+	" vid INTEGER NOT NULL, org_id INTEGER NOT NULL, is_last INTEGER NOT NULL,"
+	" is_first INTEGER NOT NULL, PRIMARY KEY(collection_id, date_added)) WITHOUT ROWID;"
+	"INSERT INTO entries4 SELECT collection_id, date_added, vid, org_id, is_last, is_first"
+	" FROM entries ORDER BY collection_id, date_added;"
+	"DROP TABLE entries;"
+	"ALTER TABLE entries4 RENAME TO entries;"
+	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
+	"CREATE TABLE names4(value TEXT NOT NULL COLLATE NOCASE, vid INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, PRIMARY KEY(value, vid, kind)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO names4 SELECT value, vid, kind FROM names;"
+	"DROP TABLE names;"
+	"ALTER TABLE names4 RENAME TO names;"
+	"CREATE TABLE extids4(value TEXT NOT NULL COLLATE NOCASE, vid INTEGER NOT NULL,"
+	" PRIMARY KEY(value, vid)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO extids4 SELECT value, vid FROM extids;"
+	"DROP TABLE extids;"
+	"ALTER TABLE extids4 RENAME TO extids;"
+	"CREATE TABLE rels4(src_h INTEGER NOT NULL, vid INTEGER NOT NULL, dst_h INTEGER NOT NULL,"
+	" rel_type TEXT NOT NULL, source_ref TEXT NOT NULL, target_ref TEXT NOT NULL,"
+	" PRIMARY KEY(src_h, vid)) WITHOUT ROWID;"
+	"INSERT INTO rels4 SELECT cc_idhash(source_ref), vid, cc_idhash(target_ref), rel_type,"
+	" source_ref, target_ref FROM rels;"
+	"DROP TABLE rels;"
+	"ALTER TABLE rels4 RENAME TO rels;"
+	"CREATE INDEX rels_dst ON rels(dst_h);"
+	"CREATE TABLE ids(idh INTEGER NOT NULL, modified_us INTEGER NOT NULL, vid INTEGER NOT NULL,"
+	" PRIMARY KEY(idh, modified_us, vid)) WITHOUT ROWID;"
+	"INSERT INTO ids SELECT idh, modified_us, vid FROM versions ORDER BY idh, modified_us, vid;"
+	"DROP INDEX versions_idh;"
+	"INSERT INTO meta VALUES('versions', (SELECT count(*) FROM versions));";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
 	{ schema_v3, NULL },                      /* 3: id hash index */
+	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
@@ -113,13 +159,18 @@ static const char *const fixed_sql[ST_COUNT] = {
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
 	[ST_INSERT_ENTRY] = ("INSERT INTO entries(date_added, collection_id, vid, org_id, is_last, is_first)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
-	[ST_INSERT_NAME] = "INSERT INTO names(vid, kind, value) VALUES(?1, ?2, ?3)",
-	[ST_INSERT_EXTID] = "INSERT INTO extids(vid, value) VALUES(?1, ?2)",
-	[ST_INSERT_REL] = "INSERT INTO rels(vid, rel_type, source_ref, target_ref) VALUES(?1, ?2, ?3, ?4)",
+	/* a name or id given twice (APT1, apt1) is one row */
+	[ST_INSERT_ID] = "INSERT INTO ids(idh, modified_us, vid) VALUES(?1, ?2, ?3)",
+	[ST_INSERT_NAME] = "INSERT OR IGNORE INTO names(vid, kind, value) VALUES(?1, ?2, ?3)",
+	[ST_INSERT_EXTID] = "INSERT OR IGNORE INTO extids(vid, value) VALUES(?1, ?2)",
+	[ST_INSERT_REL] = ("INSERT INTO rels(vid, rel_type, source_ref, target_ref, src_h, dst_h)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
 	[ST_VERSION_FLAGS] = "UPDATE versions SET is_last = ?2, is_first = ?3 WHERE vid = ?1",
-	[ST_ENTRY_FLAGS] = "UPDATE entries SET is_last = ?2, is_first = ?3 WHERE date_added = ?1",
+	[ST_ENTRY_FLAGS] = ("UPDATE entries SET is_last = ?2, is_first = ?3"
+		" WHERE collection_id = ?4 AND date_added = ?1"),
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "UPDATE meta SET value = ?2 WHERE key = ?1",
+	[ST_META_ADD] = "UPDATE meta SET value = value + ?2 WHERE key = ?1",
 };
 
 int store_schema_version(void)
@@ -342,6 +393,14 @@ static int configure(store *s, cc_err *e)
 	return store_set_cache_mb(s, STORE_CACHE_MB, e);
 }
 
+int store_bulk_writer(store *s, cc_err *e)
+{
+	s->bulk = true;
+	if (store_exec(s, "PRAGMA journal_size_limit = -1", e))
+		return CC_EIO;
+	return store_ckpt_start(s, e);
+}
+
 int store_set_cache_mb(store *s, int mb, cc_err *e)
 {
 	const char *env = getenv("CYBERCELL_CACHE_MB");
@@ -403,6 +462,8 @@ void store_close(store *s)
 		return;
 	if (s->in_txn)
 		store_rollback(s);
+	store_ckpt_stop(s);
+	store_idset_free(s);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	for (int i = 0; i < STORE_DYN_SLOTS; i++) {
@@ -422,43 +483,55 @@ int store_begin(store *s, cc_err *e)
 
 	if (s->in_txn)
 		return cc_err_set(e, CC_ERR, "%s: a transaction is already open", s->path);
+	store_ckpt_wait(s);
 	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(s, rc, e, "starting a write");
+	if (store_idset_check(s, e)) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return e ? e->code : CC_EIO;
+	}
 	s->in_txn = true;
 	s->last_da = 0;
 	s->da_dirty = false;
+	s->versions_delta = 0;
 	return 0;
+}
+
+/* Write a meta value: set it, or with ST_META_ADD add to it. */
+static int meta_write(store *s, enum store_stmt_id id, const char *key, int64_t v, cc_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, id, e);
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "committing");
 }
 
 int store_commit(store *s, cc_err *e)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (!s->in_txn)
 		return cc_err_set(e, CC_ERR, "%s: no transaction to commit", s->path);
 	if (store_pend_flush(s, e))
 		goto out_rollback;
-	if (s->da_dirty) {
-		st = store_stmt(s, ST_META_SET, e);
-		if (!st)
-			goto out_rollback;
-		sqlite3_bind_text(st, 1, "last_date_added", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, s->last_da);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			store_sqlerr(s, rc, e, "committing");
-			goto out_rollback;
-		}
-	}
+	if (s->da_dirty && meta_write(s, ST_META_SET, "last_date_added", s->last_da, e))
+		goto out_rollback;
+	if (s->versions_delta && meta_write(s, ST_META_ADD, "versions", s->versions_delta, e))
+		goto out_rollback;
 	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		store_sqlerr(s, rc, e, "committing");
 		goto out_rollback;
 	}
 	s->in_txn = false;
+	s->versions_delta = 0;
 	return 0;
 out_rollback:
 	{
@@ -483,6 +556,7 @@ void store_rollback(store *s)
 	s->in_txn = false;
 	s->last_da = 0;
 	s->da_dirty = false;
+	s->versions_delta = 0;
 }
 
 int store_begin_own(store *s, bool *own, cc_err *e)

@@ -66,6 +66,13 @@ void store_rollback(store *s);                               /* no-op outside a 
  * tests). */
 int  store_set_cache_mb(store *s, int mb, cc_err *e);
 
+/* Tune the handle for writing many versions (an import): the WAL is
+ * checkpointed by a background thread with a connection of its own
+ * instead of inside the commits that grow it, and once enough versions
+ * are stored, new ids are recognised from an in-memory filter instead of
+ * the index.  Undone by store_close. */
+int  store_bulk_writer(store *s, cc_err *e);
+
 /* The database path the handle was opened on (borrowed). */
 const char *store_path(const store *s);
 

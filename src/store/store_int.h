@@ -18,6 +18,7 @@ enum store_stmt_id {
 	ST_ENTRY_EXISTS,        /* date_added of (vid, collection) */
 	ST_INSERT_VERSION,
 	ST_INSERT_ENTRY,
+	ST_INSERT_ID,
 	ST_INSERT_NAME,
 	ST_INSERT_EXTID,
 	ST_INSERT_REL,
@@ -25,6 +26,7 @@ enum store_stmt_id {
 	ST_ENTRY_FLAGS,         /* set is_last/is_first of an entry */
 	ST_META_GET,
 	ST_META_SET,
+	ST_META_ADD,            /* add to a meta value */
 	ST_COUNT
 };
 
@@ -33,8 +35,10 @@ enum store_stmt_id {
 int64_t store_idhash(const char *id, size_t len);
 
 /* SQL: version row v has the id bound at parameter P, whose hash is bound
- * at parameter H (or written H = "cc_idhash(P)" to have SQL make it). */
-#define STORE_ID_IS(P, H) "v.idh = " H " AND v.id = " P
+ * at parameter H (or written H = "cc_idhash(P)" to have SQL make it).
+ * The ids table finds the versions of a hash; the id text settles a
+ * collision.  Rows of this transaction reach ids at store_pend_flush. */
+#define STORE_ID_IS(P, H) "v.vid IN (SELECT i.vid FROM ids i WHERE i.idh = " H ") AND v.id = " P
 
 /* A dynamically built statement kept for reuse, keyed by its SQL text. */
 typedef struct store_dyn {
@@ -56,18 +60,31 @@ typedef struct pend_val {
 /* A pending rels row; the texts are arena offsets. */
 typedef struct pend_rel {
 	int64_t vid;
+	int64_t src_h, dst_h;   /* store_idhash of src and dst */
 	size_t rel_type, src, dst;
 } pend_rel;
 
-/* Search rows of this transaction's new versions, not yet in SQLite
- * (see pending.c).  Empty outside a transaction. */
+/* A pending ids row. */
+typedef struct pend_id {
+	int64_t idh, modified_us, vid;
+} pend_id;
+
+/* Rows of this transaction's new versions not yet in SQLite: their ids
+ * rows and search rows (see pending.c).  Empty outside a transaction. */
 typedef struct store_pending {
+	pend_id *ids;
 	pend_val *names, *extids;
 	pend_rel *rels;
-	size_t n_names, n_extids, n_rels;       /* rows in use */
-	size_t cap_names, cap_extids, cap_rels; /* rows allocated */
+	size_t n_ids, n_names, n_extids, n_rels;        /* rows in use */
+	size_t cap_ids, cap_names, cap_extids, cap_rels; /* rows allocated */
 	cc_buf arena;           /* the texts, NUL-terminated, back to back */
+	uint64_t *idh_set;      /* open addressing set of the pending ids' hashes */
+	size_t idh_cap;         /* its slots, a power of two (0: none yet) */
+	bool idh_zero;          /* hash 0 is pending (0 marks a free slot) */
 } store_pending;
+
+typedef struct store_ckpt store_ckpt;
+typedef struct store_idset store_idset;
 
 struct store {
 	sqlite3 *db;            /* the connection */
@@ -78,8 +95,13 @@ struct store {
 	bool in_txn;            /* inside store_begin .. commit/rollback */
 	int64_t last_da;        /* last date_added issued in this txn (0 = not read yet) */
 	bool da_dirty;          /* last_da must be written to meta before commit */
+	int64_t versions_delta; /* version rows added (-removed) in this txn */
 	cc_buf json;            /* scratch buffer for serialising objects */
 	store_pending pend;     /* search rows not yet written */
+	store_ckpt *ckpt;       /* background checkpointer, or NULL (ckpt.c) */
+	bool bulk;              /* store_bulk_writer was called */
+	size_t bulk_puts;       /* lookups made without an id filter */
+	store_idset *idset;     /* filter of stored ids, or NULL (idset.c) */
 };
 
 /* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
@@ -132,6 +154,12 @@ char *store_col_dup(sqlite3_stmt *st, int col);
  * the versions across the store (coll 0). */
 int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e);
 
+/* Queue the ids row of a new version; store_pend_has_id tells whether a
+ * version of hash idh is queued (then the ids table alone does not know
+ * every version of that hash: flush first). */
+int  store_pend_id(store *s, int64_t idh, int64_t modified_us, int64_t vid, cc_err *e);
+bool store_pend_has_id(const store *s, int64_t idh);
+
 /* Queue a search row of a new version (copied); it is written by
  * store_pend_flush, which runs before anything reads the names, extids
  * or rels tables in this transaction and at commit. */
@@ -140,8 +168,9 @@ int store_pend_extid(store *s, int64_t vid, const char *value, cc_err *e);
 int store_pend_rel(store *s, int64_t vid, const char *rel_type, const char *src,
 		   const char *dst, cc_err *e);
 
-/* Write the queued rows, sorted by indexed value, and empty the queue
- * (also on failure, after which the transaction must be rolled back). */
+/* Write the queued rows, sorted by key, and empty the queue (also on
+ * failure, after which the transaction must be rolled back).  Every read
+ * of the ids or search tables inside a write transaction comes after it. */
 int store_pend_flush(store *s, cc_err *e);
 
 /* store_facts_make with "where" naming the store in the error about a
@@ -150,6 +179,29 @@ int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_er
 
 /* Queue the search rows of f for the new version vid. */
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e);
+
+/* Delete the search rows of version vid (still in versions), finding
+ * their keys from its JSON.  Queued rows must have been flushed. */
+int store_unindex(store *s, int64_t vid, cc_err *e);
+
+/* The id filter of a bulk writer (idset.c).  _check drops it when another
+ * connection has committed (call with the write lock held); _maybe sets
+ * *maybe false only when no version of idh is stored; _add records a new
+ * version's id. */
+int  store_idset_check(store *s, cc_err *e);
+int  store_idset_maybe(store *s, int64_t idh, bool *maybe, cc_err *e);
+int  store_idset_add(store *s, int64_t idh, cc_err *e);
+void store_idset_free(store *s);
+
+/* Start the background checkpointer (ckpt.c). */
+int store_ckpt_start(store *s, cc_err *e);
+
+/* Stop and free the background checkpointer, if any. */
+void store_ckpt_stop(store *s);
+
+/* Before a write transaction: when the WAL has grown long, wait for the
+ * background checkpoint so that the WAL can start again (ckpt.c). */
+void store_ckpt_wait(store *s);
 
 /* Forget the queued rows (rollback); free them (close). */
 void store_pend_discard(store *s);

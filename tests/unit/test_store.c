@@ -562,7 +562,7 @@ static void test_migration(void **state)
 	sqlite3_close(db);
 	assert_int_equal(store_open(path, &s, &e), 0);
 	assert_int_equal(user_version(path), store_schema_version());
-	memset(&rs, 0, sizeof(rs));     /* found through the index schema 3 made */
+	memset(&rs, 0, sizeof(rs));     /* found through the ids table schema 4 made */
 	assert_int_equal(store_get(s, "tool--00000000-0000-4000-8000-000000000001", c.id, false,
 				   collect, &rs, &e), 0);
 	assert_int_equal(rs.n, 1);
@@ -577,14 +577,17 @@ static void test_migration(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	{
 		const char *id1 = "tool--00000000-0000-4000-8000-000000000001";
-		char sql[512];
+		char sql[1024];
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO versions(vid, id, type, modified, modified_us, spec_version, tlp,"
 			 " revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh)"
 			 " VALUES(9, 'tool--00000000-0000-4000-8000-000000000009', 'tool',"
 			 " '2030-01-01T00:00:00.000Z', 1893456000000000, '2.1', -1, 0, 0, 1, 1, 1, 0,"
-			 " '{}', %lld); INSERT INTO entries VALUES(9, 1, 9, 0, 1, 1);",
-			 (long long)store_idhash(id1, strlen(id1)));
+			 " '{}', %lld);"
+			 "INSERT INTO ids(idh, modified_us, vid) VALUES(%lld, 1893456000000000, 9);"
+			 "INSERT INTO entries(collection_id, date_added, vid, org_id, is_last, is_first)"
+			 " VALUES(1, 9, 9, 0, 1, 1);",
+			 (long long)store_idhash(id1, strlen(id1)), (long long)store_idhash(id1, strlen(id1)));
 		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	}
 	sqlite3_close(db);
