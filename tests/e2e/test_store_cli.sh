@@ -181,6 +181,21 @@ t_true "reported with line and column" grep -qE "^cybercell: $T/ics-dup.json:[0-
 stats after
 t_true "store unchanged" cmp -s "$T/stats.before" "$T/stats.after"
 
+# ---- several large files in one run: read and parsed ahead, one transaction each ----
+export CYBERCELL_DB="$T/multi.db"
+jq '.objects |= .[:900]' "$ICS" > "$T/ics-1.json"
+jq '.objects |= .[900:]' "$ICS" | gzip > "$T/ics-2.json.gz"
+t_exit 1 "five files, three of them bad" \
+	cc import "$T/ics-1.json" "$T/ics-bad.json" "$T/missing.json" "$T/ics-dup.json" "$T/ics-2.json.gz"
+t_true "the good ones imported, in order" sh -c "grep -o 'from .*' '$OUT' | tr '\n' ' ' | grep -qx 'from $T/ics-1.json from $T/ics-2.json.gz '"
+t_true "each bad one reported as alone" sh -c "grep -q '^cybercell: $T/ics-bad.json: objects\[1500\] (malware--not-a-uuid): id: ' '$ERR' && grep -q '^cybercell: $T/missing.json: No such file' '$ERR' && grep -qE '^cybercell: $T/ics-dup.json:[0-9]+:[0-9]+: ' '$ERR'"
+t_ok "export" cc export --all-versions -o "$T/multi-out.json"
+t_true "the two good halves make ICS again" same_objects "$ICS" "$T/multi-out.json"
+t_true "integrity_check ok" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA integrity_check')" = ok ]
+t_true "no WAL left behind" [ ! -e "$CYBERCELL_DB-wal" ]
+t_ok "again: all duplicates" cc import --json "$T/ics-1.json" "$T/ics-2.json.gz"
+t_true "1826 duplicates" jq -s -e 'map(.duplicates) | add == 1826' "$OUT"
+
 # ---- ATT&CK Enterprise (STIX 2.0, gz): upgrade, counts, find ----
 export CYBERCELL_DB="$T/ent.db"
 t_ok "import Enterprise 2.0 .gz" cc import "$ENT"

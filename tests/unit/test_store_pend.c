@@ -1,7 +1,8 @@
-/* Unit tests of the store's deferred search rows (src/store/pending.c):
- * names, aliases, external ids and relationships of versions stored in an
- * open transaction are visible to find and delete in that transaction,
- * written at commit, forgotten at rollback; and of util/jdump, the compact
+/* Unit tests of the store's deferred rows (src/store/pending.c): ids rows
+ * and search rows (names, aliases, external ids, relationships) of versions
+ * stored in an open transaction are visible to get, find and delete in
+ * that transaction, written at commit, forgotten at rollback; of a bulk
+ * writer's id filter (src/store/idset.c); and of util/jdump, the compact
  * serialiser that must give the bytes json_dumps gives. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,13 +48,54 @@ static json_t *uses(int n, int src, int dst)
 			 "source_ref", s, "target_ref", d);
 }
 
-static void put_ok(fx *f, json_t *o)
+/* A tool n at version modified. */
+static json_t *tool(int n, const char *modified)
 {
+	char id[96];
+
+	snprintf(id, sizeof(id), "tool--00000000-0000-4000-8000-%012d", n);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", "tool", "spec_version", "2.1",
+			 "id", id, "created", "2020-01-01T00:00:00.000Z", "modified", modified,
+			 "name", "t");
+}
+
+/* Store o (taking it) through s; *added tells a new entry from a duplicate. */
+static void put_on(store *s, int64_t coll, json_t *o, bool *added)
+{
+	store_put_result r;
 	cc_err e = { 0 };
 
-	if (store_put(f->s, f->coll, o, 0, NULL, &e))
+	if (store_put(s, coll, o, 0, &r, &e))
 		fail_msg("store_put: %s", e.msg);
+	if (added)
+		*added = r.added;
 	json_decref(o);
+}
+
+static void put_ok(fx *f, json_t *o)
+{
+	put_on(f->s, f->coll, o, NULL);
+}
+
+/* A store_row_fn keeping the last row's modified. */
+static int last_modified(const store_row *r, void *ud)
+{
+	snprintf(ud, 32, "%s", r->modified);
+	return 0;
+}
+
+/* Versions of tool n in the store, and the modified of the latest. */
+static int tool_versions(store *s, int n, char latest[32])
+{
+	char id[96];
+	int count = 0;
+	cc_err e = { 0 };
+
+	snprintf(id, sizeof(id), "tool--00000000-0000-4000-8000-%012d", n);
+	if (store_get(s, id, 0, true, count_row, &count, &e) == CC_ENOTFOUND)
+		return 0;
+	assert_int_equal(store_get(s, id, 0, false, last_modified, latest, &e), 0);
+	return count;
 }
 
 /* Rows of table in the file, read by a second connection (committed only). */
@@ -124,6 +166,88 @@ static void test_rollback_and_delete(void **state)
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "fleeting" }), 0);
 }
 
+/* Versions stored in a transaction are found by id before their ids rows
+ * are written; an id stored twice in one transaction is a new version or
+ * a duplicate as if committed in between. */
+static void test_ids_in_txn(void **state)
+{
+	fx *f = *state;
+	cc_err e = { 0 };
+	char latest[32];
+	bool added;
+
+	assert_int_equal(store_begin(f->s, &e), 0);
+	put_ok(f, tool(1, "2021-01-01T00:00:00.000Z"));
+	put_ok(f, tool(2, "2021-01-01T00:00:00.000Z"));
+	put_on(f->s, f->coll, tool(2, "2022-01-01T00:00:00.000Z"), &added);
+	assert_true(added);
+	put_on(f->s, f->coll, tool(2, "2021-01-01T00:00:00.000Z"), &added);
+	assert_false(added);                                        /* queued, still known */
+	put_on(f->s, f->coll, tool(2, "2020-06-01T00:00:00.000Z"), &added);
+	assert_true(added);
+	assert_int_equal(rows_in(f, "ids"), 0);                     /* not committed */
+	assert_int_equal(tool_versions(f->s, 1, latest), 1);        /* a read flushes */
+	put_on(f->s, f->coll, tool(1, "2021-01-01T00:00:00.000Z"), &added);
+	assert_false(added);
+	assert_int_equal(tool_versions(f->s, 2, latest), 3);
+	assert_string_equal(latest, "2022-01-01T00:00:00.000Z");
+	assert_int_equal(store_commit(f->s, &e), 0);
+	assert_int_equal(rows_in(f, "ids"), 4);
+	assert_int_equal(store_begin(f->s, &e), 0);
+	put_ok(f, tool(3, "2021-01-01T00:00:00.000Z"));
+	store_rollback(f->s);
+	assert_int_equal(tool_versions(f->s, 3, latest), 0);
+	assert_int_equal(rows_in(f, "ids"), 4);
+	/* a committed relationship's search rows go with it */
+	put_ok(f, uses(100, 1, 2));
+	assert_int_equal(rows_in(f, "rels"), 1);
+	{
+		const char *id = "relationship--00000000-0000-4000-8000-000000000100";
+		store_query q = { .collection_id = f->coll, .ids = &id, .n_ids = 1 };
+		size_t removed = 0;
+		assert_int_equal(store_delete(f->s, &q, &removed, &e), 0);
+		assert_int_equal(removed, 1);
+	}
+	assert_int_equal(rows_in(f, "rels"), 0);
+}
+
+/* A bulk writer's id filter: once built (after 8,192 puts) it must still
+ * let duplicates and new versions of stored ids through to the index, and
+ * it must not survive another connection's commit. */
+static void test_bulk_filter(void **state)
+{
+	fx *f = *state;
+	cc_err e = { 0 };
+	char latest[32];
+	store *other;
+	bool added;
+
+	assert_int_equal(store_bulk_writer(f->s, &e), 0);
+	assert_int_equal(store_begin(f->s, &e), 0);
+	for (int i = 1; i <= 9000; i++)
+		put_ok(f, tool(i, "2021-01-01T00:00:00.000Z"));
+	put_on(f->s, f->coll, tool(5, "2021-01-01T00:00:00.000Z"), &added);
+	assert_false(added);                                        /* before the filter */
+	put_on(f->s, f->coll, tool(8999, "2021-01-01T00:00:00.000Z"), &added);
+	assert_false(added);                                        /* after it */
+	put_on(f->s, f->coll, tool(8999, "2023-01-01T00:00:00.000Z"), &added);
+	assert_true(added);
+	assert_int_equal(store_commit(f->s, &e), 0);
+	assert_int_equal(tool_versions(f->s, 8999, latest), 2);
+	assert_string_equal(latest, "2023-01-01T00:00:00.000Z");
+	/* another writer stores an id the filter has never seen */
+	assert_int_equal(store_open(f->path, &other, &e), 0);
+	put_on(other, f->coll, tool(77777, "2021-01-01T00:00:00.000Z"), &added);
+	assert_true(added);
+	store_close(other);
+	put_on(f->s, f->coll, tool(77777, "2021-01-01T00:00:00.000Z"), &added);
+	assert_false(added);
+	assert_int_equal(tool_versions(f->s, 77777, latest), 1);
+	put_on(f->s, f->coll, tool(9001, "2021-01-01T00:00:00.000Z"), &added);
+	assert_true(added);
+	assert_int_equal(rows_in(f, "ids"), 9003);
+}
+
 /* cc_json_dump_compact gives json_dumps's bytes, or false (out unchanged)
  * on a real. */
 static void test_jdump(void **state)
@@ -165,6 +289,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_find_in_txn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_and_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids_in_txn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_filter, setup, teardown),
 		cmocka_unit_test(test_jdump),
 	};
 
