@@ -21,9 +21,11 @@ mkdir -p "$W" bench/results
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-# timeit NAME CMD...: run once, record "wall cpu" in $W/NAME.t
+# timeit NAME CMD...: run once, record "wall cpu" in $W/NAME.t.  Writes of the
+# step before are flushed first, so that no run pays for another's writeback.
 timeit() {
 	local name=$1; shift
+	sync
 	/usr/bin/time -f '%e %U %S' -o "$W/$name.time" "$@" > "$W/$name.out"
 	awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$W/$name.time" > "$W/$name.t"
 }
@@ -57,8 +59,16 @@ if [ "$(cat "$W/synth/count" 2>/dev/null)" != "$N $FILES" ]; then
 fi
 SYN_MB=$(du -cm "$W"/synth/synth-*.json | tail -1 | cut -f1)
 echo "synthetic import"
-fresh syn.db
-timeit syn-import "$CYBERCELL" --db "$W/syn.db" import "$W"/synth/synth-*.json
+cat "$W"/synth/synth-*.json > /dev/null     # inputs in the page cache, for every run and peer
+SYN_RUNS=
+for i in 1 2 3; do   # best of three, each into a new store
+	fresh syn.db
+	timeit "syn$i" "$CYBERCELL" --db "$W/syn.db" import "$W"/synth/synth-*.json
+	SYN_RUNS="$SYN_RUNS${SYN_RUNS:+, }$(wall "syn$i") s"
+	if [ "$i" = 1 ] || awk -v a="$(wall "syn$i")" -v b="$(wall syn-import)" 'BEGIN { exit !(a < b) }'; then
+		cp "$W/syn$i.t" "$W/syn-import.t"
+	fi
+done
 SYN_N=$("$CYBERCELL" --db "$W/syn.db" stats --json | jq .objects)
 timeit syn-jq sh -c "for f in '$W'/synth/synth-*.json; do jq length \"\$f\"; done"
 timeit syn-py "$PY" -c 'import json,sys
@@ -89,7 +99,7 @@ PAGE_WALL=$(awk '{ print $3 }' "$W/page.res"); PAGE_CPU=$(awk '{ print $6 }' "$W
 	echo "| what | count | wall s | CPU s | per second (wall) | per CPU second | target | peer (same run) | ratio to peer (wall) |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"
 	echo "| import ATT&CK Enterprise .gz (gunzip, parse, 2.0→2.1, validate, store; best of 3) | $ENT_N | $(wall ent) | $(cpu ent) | $(rate "$ENT_N" "$(wall ent)") | $(rate "$ENT_N" "$(cpu ent)") | ≤ 1 s | \`jq length\` on the unzipped file: $(wall ent-jq) s; python3 json.load: $(wall ent-py) s; \`zcat \| jq length\`: $(wall ent-zjq) s | $(ratio "$(wall ent)" "$(wall ent-jq)")× jq, $(ratio "$(wall ent)" "$(wall ent-py)")× python |"
-	echo "| import synthetic STIX 2.1 (parse, validate, store) | $SYN_N | $(wall syn-import) | $(cpu syn-import) | $(rate "$SYN_N" "$(wall syn-import)") | $(rate "$SYN_N" "$(cpu syn-import)") | ≥ 100,000/s | \`jq length\`: $(wall syn-jq) s ($(rate "$SYN_N" "$(wall syn-jq)")/s); python3 json.load: $(wall syn-py) s ($(rate "$SYN_N" "$(wall syn-py)")/s) | $(ratio "$(wall syn-import)" "$(wall syn-jq)")× jq, $(ratio "$(wall syn-import)" "$(wall syn-py)")× python |"
+	echo "| import synthetic STIX 2.1 (parse, validate, store; best of 3: $SYN_RUNS) | $SYN_N | $(wall syn-import) | $(cpu syn-import) | $(rate "$SYN_N" "$(wall syn-import)") | $(rate "$SYN_N" "$(cpu syn-import)") | ≥ 100,000/s | \`jq length\`: $(wall syn-jq) s ($(rate "$SYN_N" "$(wall syn-jq)")/s); python3 json.load: $(wall syn-py) s ($(rate "$SYN_N" "$(wall syn-py)")/s) | $(ratio "$(wall syn-import)" "$(wall syn-jq)")× jq, $(ratio "$(wall syn-import)" "$(wall syn-py)")× python |"
 	echo "| get by id, in-process (\`store_get\`, latest version, random ids) | $GETS | $GET_WALL | $GET_CPU | $(rate "$GETS" "$GET_WALL") | $(rate "$GETS" "$GET_CPU") | ≥ 100,000/s | | |"
 	echo "| TAXII-style page of 100 (\`store_query_run\`, latest, random added_after) | 20000 pages | $PAGE_WALL | $PAGE_CPU | $(rate 20000 "$PAGE_WALL") pages | $(rate 20000 "$PAGE_CPU") pages | thousands/s | | |"
 	echo "| export --all-versions -o (synthetic) | $EXP_N | $(wall syn-export) | $(cpu syn-export) | $(rate "$EXP_N" "$(wall syn-export)") | $(rate "$EXP_N" "$(cpu syn-export)") | ≥ 200,000/s | \`jq -c .\` of the exported bundle: $(wall syn-jqc) s | $(ratio "$(wall syn-export)" "$(wall syn-jqc)")× jq |"
@@ -98,5 +108,7 @@ PAGE_WALL=$(awk '{ print $3 }' "$W/page.res"); PAGE_CPU=$(awk '{ print $6 }' "$W
 	echo "Ratio = cybercell's wall time / the peer's (below 1: cybercell is faster than the peer only parsing)."
 	echo "Import runs worker threads (parse, upgrade, validate) beside the thread that stores, so its"
 	echo "CPU time can exceed its wall time; \"per CPU second\" is the rate one core would reach alone."
+	echo "Every timed step starts after \`sync\`, so none pays for the disk writeback of the step before;"
+	echo "the synthetic files are read once before, so every run and peer finds them in the page cache."
 } > bench/results/store.md
 cat bench/results/store.md

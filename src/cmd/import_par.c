@@ -192,6 +192,20 @@ static json_t *envelope(const cc_buf *data, cc_jspan arr)
 	return root;
 }
 
+/* What is left of f once the store and the workers are done with it (the
+ * parallel form; its text is the storing thread's). */
+static void release_file(pfile *f)
+{
+	free(f->items);
+	free(f->bst);
+	free(f->spans);
+	json_decref(f->env);
+	f->items = NULL;
+	f->bst = NULL;
+	f->spans = NULL;
+	f->env = NULL;
+}
+
 /* Read f and, when it is a large bundle, cut it into objects. */
 static void load_file(pfile *f)
 {
@@ -213,28 +227,8 @@ static void load_file(pfile *f)
 		f->bundle_sv = json_string_value(json_object_get(f->env, "spec_version"));
 		return;
 	}
-	free(f->items);
-	free(f->bst);
-	free(f->spans);
-	json_decref(f->env);
-	f->items = NULL;
-	f->bst = NULL;
-	f->spans = NULL;
-	f->env = NULL;
+	release_file(f);
 	f->n = f->n_batches = 0;
-}
-
-/* What is left of f once the store and the workers are done with it. */
-static void release_file(pfile *f)
-{
-	free(f->items);
-	free(f->bst);
-	free(f->spans);
-	json_decref(f->env);
-	f->items = NULL;
-	f->bst = NULL;
-	f->spans = NULL;
-	f->env = NULL;
 }
 
 /* ---- the queue (lock held) --------------------------------------------------- */

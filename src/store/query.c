@@ -236,19 +236,19 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 	if (collection_id > 0)
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
-			  " FROM versions v JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2"
-			  " WHERE " STORE_ID_IS("?1", "?3") " ORDER BY v.modified_us"
+			  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
+			  " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY i.modified_us"
 			: "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
-			  " FROM versions v JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2"
-			  " WHERE " STORE_ID_IS("?1", "?3") " ORDER BY v.modified_us DESC LIMIT 1";
+			  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
+			  " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY i.modified_us DESC LIMIT 1";
 	else
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
-			  " FROM versions v WHERE " STORE_ID_IS("?1", "?3") " AND ?2 = 0"
-			  " ORDER BY v.modified_us"
+			  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND ?2 = 0"
+			  " ORDER BY i.modified_us"
 			: "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
-			  " FROM versions v WHERE " STORE_ID_IS("?1", "?3") " AND ?2 = 0"
-			  " ORDER BY v.modified_us DESC LIMIT 1";
+			  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND ?2 = 0"
+			  " ORDER BY i.modified_us DESC LIMIT 1";
 	st = store_dyn_stmt(s, sql, e);
 	if (!st)
 		return CC_EIO;

@@ -149,10 +149,11 @@ static const store_step steps[] = {
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
 static const char *const fixed_sql[ST_COUNT] = {
-	[ST_VERSIONS_OF_ID] = ("SELECT vid, modified_us FROM versions v WHERE "
-			       STORE_ID_IS("?1", "?3")),
-	[ST_ENTRIES_OF_ID] = ("SELECT e.date_added, e.vid, v.modified_us FROM versions v"
-		" JOIN entries e ON e.vid = v.vid AND e.collection_id = ?2 WHERE " STORE_ID_IS("?1", "?3")),
+	[ST_VERSIONS_OF_ID] = ("SELECT i.vid, i.modified_us FROM " STORE_ID_FROM
+			       " WHERE " STORE_ID_MATCH("?1", "?3")),
+	[ST_ENTRIES_OF_ID] = ("SELECT e.date_added, e.vid, i.modified_us FROM " STORE_ID_FROM
+		" JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
+		" WHERE " STORE_ID_MATCH("?1", "?3")),
 	[ST_ENTRY_EXISTS] = "SELECT date_added FROM entries WHERE vid = ?1 AND collection_id = ?2",
 	[ST_INSERT_VERSION] = ("INSERT INTO versions(vid, id, type, modified, modified_us,"
 		" spec_version, tlp, revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh)"

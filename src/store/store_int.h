@@ -40,6 +40,12 @@ int64_t store_idhash(const char *id, size_t len);
  * collision.  Rows of this transaction reach ids at store_pend_flush. */
 #define STORE_ID_IS(P, H) "v.vid IN (SELECT i.vid FROM ids i WHERE i.idh = " H ") AND v.id = " P
 
+/* The same as a join, for queries that start from the id: "SELECT ...
+ * FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH(P, H); ids i gives the
+ * versions in modified_us order without a sort. */
+#define STORE_ID_FROM "ids i JOIN versions v ON v.vid = i.vid"
+#define STORE_ID_MATCH(P, H) "i.idh = " H " AND v.id = " P
+
 /* A dynamically built statement kept for reuse, keyed by its SQL text. */
 typedef struct store_dyn {
 	char *sql;              /* owned; NULL when the slot is free */

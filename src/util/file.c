@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -15,6 +16,7 @@ const char *cc_file_display(const char *path)
 
 int cc_file_read_all(const char *path, cc_buf *out, cc_err *e)
 {
+	struct stat sb;
 	int fd;
 	gzFile gz;
 	int rc = CC_OK;
@@ -25,6 +27,8 @@ int cc_file_read_all(const char *path, cc_buf *out, cc_err *e)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cc_err_set(e, CC_EIO, "%s: %s", cc_file_display(path), strerror(errno));
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+		cc_buf_reserve(out, (size_t)sb.st_size + (1 << 17));  /* one allocation */
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
 		close(fd);
