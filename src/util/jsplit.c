@@ -28,21 +28,40 @@ static bool peek(const cur *c, char ch)
 	return c->pos < c->len && c->t[c->pos] == ch;
 }
 
+/* The index of the quote that ends the string whose text starts at
+ * t[from] (just after its opening quote), or len when it does not end.
+ * memchr finds the quotes; one is escaped when an odd run of backslashes
+ * (inside the string) stands before it. */
+static size_t string_end(const char *t, size_t from, size_t len)
+{
+	size_t pos = from;
+
+	while (pos < len) {
+		const char *q = memchr(t + pos, '"', len - pos);
+		size_t at, bs = 0;
+
+		if (!q)
+			return len;
+		at = (size_t)(q - t);
+		while (at - bs > from && t[at - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return at;
+		pos = at + 1;
+	}
+	return len;
+}
+
 /* At a '"': move past the closing quote. */
 static bool skip_string(cur *c)
 {
 	if (!peek(c, '"'))
 		return false;
-	for (c->pos++; c->pos < c->len; c->pos++) {
-		char ch = c->t[c->pos];
-		if (ch == '\\')
-			c->pos++;
-		else if (ch == '"') {
-			c->pos++;
-			return true;
-		}
-	}
-	return false;
+	c->pos = string_end(c->t, c->pos + 1, c->len);
+	if (c->pos >= c->len)
+		return false;
+	c->pos++;
+	return true;
 }
 
 /* Move past one value.  Containers are skipped by counting brackets
@@ -187,11 +206,8 @@ void cc_json_compact(const char *text, size_t len, cc_buf *out)
 	while (i < len) {
 		char ch = text[i];
 		if (ch == '"') {                /* copy the string as is */
-			size_t j = i + 1;
-			while (j < len && text[j] != '"')
-				j += text[j] == '\\' ? 2 : 1;
-			j = j < len ? j + 1 : len;
-			i = j;
+			i = string_end(text, i + 1, len);
+			i = i < len ? i + 1 : len;
 			continue;
 		}
 		if (is_ws(ch)) {

@@ -31,6 +31,12 @@ static void test_split(void **state)
 	assert_int_equal(t[arr.off], '[');
 	assert_int_equal(t[arr.off + arr.len - 1], ']');
 	free(el);
+	t = "{\"objects\":[{\"a\":\"\\\\\"}, {\"b\":\"\\\\\\\"]\"}]}";
+	assert_true(cc_jsplit_bundle(t, strlen(t), 16, &el, &n, &arr));
+	assert_int_equal(n, 2);
+	piece_is(t, &el[0], "{\"a\":\"\\\\\"}");
+	piece_is(t, &el[1], "{\"b\":\"\\\\\\\"]\"}");
+	free(el);
 	t = "{\"objects\":[]}";
 	assert_true(cc_jsplit_bundle(t, strlen(t), 16, &el, &n, &arr));
 	assert_int_equal(n, 0);
@@ -69,6 +75,11 @@ static void test_compact(void **state)
 	(void)state;
 	cc_json_compact(t, strlen(t), &b);
 	assert_string_equal(b.data, "{\"a\":[1,2],\"s\":\" keep  \\\" this \"}");
+	/* runs of backslashes: an even run does not escape the quote after it */
+	t = "{ \"s\" : \"x\\\\\" , \"t\" : \"\\\\\\\" q \" , \"u\" : \"\\\\\\\\\" }";
+	cc_buf_reset(&b);
+	cc_json_compact(t, strlen(t), &b);
+	assert_string_equal(b.data, "{\"s\":\"x\\\\\",\"t\":\"\\\\\\\" q \",\"u\":\"\\\\\\\\\"}");
 	cc_buf_free(&b);
 }
 
