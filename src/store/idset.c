@@ -182,12 +182,17 @@ int store_idset_maybe(store *s, int64_t idh, bool *maybe, cc_err *e)
 
 int store_idset_add(store *s, int64_t idh, cc_err *e)
 {
-	store_idset *f = s->idset;
+	int rc;
 
-	if (!f)
+	if (!s->idset)
 		return 0;
-	if (f->n >= f->cap)
-		return build(s, f->cap * 2, e);     /* reads idh too: it is stored */
-	set_add(f, idh);
+	if (s->idset->n >= s->idset->cap) {
+		/* twice the size, from ids: which has not got idh yet (its row
+		 * is queued after this), so it is added below all the same */
+		rc = build(s, s->idset->cap * 2, e);
+		if (rc)
+			return rc;
+	}
+	set_add(s->idset, idh);
 	return 0;
 }

@@ -248,6 +248,27 @@ static void test_bulk_filter(void **state)
 	assert_int_equal(rows_in(f, "ids"), 9003);
 }
 
+/* The filter grows by being rebuilt from ids when full (at 65,536 ids for
+ * an empty store): the id whose put makes it grow must be in it after. */
+static void test_bulk_filter_grows(void **state)
+{
+	fx *f = *state;
+	cc_err e = { 0 };
+	bool added;
+
+	assert_int_equal(store_bulk_writer(f->s, &e), 0);
+	assert_int_equal(store_begin(f->s, &e), 0);
+	for (int i = 1; i <= 65600; i++)
+		put_ok(f, tool(i, "2021-01-01T00:00:00.000Z"));
+	for (int i = 65470; i <= 65600; i++) {     /* around the growth */
+		put_on(f->s, f->coll, tool(i, "2021-01-01T00:00:00.000Z"), &added);
+		if (added)
+			fail_msg("tool %d stored twice", i);
+	}
+	assert_int_equal(store_commit(f->s, &e), 0);
+	assert_int_equal(rows_in(f, "ids"), 65600);
+}
+
 /* cc_json_dump_compact gives json_dumps's bytes, or false (out unchanged)
  * on a real. */
 static void test_jdump(void **state)
@@ -291,6 +312,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rollback_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_in_txn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_filter_grows, setup, teardown),
 		cmocka_unit_test(test_jdump),
 	};
 
