@@ -174,19 +174,11 @@ static int unindex_scan(store *s, int64_t vid, cc_err *e)
 		"DELETE FROM names WHERE vid = ?1", "DELETE FROM extids WHERE vid = ?1",
 		"DELETE FROM rels WHERE vid = ?1",
 	};
+	int rc = 0;
 
-	for (size_t i = 0; i < sizeof(del) / sizeof(del[0]); i++) {
-		sqlite3_stmt *st = store_dyn_stmt(s, del[i], e);
-		int rc;
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_int64(st, 1, vid);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return store_sqlerr(s, rc, e, "removing search rows");
-	}
-	return 0;
+	for (size_t i = 0; rc == 0 && i < sizeof(del) / sizeof(del[0]); i++)
+		rc = store_exec_int(s, del[i], vid, "removing search rows", e);
+	return rc;
 }
 
 int store_unindex(store *s, int64_t vid, cc_err *e)

@@ -310,19 +310,6 @@ out:
 	return rc;
 }
 
-static int exec_int(store *s, const char *sql, int64_t v, cc_err *e)
-{
-	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
-	int rc;
-
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_int64(st, 1, v);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "deleting");
-}
-
 /* Remove the entry; when its version is in no collection any more, the
  * version and its search rows too.  Then fix the flags of the id. */
 static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
@@ -352,7 +339,7 @@ static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
 	if (orphan) {
 		rc = store_unindex(s, d->vid, e);
 		if (rc == 0)
-			rc = exec_int(s, "DELETE FROM versions WHERE vid = ?1", d->vid, e);
+			rc = store_exec_int(s, "DELETE FROM versions WHERE vid = ?1", d->vid, "deleting", e);
 		if (rc == 0) {
 			s->versions_delta--;
 			rc = store_fix_flags(s, d->id, 0, e);

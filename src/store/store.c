@@ -276,6 +276,19 @@ int store_exec(store *s, const char *sql, cc_err *e)
 	return 0;
 }
 
+int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, v);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, what);
+}
+
 int64_t store_idhash(const char *id, size_t len)
 {
 	/* A fixed key: the hash only spreads ids over the index; it is no

@@ -124,6 +124,10 @@ sqlite3_stmt *store_dyn_stmt(store *s, const char *sql, cc_err *e);
 /* Run sql (one or more statements without parameters or results). */
 int store_exec(store *s, const char *sql, cc_err *e);
 
+/* Run the one statement sql, without results, with ?1 = v; what names
+ * the operation in an error message. */
+int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_err *e);
+
 /* Begin an implicit transaction when the caller has none; *own tells the
  * caller to finish it with store_end_own(). */
 int store_begin_own(store *s, bool *own, cc_err *e);
