@@ -22,7 +22,7 @@
 /* The WAL starts again from its beginning only when a write transaction
  * begins after a checkpoint has copied all of it, which a writer that
  * never pauses does not give the checkpointer time to do.  Past this many
- * frames (256 MiB) store_begin waits for the checkpoint in progress. */
+ * frames (512 MiB) store_begin waits for the checkpoint in progress. */
 #define CKPT_WAIT_FRAMES 32768
 
 struct store_ckpt {

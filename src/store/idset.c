@@ -77,19 +77,6 @@ static bool set_has(const store_idset *f, int64_t idh)
 	return true;
 }
 
-static int read_int(store *s, const char *sql, int64_t *out, cc_err *e)
-{
-	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
-	int rc;
-
-	if (!st)
-		return CC_EIO;
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading");
-}
-
 void store_idset_free(store *s)
 {
 	if (s->idset) {
@@ -122,7 +109,7 @@ static int build(store *s, size_t want, cc_err *e)
 	}
 	f->cap = f->n_blocks * IDSET_IDS_PER_BLOCK;
 	f->words = calloc(f->n_blocks * IDSET_BLOCK_WORDS, sizeof(uint64_t));
-	rc = f->words ? read_int(s, "PRAGMA data_version", &f->data_version, e)
+	rc = f->words ? store_read_int(s, "PRAGMA data_version", &f->data_version, "reading", e)
 		: cc_err_set(e, CC_ENOMEM, "%s: out of memory", s->path);
 	st = rc ? NULL : store_dyn_stmt(s, "SELECT idh FROM ids", e);
 	if (!rc && !st)
@@ -150,7 +137,7 @@ int store_idset_check(store *s, cc_err *e)
 
 	if (!s->idset)
 		return 0;
-	rc = read_int(s, "PRAGMA data_version", &dv, e);
+	rc = store_read_int(s, "PRAGMA data_version", &dv, "reading", e);
 	if (rc == 0 && dv != s->idset->data_version)
 		store_idset_free(s);
 	return rc;
@@ -167,7 +154,7 @@ int store_idset_maybe(store *s, int64_t idh, bool *maybe, cc_err *e)
 
 		if (++s->bulk_puts < IDSET_MIN_PUTS || s->bulk_puts % IDSET_MIN_PUTS != 0)
 			return 0;
-		rc = read_int(s, "SELECT value FROM meta WHERE key = 'versions'", &count, e);
+		rc = store_meta_get(s, "versions", &count, e);
 		if (rc)
 			return rc;
 		if ((int64_t)s->bulk_puts * 16 < count)

@@ -25,8 +25,7 @@ static int step_done(store *s, const char *sql, const char *what, cc_err *e)
 
 int store_read_begin(store *s, uint64_t *gen, cc_err *e)
 {
-	sqlite3_stmt *st;
-	uint64_t dv;
+	int64_t dv;
 	int rc;
 
 	if (s->in_txn)
@@ -36,23 +35,15 @@ int store_read_begin(store *s, uint64_t *gen, cc_err *e)
 		return rc;
 	/* data_version reads the snapshot's header, so it also starts the
 	 * read transaction here rather than in the first query */
-	st = store_dyn_stmt(s, "PRAGMA data_version", e);
-	if (!st) {
-		store_read_end(s);
-		return e ? e->code : CC_EIO;
-	}
-	rc = sqlite3_step(st);
-	dv = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW) {
-		rc = store_sqlerr(s, rc, e, "starting a read");
+	rc = store_read_int(s, "PRAGMA data_version", &dv, "starting a read", e);
+	if (rc) {
 		store_read_end(s);
 		return rc;
 	}
 	/* data_version counts the commits of other connections this handle
 	 * has seen; total_changes counts this handle's own writes.  Both only
 	 * grow, so their sum changes whenever either does. */
-	*gen = dv + (uint64_t)sqlite3_total_changes64(s->db);
+	*gen = (uint64_t)dv + (uint64_t)sqlite3_total_changes64(s->db);
 	return 0;
 }
 

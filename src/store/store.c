@@ -289,6 +289,39 @@ int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_er
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, what);
 }
 
+/* Step st for its one row's first column; a missing row is corruption. */
+static int one_int(store *s, sqlite3_stmt *st, int64_t *out, const char *what, cc_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, e, what);
+	return 0;
+}
+
+int store_read_int(store *s, const char *sql, int64_t *out, const char *what, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+
+	*out = 0;
+	return st ? one_int(s, st, out, what, e) : CC_EIO;
+}
+
+int store_meta_get(store *s, const char *key, int64_t *out, cc_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_META_GET, e);
+	char what[64];
+
+	*out = 0;
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	snprintf(what, sizeof(what), "reading the %s", key);
+	return one_int(s, st, out, what, e);
+}
+
 int64_t store_idhash(const char *id, size_t len)
 {
 	/* A fixed key: the hash only spreads ids over the index; it is no
@@ -596,20 +629,9 @@ int store_next_date_added(store *s, int64_t *out, cc_err *e)
 
 	assert(s->in_txn);
 	if (s->last_da == 0) {
-		sqlite3_stmt *st = store_stmt(s, ST_META_GET, e);
-		int rc;
-
-		if (!st)
-			return e ? e->code : CC_EIO;
-		sqlite3_bind_text(st, 1, "last_date_added", -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return store_sqlerr(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, e,
-					    "reading the last date_added");
-		}
-		s->last_da = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		int rc = store_meta_get(s, "last_date_added", &s->last_da, e);
+		if (rc)
+			return rc;
 	}
 	now = cc_now_us();
 	*out = now > s->last_da ? now : s->last_da + 1;

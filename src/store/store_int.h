@@ -128,6 +128,13 @@ int store_exec(store *s, const char *sql, cc_err *e);
  * the operation in an error message. */
 int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_err *e);
 
+/* The first column of the one row sql gives (no parameters); no row is an
+ * error.  what names the operation in an error message. */
+int store_read_int(store *s, const char *sql, int64_t *out, const char *what, cc_err *e);
+
+/* The meta value of key ('last_date_added', 'versions'). */
+int store_meta_get(store *s, const char *key, int64_t *out, cc_err *e);
+
 /* Begin an implicit transaction when the caller has none; *own tells the
  * caller to finish it with store_end_own(). */
 int store_begin_own(store *s, bool *own, cc_err *e);
