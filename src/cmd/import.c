@@ -69,26 +69,22 @@ void import_report(import_ctx *c, const char *path, const char *msg)
 		c->skip_invalid ? " (skipped)" : "");
 }
 
-static void on_problem(const char *path, const char *msg, void *ud)
+static void on_problem(const char *id, const char *path, const char *msg, void *ud)
 {
-	import_report(ud, path, msg);
+	import_ctx *c = ud;
+
+	c->obj_id = id;
+	import_report(c, path, msg);
 }
 
-int import_store_obj(import_ctx *c, const json_t *obj, const store_facts *f, const char *text,
-		     size_t len, cc_err *e)
+int import_store_ready(import_ctx *c, const store_ready *rd, cc_err *e)
 {
 	store_put_result r;
-	int rc;
+	int rc = store_put_ready(c->st, c->coll, rd, 0, &r, e);
 
-	if (text && f)
-		rc = store_put_facts(c->st, c->coll, f, text, len, 0, &r, e);
-	else if (text)
-		rc = store_put_text(c->st, c->coll, obj, text, len, 0, &r, e);
-	else
-		rc = store_put(c->st, c->coll, (json_t *)obj, 0, &r, e);
 	if (rc) {
 		char w[512];
-		c->obj_id = json_string_value(json_object_get(obj, "id"));
+		c->obj_id = rd->facts.id;
 		where(c, w, sizeof(w));
 		cc_err_prefix(e, "%s: %s", c->display, w);
 		return rc;
@@ -100,54 +96,20 @@ int import_store_obj(import_ctx *c, const json_t *obj, const store_facts *f, con
 	return 0;
 }
 
-/* Validate and store one 2.1 object.  Invalid: counted, returns 0 (the
- * caller decides); a store failure returns its code. */
-static int import_one(import_ctx *c, json_t *obj, cc_err *e)
-{
-	size_t before = c->problems;
-
-	c->obj_id = json_string_value(json_object_get(obj, "id"));
-	if (stix_validate(obj, on_problem, c) || c->problems > before) {
-		c->n_bad++;
-		return 0;
-	}
-	return import_store_obj(c, obj, NULL, NULL, 0, e);
-}
-
-/* One input object: upgrade when 2.0, then store it and what it yielded. */
+/* One input object: made ready by the store's ingest (upgrade 2.0,
+ * validate), then stored with what it yielded.  Invalid: counted once,
+ * returns 0 (the caller decides); a store failure returns its code. */
 static int import_input(import_ctx *c, json_t *obj, const char *bundle_sv, cc_err *e)
 {
-	size_t bad_before = c->n_bad;
-	json_t *extra = NULL, *x;
-	cc_err ue;
-	size_t i;
+	store_ingest in = { 0 };
 	int rc = 0;
 
 	c->obj_id = json_string_value(json_object_get(obj, "id"));
-	if (!json_is_object(obj)) {
-		import_report(c, "", "not a JSON object");
+	if (store_ingest_prepare(obj, bundle_sv, &in, on_problem, c) != 0)
 		c->n_bad++;
-		return 0;
-	}
-	if (stix_is_20(obj, bundle_sv)) {
-		extra = json_array();
-		cc_err_clear(&ue);
-		if (stix_upgrade(obj, extra, &ue)) {
-			import_report(c, "", ue.msg[0] ? ue.msg : "cannot upgrade from STIX 2.0");
-			c->n_bad++;
-			goto out;
-		}
-	}
-	json_array_foreach(extra, i, x) {
-		rc = import_one(c, x, e);
-		if (rc)
-			goto out;
-	}
-	rc = import_one(c, obj, e);
-out:
-	if (c->n_bad > bad_before + 1)   /* an object and its SCOs count once */
-		c->n_bad = bad_before + 1;
-	json_decref(extra);
+	for (size_t i = 0; rc == 0 && i < in.n; i++)
+		rc = import_store_ready(c, &in.v[i], e);
+	store_ingest_clear(&in);
 	return rc;
 }
 

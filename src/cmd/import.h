@@ -30,10 +30,8 @@ typedef struct import_ctx {
 /* One problem of the current object at property path (may be ""). */
 void import_report(import_ctx *c, const char *path, const char *msg);
 
-/* Store one valid object: text is its compact JSON (or NULL to make it),
- * f its store facts made beforehand (or NULL). */
-int import_store_obj(import_ctx *c, const json_t *obj, const store_facts *f, const char *text,
-		     size_t len, cc_err *e);
+/* Store one object made ready by store_ingest_prepare. */
+int import_store_ready(import_ctx *c, const store_ready *r, cc_err *e);
 
 /* After the objects of a file: commit, or roll back when it failed or had
  * invalid objects (without --skip-invalid). */

@@ -1,8 +1,8 @@
 /*
  * import_par.c — the import pipeline.  Worker threads read the input files
  * ahead of the thread that stores, cut each large bundle's "objects" array
- * into object texts (util/jsplit), and parse, upgrade, validate and compact
- * them in batches.  The storing thread (the caller's) takes the batches in
+ * into object texts (util/jsplit), and parse them and make them ready to
+ * store (the store's ingest: upgrade, validate, serialise) in batches.  The storing thread (the caller's) takes the batches in
  * order, one transaction per file, and the workers free what it has
  * stored, so that it spends its time in the store only.  While it commits
  * one file the workers are already parsing the next.  At most two files
@@ -22,7 +22,6 @@
 #include "cmd/import.h"
 #include "stix/stix.h"
 #include "util/file.h"
-#include "util/jdump.h"
 #include "util/jsplit.h"
 
 #define PAR_MIN_BYTES (64 * 1024)   /* below either, the serial path is */
@@ -36,13 +35,9 @@ enum { B_TODO, B_WORK, B_DONE };    /* a batch: unclaimed, being parsed, parsed 
 enum { F_WAIT, F_LOAD, F_READY };   /* a file: unread, being read, read */
 
 typedef struct par_item {
-	json_t *obj;            /* the parsed (upgraded) object; NULL: did not parse */
-	json_t *extra;          /* SCOs from a 2.0 upgrade, or NULL */
+	json_t *obj;            /* the parsed object; NULL: did not parse */
 	json_t *problems;       /* [[id, path, msg], ...] or NULL */
-	char *text;             /* compact JSON of obj, or NULL */
-	size_t len;
-	store_facts facts;      /* with text: what the store takes from obj */
-	bool has_facts;         /* facts made (else the store makes them) */
+	store_ingest ready;     /* what to store of it (the store's ingest) */
 } par_item;
 
 typedef struct pfile {
@@ -90,72 +85,31 @@ typedef struct job {
 
 /* ---- the work itself (no lock held) ---------------------------------------- */
 
-typedef struct par_probe {
-	par_item *it;
-	const char *id;
-} par_probe;
-
-static void par_problem(const char *path, const char *msg, void *ud)
+static void par_problem(const char *id, const char *path, const char *msg, void *ud)
 {
-	par_probe *pp = ud;
+	par_item *it = ud;
 
-	if (!pp->it->problems)
-		pp->it->problems = json_array();
-	json_array_append_new(pp->it->problems, json_pack("[s?, s, s]", pp->id, path ? path : "", msg));
+	if (!it->problems)
+		it->problems = json_array();
+	json_array_append_new(it->problems, json_pack("[s?, s, s]", id, path ? path : "", msg));
 }
 
-static void par_validate(par_item *it, const json_t *obj)
-{
-	par_probe pp = { it, json_string_value(json_object_get(obj, "id")) };
-
-	stix_validate(obj, par_problem, &pp);
-}
-
-/* Parse, upgrade, validate and compact object i of f. */
+/* Parse object i of f and make it ready to store (the store's ingest). */
 static void parse_item(pfile *f, size_t i)
 {
 	par_item *it = &f->items[i];
-	const char *t = f->data.data + f->spans[i].off;
-	size_t len = f->spans[i].len, k;
-	cc_buf b = CC_BUF_INIT;
-	json_t *x;
 	cc_err e;
 
-	it->obj = stix_json_parse(t, len, "", &e);
-	if (!it->obj)
-		return;
-	if (stix_is_20(it->obj, f->bundle_sv)) {
-		it->extra = json_array();
-		cc_err_clear(&e);
-		if (stix_upgrade(it->obj, it->extra, &e)) {
-			par_probe pp = { it, json_string_value(json_object_get(it->obj, "id")) };
-			par_problem("", e.msg[0] ? e.msg : "cannot upgrade from STIX 2.0", &pp);
-			return;
-		}
-		json_array_foreach(it->extra, k, x)
-			par_validate(it, x);
-		par_validate(it, it->obj);
-		if (!it->problems && cc_json_dump_text(it->obj, &b))  /* changed: the new form */
-			it->text = cc_buf_take(&b, &it->len);
-	} else {
-		par_validate(it, it->obj);
-		if (!it->problems) {
-			cc_json_compact(t, len, &b);
-			it->text = cc_buf_take(&b, &it->len);
-		}
-	}
-	cc_buf_free(&b);
-	if (it->text)
-		it->has_facts = store_facts_make(it->obj, &it->facts, &e) == 0;
+	it->obj = stix_json_parse(f->data.data + f->spans[i].off, f->spans[i].len, "", &e);
+	if (it->obj)
+		store_ingest_prepare(it->obj, f->bundle_sv, &it->ready, par_problem, it);
 }
 
 static void free_item(par_item *it)
 {
 	json_decref(it->obj);
-	json_decref(it->extra);
 	json_decref(it->problems);
-	free(it->text);
-	store_facts_clear(&it->facts);
+	store_ingest_clear(&it->ready);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -384,12 +338,12 @@ static int store_item(import_ctx *c, par_item *it, bool *fallback, cc_err *e)
 		c->n_bad++;
 		return 0;
 	}
-	json_array_foreach(it->extra, k, x) {
-		rc = import_store_obj(c, x, NULL, NULL, 0, e);
+	for (k = 0; k < it->ready.n; k++) {
+		rc = import_store_ready(c, &it->ready.v[k], e);
 		if (rc)
 			return rc;
 	}
-	return import_store_obj(c, it->obj, it->has_facts ? &it->facts : NULL, it->text, it->len, e);
+	return 0;
 }
 
 /* Store f's batches in order as they are parsed. */

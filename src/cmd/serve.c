@@ -12,7 +12,7 @@
 const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
-	"                       [--api-root NAME]\n"
+	"                       [--api-root NAME] [--status-ttl SECONDS]\n"
 	"\n"
 	"Serve the store over TAXII 2.1 (HTTPS, TLS 1.2 and 1.3 only) until SIGINT or\n"
 	"SIGTERM.  Discovery is at /taxii2/, the API root at /NAME/.\n"
@@ -26,6 +26,8 @@ const char cmd_serve_usage[] =
 	"  --threads N                worker threads (default 2)\n"
 	"  --max-content-length BYTES largest request body accepted (default 16777216)\n"
 	"  --api-root NAME            name of the API root (default api1)\n"
+	"  --status-ttl SECONDS       how long a POST's status resource is kept\n"
+	"                             (default 86400, one day)\n"
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
 	"request on stderr: time method path status bytes duration user.\n";
@@ -61,6 +63,7 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-content-length", required_argument, NULL, 'm' },
 		{ "api-root", required_argument, NULL, 'a' },
+		{ "status-ttl", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	taxii_serve_opts o;
@@ -92,6 +95,11 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 					    1LL << 32, &v))
 				return 2;
 			o.cfg.max_content_length = (size_t)v;
+			break;
+		case 's':
+			if (!cmd_parse_long("serve", "--status-ttl", optarg, 1, 365LL * 86400, &v))
+				return 2;
+			o.cfg.status_ttl_s = (unsigned)v;
 			break;
 		case 'a':
 			if (!api_root_ok(optarg))

@@ -240,15 +240,17 @@ static const char *const tlp_names[5] = {
 
 int stix_tlp_id_level(const char *id, int *version)
 {
+	/* UUIDs are case-insensitive on input (RFC 4122): an upper-case TLP
+	 * id is the same marking */
 	for (int i = 0; i < 5; i++) {
-		if (strcmp(id, tlp2_ids[i]) == 0) {
+		if (strcasecmp(id, tlp2_ids[i]) == 0) {
 			if (version)
 				*version = 2;
 			return i;
 		}
 	}
 	for (int i = 0; i < 4; i++) {
-		if (strcmp(id, tlp1_ids[i]) == 0) {
+		if (strcasecmp(id, tlp1_ids[i]) == 0) {
 			if (version)
 				*version = 1;
 			return tlp1_levels[i];
@@ -265,20 +267,39 @@ const char *stix_tlp1_marking_id(int level)
 	return NULL;
 }
 
-int stix_tlp_level(const json_t *obj)
+/* The highest TLP level of the marking ids in refs (an array), or of the
+ * one id refs is (a string); -1 when none is a TLP marking. */
+static int tlp_of_refs(const json_t *refs)
 {
-	const json_t *refs = json_object_get(obj, "object_marking_refs");
 	const json_t *v;
-	int best = STIX_TLP_NONE;
+	int best = STIX_TLP_NONE, l;
 	size_t i;
 
+	if (json_is_string(refs))
+		return stix_tlp_id_level(json_string_value(refs), NULL);
 	json_array_foreach(refs, i, v) {
-		const char *id = json_string_value(v);
-		int l;
-
-		if (!id)
+		if (!json_is_string(v))
 			continue;
-		l = stix_tlp_id_level(id, NULL);
+		l = stix_tlp_id_level(json_string_value(v), NULL);
+		if (l > best)
+			best = l;
+	}
+	return best;
+}
+
+int stix_tlp_level(const json_t *obj)
+{
+	return tlp_of_refs(json_object_get(obj, "object_marking_refs"));
+}
+
+int stix_tlp_granular_level(const json_t *obj)
+{
+	const json_t *gm;
+	int best = STIX_TLP_NONE, l;
+	size_t i;
+
+	json_array_foreach(json_object_get(obj, "granular_markings"), i, gm) {
+		l = tlp_of_refs(json_object_get(gm, "marking_ref"));
 		if (l > best)
 			best = l;
 	}

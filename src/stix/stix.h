@@ -87,9 +87,13 @@ enum {
 };
 
 /* The TLP level of obj from object_marking_refs (the highest if several;
-   TLP 1.0 and 2.0 marking ids both recognised): -1 none, 0 clear,
-   1 green, 2 amber, 3 amber+strict, 4 red. */
+   TLP 1.0 and 2.0 marking ids both recognised, in any letter case): -1
+   none, 0 clear, 1 green, 2 amber, 3 amber+strict, 4 red. */
 int stix_tlp_level(const json_t *obj);
+
+/* The highest TLP level among the marking_ref of obj's granular_markings
+   (whatever their selectors), -1 when none is a TLP marking. */
+int stix_tlp_granular_level(const json_t *obj);
 
 /* The TLP 2.0 marking-definition id for a level 0..4 (NULL otherwise). */
 const char *stix_tlp_marking_id(int level);

@@ -81,6 +81,7 @@ int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_er
 	else if (!cc_ts_parse(f->modified, &f->modified_us))
 		return cc_err_set(e, CC_ERR, "%s: modified: not a STIX timestamp", f->id);
 	f->tlp = stix_tlp_level(obj);
+	f->gtlp = stix_tlp_granular_level(obj);
 	f->revoked = json_is_true(json_object_get(obj, "revoked"));
 	f->deprecated = json_is_true(json_object_get(obj, "x_mitre_deprecated"));
 	pack_rows(obj, f->type, &f->rows);

@@ -151,17 +151,28 @@ int store_collection_get_id(store *s, int64_t id, store_collection *out, cc_err 
 int store_collection_set_tlp(store *s, int64_t id, int default_tlp, cc_err *e)
 {
 	sqlite3_stmt *st;
+	bool own;
 	int rc;
 
 	if (default_tlp < STORE_TLP_CLEAR || default_tlp > STORE_TLP_RED)
 		return cc_err_set(e, CC_ERR, "collection: TLP level %d out of range", default_tlp);
+	rc = store_begin_own(s, &own, e);
+	if (rc)
+		return rc;
 	st = store_dyn_stmt(s, "UPDATE collections SET default_tlp = ?2 WHERE id = ?1", e);
-	if (!st)
-		return CC_EIO;
+	if (!st) {
+		rc = CC_EIO;
+		goto out;
+	}
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, default_tlp);
 	rc = run(s, st, e, "updating a collection");
-	return changes_or_notfound(s, rc, e, "collection", "collection");
+	rc = changes_or_notfound(s, rc, e, "collection", "collection");
+	if (rc == 0)    /* the unmarked objects' entries change level */
+		rc = store_group_relevel(s, id, default_tlp, e);
+	s->tlp_coll = 0;
+out:
+	return store_end_own(s, own, rc, e);
 }
 
 int store_collection_list(store *s, store_collection **out, size_t *n, cc_err *e)

@@ -1,7 +1,8 @@
 /*
- * put.c — storing object versions: dedupe by (id, modified), date_added,
- * the last/first flags per collection and per store, and the search
- * helper rows (names, aliases, external ids, relationships).
+ * put.c — storing object versions: each owner's copy of an id kept apart,
+ * dedupe by (owner, id, modified), the refusal of a version of another
+ * owner's object, re-sharing, date_added, and the flags that let readers
+ * pick their rows (group.c).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -19,12 +20,22 @@ typedef struct put_text {
 	size_t json_len;
 } put_text;
 
-/* Existing versions or entries of one id: min/max of modified_us. */
-typedef struct span {
-	bool any;
-	int64_t min_us, max_us;
-	int64_t min_key, max_key;   /* vid or date_added of the min and max */
-} span;
+/* One stored version of the id being stored. */
+typedef struct pver {
+	int64_t vid, mod, org;
+	int tlp, gtlp;
+} pver;
+
+/* What the store holds of the id: the span of the owner's own versions,
+ * the one at the new version's modified, and whether others hold any. */
+typedef struct put_seen {
+	bool any_own;           /* the owner holds a version of the id */
+	int64_t own_min, own_max;       /* modified_us span of the owner's versions */
+	int64_t own_min_vid, own_max_vid;
+	pver found;             /* the owner's version at the new modified, if any */
+	bool has_found;
+	bool foreign;           /* another owner holds a version of the id */
+} put_seen;
 
 static int step_done(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
 {
@@ -36,89 +47,93 @@ static int step_done(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
 	return 0;
 }
 
-/* Read a (key, modified_us) result set into a span; *found_key is the key
- * whose modified_us equals want (0 if none). */
-static int read_span(store *s, sqlite3_stmt *st, int key_col, int mod_col,
-		     int64_t want, span *sp, int64_t *found_key, cc_err *e)
+/* Read the stored versions of f's id as seen by owner org. */
+static int read_seen(store *s, const store_facts *f, int64_t org, put_seen *sn, cc_err *e)
 {
+	sqlite3_stmt *st = store_stmt(s, ST_VERSIONS_OF_ID, e);
 	int rc;
-
-	memset(sp, 0, sizeof(*sp));
-	*found_key = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t key = sqlite3_column_int64(st, key_col);
-		int64_t m = sqlite3_column_int64(st, mod_col);
-		if (m == want)
-			*found_key = key;
-		if (!sp->any || m < sp->min_us) {
-			sp->min_us = m;
-			sp->min_key = key;
-		}
-		if (!sp->any || m > sp->max_us) {
-			sp->max_us = m;
-			sp->max_key = key;
-		}
-		sp->any = true;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(s, rc, e, "reading versions");
-	return 0;
-}
-
-/* Set the last/first flags of the row with key (of a version, or of an
- * entry in collection coll) through statement upd. */
-static int set_flags(store *s, enum store_stmt_id upd, int64_t coll, int64_t key, int last,
-		     int first, cc_err *e)
-{
-	sqlite3_stmt *st = store_stmt(s, upd, e);
 
 	if (!st)
 		return CC_EIO;
-	sqlite3_bind_int64(st, 1, key);
-	if (upd == ST_ENTRY_FLAGS)
-		sqlite3_bind_int64(st, 4, coll);
+	sqlite3_bind_text(st, 1, f->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, f->idh);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pver v = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			   sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
+			   sqlite3_column_int(st, 4) };
+
+		if (v.org != org) {
+			sn->foreign = true;
+			continue;
+		}
+		if (v.mod == f->modified_us) {
+			sn->found = v;
+			sn->has_found = true;
+		}
+		if (!sn->any_own || v.mod < sn->own_min) {
+			sn->own_min = v.mod;
+			sn->own_min_vid = v.vid;
+		}
+		if (!sn->any_own || v.mod > sn->own_max) {
+			sn->own_max = v.mod;
+			sn->own_max_vid = v.vid;
+		}
+		sn->any_own = true;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading versions");
+}
+
+/* Set the store-wide last/first flags of version vid. */
+static int set_flags(store *s, int64_t vid, int last, int first, cc_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_VERSION_FLAGS, e);
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
 	sqlite3_bind_int(st, 2, last);
 	sqlite3_bind_int(st, 3, first);
 	return step_done(s, st, e, "updating version flags");
 }
 
-/* Given the span of the existing versions/entries and a new one at m,
- * work out the new one's flags and clear the flags it takes over. */
-static int take_flags(store *s, enum store_stmt_id upd, int64_t coll, const span *sp, int64_t m,
-		      int *is_last, int *is_first, cc_err *e)
+/* The store-wide flags of a new version at m of the owner's copy, and
+ * those it takes from the owner's other versions. */
+static int take_flags(store *s, const put_seen *sn, int64_t m, int *is_last, int *is_first,
+		      cc_err *e)
 {
 	int rc = 0;
 
-	*is_last = !sp->any || m > sp->max_us;
-	*is_first = !sp->any || m < sp->min_us;
-	if (!sp->any || (!*is_last && !*is_first))
+	*is_last = !sn->any_own || m > sn->own_max;
+	*is_first = !sn->any_own || m < sn->own_min;
+	if (!sn->any_own || (!*is_last && !*is_first))
 		return 0;
-	if (sp->min_key == sp->max_key)         /* one existing: it keeps one flag */
-		return set_flags(s, upd, coll, sp->max_key, !*is_last, !*is_first, e);
-	if (*is_last)                           /* the old last is now neither */
-		rc = set_flags(s, upd, coll, sp->max_key, 0, 0, e);
+	if (sn->own_min_vid == sn->own_max_vid)   /* one existing: it keeps one flag */
+		return set_flags(s, sn->own_max_vid, !*is_last, !*is_first, e);
+	if (*is_last)                             /* the old last is now neither */
+		rc = set_flags(s, sn->own_max_vid, 0, 0, e);
 	if (rc == 0 && *is_first)
-		rc = set_flags(s, upd, coll, sp->min_key, 0, 0, e);
+		rc = set_flags(s, sn->own_min_vid, 0, 0, e);
 	return rc;
 }
 
-/* A new version: its row, global flags and search rows.  vid = date_added. */
+/* A new version of org's: its row, store-wide flags and search rows.
+ * vid = the date_added of its first entry. */
 static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
-			  const put_text *pt, const store_facts *pi, const span *sp, cc_err *e)
+			  const put_text *pt, const store_facts *f, const put_seen *sn, cc_err *e)
 {
 	sqlite3_stmt *st;
 	const char *text = pt->json;
 	size_t text_len = pt->json_len;
 	int is_last, is_first, rc;
 
-	rc = take_flags(s, ST_VERSION_FLAGS, 0, sp, pi->modified_us, &is_last, &is_first, e);
+	rc = take_flags(s, sn, f->modified_us, &is_last, &is_first, e);
 	if (rc)
 		return rc;
 	if (!text) {
 		cc_buf_reset(&s->json);
 		if (!cc_json_dump_text(pt->obj, &s->json))
-			return cc_err_set(e, CC_ERR, "%s: cannot serialise object", pi->id);
+			return cc_err_set(e, CC_ERR, "%s: cannot serialise object", f->id);
 		text = s->json.data;
 		text_len = s->json.len;
 	}
@@ -126,63 +141,83 @@ static int insert_version(store *s, int64_t vid, int64_t coll, int64_t org,
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, vid);
-	sqlite3_bind_text(st, 2, pi->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, pi->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, pi->modified, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, pi->modified_us);
-	sqlite3_bind_text(st, 6, pi->spec_version, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, pi->tlp);
-	sqlite3_bind_int(st, 8, pi->revoked);
-	sqlite3_bind_int(st, 9, pi->deprecated);
+	sqlite3_bind_text(st, 2, f->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, f->modified, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, f->modified_us);
+	sqlite3_bind_text(st, 6, f->spec_version, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, f->tlp);
+	sqlite3_bind_int(st, 8, f->revoked);
+	sqlite3_bind_int(st, 9, f->deprecated);
 	sqlite3_bind_int(st, 10, is_last);
 	sqlite3_bind_int(st, 11, is_first);
 	sqlite3_bind_int64(st, 12, coll);
 	sqlite3_bind_int64(st, 13, org);
 	sqlite3_bind_text(st, 14, text, (int)text_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 15, pi->idh);
+	sqlite3_bind_int64(st, 15, f->idh);
+	sqlite3_bind_int(st, 16, f->gtlp);
 	rc = step_done(s, st, e, "storing a version");
 	if (rc)
 		return rc;
 	s->versions_delta++;
-	rc = store_idset_add(s, pi->idh, e);
+	rc = store_idset_add(s, f->idh, e);
 	if (rc == 0)
-		rc = store_pend_id(s, pi->idh, pi->modified_us, vid, e);
-	return rc ? rc : store_facts_pend(s, vid, pi, e);
+		rc = store_pend_id(s, f->idh, f->modified_us, vid, e);
+	return rc ? rc : store_facts_pend(s, vid, f, e);
 }
 
-/* The entry of version vid in collection coll, with per-collection flags.
- * first_in_store: no version of this id existed before, so no entries. */
-static int insert_entry(store *s, int64_t da, int64_t coll, int64_t vid, int64_t org,
-			const store_facts *pi, bool first_in_store, cc_err *e)
+/* The default TLP of collection coll (read once per transaction). */
+static int coll_default_tlp(store *s, int64_t coll, int *out, cc_err *e)
 {
 	sqlite3_stmt *st;
-	span sp;
-	int64_t found;
-	int is_last = 1, is_first = 1, rc;
+	int rc;
 
-	if (!first_in_store) {
-		st = store_stmt(s, ST_ENTRIES_OF_ID, e);
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, coll);
-		sqlite3_bind_int64(st, 3, pi->idh);
-		rc = read_span(s, st, 0, 2, pi->modified_us, &sp, &found, e);
-		if (rc == 0)
-			rc = take_flags(s, ST_ENTRY_FLAGS, coll, &sp, pi->modified_us, &is_last, &is_first, e);
-		if (rc)
-			return rc;
+	if (s->tlp_coll == coll) {
+		*out = s->tlp_default;
+		return 0;
 	}
+	st = store_stmt(s, ST_COLL_TLP, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, coll);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return cc_err_set(e, CC_ENOTFOUND, "%s: no collection %lld", s->path, (long long)coll);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, rc, e, "reading a collection");
+	s->tlp_coll = coll;
+	s->tlp_default = *out;
+	return 0;
+}
+
+/* The entry of version v (of owner v->org) in collection coll at date da.
+ * alone: no version of the id is in the store besides v, so the entry is
+ * its group on its own and its flags need no reading. */
+static int insert_entry(store *s, int64_t da, int64_t coll, const pver *v,
+			const store_facts *f, bool alone, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int def, lvl, rc;
+
+	rc = coll_default_tlp(s, coll, &def, e);
+	if (rc)
+		return rc;
+	lvl = store_entry_level(v->tlp, v->gtlp, def);
 	st = store_stmt(s, ST_INSERT_ENTRY, e);
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, da);
 	sqlite3_bind_int64(st, 2, coll);
-	sqlite3_bind_int64(st, 3, vid);
-	sqlite3_bind_int64(st, 4, org);
-	sqlite3_bind_int(st, 5, is_last);
-	sqlite3_bind_int(st, 6, is_first);
-	return step_done(s, st, e, "adding to the collection");
+	sqlite3_bind_int64(st, 3, v->vid);
+	sqlite3_bind_int64(st, 4, v->org);
+	sqlite3_bind_int(st, 5, lvl);
+	sqlite3_bind_int(st, 6, (int)store_level_mask(lvl));
+	rc = step_done(s, st, e, "adding to the collection");
+	if (rc == 0 && !alone)
+		rc = store_group_fix(s, coll, f->id, f->idh, e);
+	return rc;
 }
 
 static int entry_exists(store *s, int64_t vid, int64_t coll, int64_t *da, cc_err *e)
@@ -202,54 +237,131 @@ static int entry_exists(store *s, int64_t vid, int64_t coll, int64_t *da, cc_err
 	return 0;
 }
 
-static int put_locked(store *s, int64_t coll, const put_text *pt, const store_facts *pi,
+/* Whether stored JSON text a and the object to store are the same JSON. */
+static bool same_object(const char *a, size_t alen, const put_text *pt)
+{
+	json_t *x = json_loadb(a, alen, 0, NULL), *y = NULL;
+	bool same;
+
+	if (pt->obj)
+		same = x && json_equal(x, (json_t *)pt->obj);
+	else {
+		y = json_loadb(pt->json, pt->json_len, 0, NULL);
+		same = x && y && json_equal(x, y);
+	}
+	json_decref(x);
+	json_decref(y);
+	return same;
+}
+
+/* The versions of f's id held by owners other than org that org may read
+ * (in a collection it has a read grant on, at most at its grant's max TLP;
+ * the hub, org 0, reads everything).  Of those, *copy_of receives the one
+ * whose version is f's and whose content is the same as the object (0:
+ * none), *readable whether there is any. */
+static int foreign_readable(store *s, const store_facts *f, int64_t org, const put_text *pt,
+			    pver *copy_of, bool *readable, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, org
+		? "SELECT DISTINCT v.vid, v.modified_us, v.org_id, v.tlp, v.gtlp, v.json"
+		  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = v.vid"
+		  " JOIN grants g ON g.org_id = ?2 AND g.collection_id = e.collection_id"
+		  " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2"
+		  " AND g.can_read = 1 AND e.lvl <= g.max_tlp"
+		: "SELECT v.vid, v.modified_us, v.org_id, v.tlp, v.gtlp, v.json"
+		  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2", e);
+	int rc;
+
+	memset(copy_of, 0, sizeof(*copy_of));
+	*readable = false;
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, f->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, org);
+	sqlite3_bind_int64(st, 3, f->idh);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*readable = true;
+		if (copy_of->vid || sqlite3_column_int64(st, 1) != f->modified_us ||
+		    !same_object((const char *)sqlite3_column_text(st, 5),
+				 (size_t)sqlite3_column_bytes(st, 5), pt))
+			continue;
+		*copy_of = (pver){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+				   sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
+				   sqlite3_column_int(st, 4) };
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading versions");
+}
+
+/* Put version v (stored already) into coll, unless it is there. */
+static int add_existing(store *s, int64_t coll, const pver *v, const store_facts *f,
+			store_put_result *r, cc_err *e)
+{
+	int64_t da;
+	int rc = entry_exists(s, v->vid, coll, &da, e);
+
+	if (rc || da) {
+		r->date_added_us = da;
+		return rc;
+	}
+	rc = store_next_date_added(s, &da, e);
+	if (rc == 0)
+		rc = insert_entry(s, da, coll, v, f, false, e);
+	if (rc == 0) {
+		r->date_added_us = da;
+		r->added = true;
+	}
+	return rc;
+}
+
+static int put_locked(store *s, int64_t coll, const put_text *pt, const store_facts *f,
 		      int64_t org, store_put_result *r, cc_err *e)
 {
-	sqlite3_stmt *st;
-	span sp;
-	int64_t vid, da;
+	put_seen sn;
+	pver v;
+	int64_t da;
 	bool maybe;
 	int rc;
 
-	if (store_pend_has_id(s, pi->idh)) {    /* stored earlier in this transaction */
+	if (store_pend_has_id(s, f->idh)) {     /* stored earlier in this transaction */
 		rc = store_pend_flush(s, e);
 		if (rc)
 			return rc;
 	}
-	rc = store_idset_maybe(s, pi->idh, &maybe, e);
+	rc = store_idset_maybe(s, f->idh, &maybe, e);
 	if (rc)
 		return rc;
-	memset(&sp, 0, sizeof(sp));
-	vid = 0;
-	if (maybe) {            /* else: a new id, nothing to read */
-		st = store_stmt(s, ST_VERSIONS_OF_ID, e);
-		if (!st)
-			return CC_EIO;
-		sqlite3_bind_text(st, 1, pi->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, pi->idh);
-		rc = read_span(s, st, 0, 1, pi->modified_us, &sp, &vid, e);
+	memset(&sn, 0, sizeof(sn));
+	if (maybe && (rc = read_seen(s, f, org, &sn, e)))       /* else: a new id */
+		return rc;
+	if (!sn.any_own && sn.foreign) {
+		bool readable;
+
+		rc = foreign_readable(s, f, org, pt, &v, &readable, e);
 		if (rc)
 			return rc;
-	}
-	if (vid) {                      /* the version exists: in this collection? */
-		rc = entry_exists(s, vid, coll, &da, e);
-		if (rc || da) {
-			r->date_added_us = da;
-			return rc;
+		if (v.vid) {            /* an unchanged copy: re-share it */
+			r->reshared = true;
+			return add_existing(s, coll, &v, f, r, e);
 		}
+		if (readable && org)
+			return cc_err_set(e, CC_EDENIED, "%s: created by another organisation: only "
+					  "its creator adds versions to it (STIX 2.1, 3.6); make a new "
+					  "object that refers to it", f->id);
+		/* else: org's own copy, kept apart */
 	}
+	if (sn.has_found)               /* org has this version: in this collection? */
+		return add_existing(s, coll, &sn.found, f, r, e);
 	rc = store_next_date_added(s, &da, e);
 	if (rc)
 		return rc;
 	r->date_added_us = da;
-	if (!vid) {
-		rc = insert_version(s, da, coll, org, pt, pi, &sp, e);
-		if (rc)
-			return rc;
-		r->new_version = true;
-		vid = da;
-	}
-	rc = insert_entry(s, da, coll, vid, org, pi, !sp.any, e);
+	rc = insert_version(s, da, coll, org, pt, f, &sn, e);
+	if (rc)
+		return rc;
+	r->new_version = true;
+	v = (pver){ da, f->modified_us, org, f->tlp, f->gtlp };
+	rc = insert_entry(s, da, coll, &v, f, !sn.any_own && !sn.foreign, e);
 	if (rc == 0)
 		r->added = true;
 	return rc;
@@ -294,16 +406,6 @@ int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
 	return put_any(s, collection_id, &pt, NULL, org_id, r, e);
 }
 
-int store_put_text(store *s, int64_t collection_id, const json_t *obj, const char *json,
-		   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
-{
-	put_text pt = { obj, json, json_len };
-
-	if (json_len > INT_MAX)
-		return cc_err_set(e, CC_ERR, "%s: object too large", s->path);
-	return put_any(s, collection_id, &pt, NULL, org_id, r, e);
-}
-
 int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const char *json,
 		    size_t json_len, int64_t org_id, store_put_result *r, cc_err *e)
 {
@@ -313,4 +415,10 @@ int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const
 		return cc_err_set(e, CC_ERR, "%s: object %s", s->path,
 				  json ? "too large" : "without text");
 	return put_any(s, collection_id, &pt, f, org_id, r, e);
+}
+
+int store_put_ready(store *s, int64_t collection_id, const store_ready *rd, int64_t org_id,
+		    store_put_result *res, cc_err *e)
+{
+	return store_put_facts(s, collection_id, &rd->facts, rd->text, rd->len, org_id, res, e);
 }

@@ -71,7 +71,7 @@ static void in_ids(qbuild *b, const char *const *v, size_t n)
 		arg_int(b, store_idhash(v[i], strlen(v[i])));
 	}
 	cc_buf_puts(&b->sql, "))");
-	in_text(b, "v.id", v, n);
+	in_text(b, "v.id COLLATE NOCASE", v, n);
 }
 
 /* The (cached) statement for b's SQL with b's arguments bound; NULL on error. */
@@ -92,14 +92,18 @@ static sqlite3_stmt *qbuild_prepare(store *s, const qbuild *b, cc_err *e)
 
 /*
  * The FROM/WHERE part for q.  Per collection the rows are entries (e) of
- * versions (v) and flags are per collection; for collection 0 the rows are
- * the versions and flags are per store.  `k` names the key column.
+ * versions (v) and the version selection is per reader (group.c's flags:
+ * bit R of vis_last/vis_first, where R is 4 for the reader's own copy and
+ * for the hub, else the reader's max TLP); for collection 0 the rows are
+ * the versions and flags are per owner across the store.  `key` names the
+ * key column.
  */
 static void build_where(const store_query *q, qbuild *b, const char **key)
 {
-	bool coll = q->collection_id > 0;
-	const char *fl = coll ? "e" : "v";
+	bool coll = q->collection_id > 0, viewer = coll && q->viewer_org;
+	int64_t t = viewer ? q->max_tlp : STORE_TLP_RED;
 	unsigned ver = q->versions;
+	char bit[96];
 
 	*key = coll ? "e.date_added" : "v.vid";
 	if (coll) {
@@ -108,6 +112,9 @@ static void build_where(const store_query *q, qbuild *b, const char **key)
 		cc_buf_printf(&b->sql, " FROM entries e JOIN versions v ON v.vid = e.vid"
 			      " WHERE %se.collection_id = ?", q->n_ids ? "+" : "");
 		arg_int(b, q->collection_id);
+		/* the bit of the reader's level: its own copy shows every version */
+		snprintf(bit, sizeof(bit), "(CASE WHEN e.org_id = %lld THEN 4 ELSE %lld END)",
+			 (long long)q->viewer_org, (long long)t);
 	} else {
 		cc_buf_puts(&b->sql, " FROM versions v WHERE 1");
 	}
@@ -117,15 +124,26 @@ static void build_where(const store_query *q, qbuild *b, const char **key)
 	}
 	if (ver == 0 && q->n_version_us == 0)
 		ver = STORE_VER_LAST;
+	if (coll) {     /* what the reader may see at all */
+		cc_buf_puts(&b->sql, " AND (e.org_id = ? OR e.lvl <= ?)");
+		arg_int(b, q->viewer_org);
+		arg_int(b, t);
+	}
 	if (!(ver & STORE_VER_ALL)) {
 		const char *sep = "";
 		cc_buf_puts(&b->sql, " AND (");
 		if (ver & STORE_VER_LAST) {
-			cc_buf_printf(&b->sql, "%s.is_last = 1", fl);
+			if (coll)
+				cc_buf_printf(&b->sql, "(e.vis_last >> %s) & 1", bit);
+			else
+				cc_buf_puts(&b->sql, "v.is_last = 1");
 			sep = " OR ";
 		}
 		if (ver & STORE_VER_FIRST) {
-			cc_buf_printf(&b->sql, "%s%s.is_first = 1", sep, fl);
+			if (coll)
+				cc_buf_printf(&b->sql, "%s(e.vis_first >> %s) & 1", sep, bit);
+			else
+				cc_buf_printf(&b->sql, "%sv.is_first = 1", sep);
 			sep = " OR ";
 		}
 		if (q->n_version_us) {
@@ -141,19 +159,14 @@ static void build_where(const store_query *q, qbuild *b, const char **key)
 	in_ids(b, q->ids, q->n_ids);
 	in_text(b, "v.type", q->types, q->n_types);
 	in_text(b, "v.spec_version", q->spec_versions, q->n_spec);
-	if (q->viewer_org) {
-		if (coll) {     /* the default TLP: a constant subquery, run once */
-			cc_buf_puts(&b->sql, " AND (e.org_id = ? OR (CASE WHEN v.tlp >= 0 THEN v.tlp"
-				    " ELSE (SELECT default_tlp FROM collections WHERE id = ?) END) <= ?)");
-			arg_int(b, q->viewer_org);
-			arg_int(b, q->collection_id);
-		} else {
-			cc_buf_puts(&b->sql, " AND (v.org_id = ? OR (CASE WHEN v.tlp >= 0 THEN v.tlp"
-				    " ELSE (SELECT default_tlp FROM collections c"
-				    " WHERE c.id = v.collection_id) END) <= ?)");
-			arg_int(b, q->viewer_org);
-		}
-		arg_int(b, q->max_tlp);
+	if (viewer && q->owner_only) {
+		cc_buf_puts(&b->sql, " AND e.org_id = ?");
+		arg_int(b, q->viewer_org);
+	} else if (viewer) {
+		cc_buf_puts(&b->sql, " AND " STORE_SERVED("?", "?"));
+		arg_int(b, q->viewer_org);
+		arg_int(b, q->viewer_org);
+		arg_int(b, t);
 	}
 }
 
@@ -237,18 +250,19 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
 			  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
-			  " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY i.modified_us"
+			  " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY e.org_id, i.modified_us"
 			: "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
 			  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
-			  " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY i.modified_us DESC LIMIT 1";
+			  " WHERE " STORE_ID_MATCH("?1", "?3") " AND (e.vis_last >> 4) & 1"
+			  " ORDER BY e.org_id";
 	else
 		sql = all_versions
 			? "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
 			  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND ?2 = 0"
-			  " ORDER BY i.modified_us"
+			  " ORDER BY v.org_id, i.modified_us"
 			: "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
 			  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND ?2 = 0"
-			  " ORDER BY i.modified_us DESC LIMIT 1";
+			  " AND v.is_last = 1 ORDER BY v.org_id";
 	st = store_dyn_stmt(s, sql, e);
 	if (!st)
 		return CC_EIO;
@@ -264,7 +278,7 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 /* ---- delete ---- */
 
 typedef struct del_item {
-	int64_t da, vid;
+	int64_t da, vid, idh;
 	char *id;
 } del_item;
 
@@ -284,7 +298,7 @@ static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
 	qq.limit = 0;
 	if (qq.versions == 0 && qq.n_version_us == 0)
 		qq.versions = STORE_VER_ALL;        /* TAXII: no match[version] = all */
-	cc_buf_puts(&b.sql, "SELECT e.date_added, e.vid, v.id");
+	cc_buf_puts(&b.sql, "SELECT e.date_added, e.vid, v.id, v.idh");
 	build_where(&qq, &b, &key);
 	st = qbuild_prepare(s, &b, e);
 	if (!st) {
@@ -301,6 +315,7 @@ static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
 		dl->v[dl->n].da = sqlite3_column_int64(st, 0);
 		dl->v[dl->n].vid = sqlite3_column_int64(st, 1);
 		dl->v[dl->n].id = store_col_dup(st, 2);
+		dl->v[dl->n].idh = sqlite3_column_int64(st, 3);
 		dl->n++;
 	}
 	rc = rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "selecting for delete");
@@ -308,6 +323,21 @@ static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
 out:
 	qbuild_free(&b);
 	return rc;
+}
+
+/* Remove the ids row of d's version. */
+static int delete_id_row(store *s, const del_item *d, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, "DELETE FROM ids WHERE idh = ?1 AND vid = ?2", e);
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, d->idh);
+	sqlite3_bind_int64(st, 2, d->vid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "deleting");
 }
 
 /* Remove the entry; when its version is in no collection any more, the
@@ -339,15 +369,17 @@ static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
 	if (orphan) {
 		rc = store_unindex(s, d->vid, e);
 		if (rc == 0)
+			rc = delete_id_row(s, d, e);
+		if (rc == 0)
 			rc = store_exec_int(s, "DELETE FROM versions WHERE vid = ?1", d->vid, "deleting", e);
 		if (rc == 0) {
 			s->versions_delta--;
-			rc = store_fix_flags(s, d->id, 0, e);
+			rc = store_owner_flags_fix(s, d->id, d->idh, e);
 		}
 		if (rc)
 			return rc;
 	}
-	return store_fix_flags(s, d->id, coll, e);
+	return store_group_fix(s, coll, d->id, d->idh, e);
 }
 
 int store_delete(store *s, const store_query *q, size_t *n_removed, cc_err *e)
@@ -375,58 +407,4 @@ int store_delete(store *s, const store_query *q, size_t *n_removed, cc_err *e)
 		free(dl.v[i].id);
 	free(dl.v);
 	return rc;
-}
-
-int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e)
-{
-	const char *sel = coll > 0
-		? "SELECT e.date_added, v.modified_us FROM versions v JOIN entries e"
-		  " ON e.vid = v.vid AND e.collection_id = ?2 WHERE " STORE_ID_IS("?1", "cc_idhash(?1)")
-		: "SELECT vid, modified_us FROM versions v WHERE " STORE_ID_IS("?1", "cc_idhash(?1)")
-		  " AND ?2 = 0";
-	const char *upd = coll > 0
-		? "UPDATE entries SET is_last = (date_added = ?2), is_first = (date_added = ?3)"
-		  " WHERE collection_id = ?4 AND date_added IN (SELECT e.date_added FROM versions v JOIN entries e"
-		  " ON e.vid = v.vid AND e.collection_id = ?4 WHERE " STORE_ID_IS("?1", "cc_idhash(?1)") ")"
-		: "UPDATE versions AS v SET is_last = (vid = ?2), is_first = (vid = ?3)"
-		  " WHERE " STORE_ID_IS("?1", "cc_idhash(?1)") " AND ?4 = 0";
-	sqlite3_stmt *st;
-	int64_t min_us = 0, max_us = 0, min_k = 0, max_k = 0;
-	bool any = false;
-	int rc = store_pend_flush(s, e);
-
-	if (rc)
-		return rc;
-	st = store_dyn_stmt(s, sel, e);
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, coll > 0 ? coll : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t k = sqlite3_column_int64(st, 0), m = sqlite3_column_int64(st, 1);
-		if (!any || m < min_us) {
-			min_us = m;
-			min_k = k;
-		}
-		if (!any || m > max_us) {
-			max_us = m;
-			max_k = k;
-		}
-		any = true;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(s, rc, e, "reading versions");
-	if (!any)
-		return 0;
-	st = store_dyn_stmt(s, upd, e);
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, max_k);
-	sqlite3_bind_int64(st, 3, min_k);
-	sqlite3_bind_int64(st, 4, coll > 0 ? coll : 0);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "updating flags");
 }

@@ -55,13 +55,6 @@ void store_read_end(store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-bool store_row_visible(const store_row *r, int64_t viewer_org, int max_tlp, int default_tlp)
-{
-	if (!viewer_org || r->org_id == viewer_org)
-		return true;
-	return (r->tlp >= 0 ? r->tlp : default_tlp) <= max_tlp;
-}
-
 int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *ud,
 		    bool *more, cc_err *e)
 {
@@ -69,9 +62,9 @@ int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *
 	 * date_added order: the same rows, only the columns a page needs */
 	sqlite3_stmt *st = store_dyn_stmt(s,
 		"SELECT e.date_added, v.json FROM entries e JOIN versions v ON v.vid = e.vid"
-		" WHERE e.collection_id = ?1 AND e.date_added > ?2 AND e.is_last = 1"
-		" AND (e.org_id = ?3 OR (CASE WHEN v.tlp >= 0 THEN v.tlp ELSE ?4 END) <= ?5)"
-		" ORDER BY e.date_added LIMIT ?6", e);
+		" WHERE e.collection_id = ?1 AND e.date_added > ?2"
+		" AND (e.vis_last >> (CASE WHEN e.org_id = ?3 THEN 4 ELSE ?4 END)) & 1"
+		" AND " STORE_SERVED("?3", "?4") " ORDER BY e.date_added LIMIT ?5", e);
 	size_t n = 0;
 	int rc;
 
@@ -82,9 +75,8 @@ int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *
 	sqlite3_bind_int64(st, 1, q->collection_id);
 	sqlite3_bind_int64(st, 2, q->added_after_us);
 	sqlite3_bind_int64(st, 3, q->viewer_org);
-	sqlite3_bind_int(st, 4, q->default_tlp);
-	sqlite3_bind_int(st, 5, q->viewer_org ? q->max_tlp : STORE_TLP_RED);
-	sqlite3_bind_int64(st, 6, q->limit ? (int64_t)q->limit + 1 : -1);
+	sqlite3_bind_int(st, 4, q->viewer_org ? q->max_tlp : STORE_TLP_RED);
+	sqlite3_bind_int64(st, 5, q->limit ? (int64_t)q->limit + 1 : -1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_row r = { 0 };
 

@@ -38,9 +38,9 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		const char *rt = q->relationship_type ? " AND r.rel_type = ?6" : "";
 		cc_buf_printf(&sql, "WITH rel_ends(ref) AS ("
 			      "SELECT r.target_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
-			      " AND rv.is_last = 1%s WHERE r.src_h = cc_idhash(?5) AND r.source_ref = ?5%s"
+			      " AND rv.is_last = 1%s WHERE r.src_h = cc_idhash(?5) AND r.source_ref = ?5 COLLATE NOCASE%s"
 			      " UNION SELECT r.source_ref FROM rels r JOIN versions rv ON rv.vid = r.vid"
-			      " AND rv.is_last = 1%s WHERE r.dst_h = cc_idhash(?5) AND r.target_ref = ?5%s) ",
+			      " AND rv.is_last = 1%s WHERE r.dst_h = cc_idhash(?5) AND r.target_ref = ?5 COLLATE NOCASE%s) ",
 			      live, rt, live, rt);
 	}
 	cc_buf_puts(&sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
@@ -61,7 +61,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	if (q->related_to)
 		cc_buf_puts(&sql, " AND v.vid IN (SELECT i.vid FROM ids i"
 			    " WHERE i.idh IN (SELECT cc_idhash(ref) FROM rel_ends))"
-			    " AND v.id IN (SELECT ref FROM rel_ends)");
+			    " AND v.id COLLATE NOCASE IN (SELECT ref FROM rel_ends)");
 	cc_buf_puts(&sql, " ORDER BY v.type, v.id");
 	if (q->limit)
 		cc_buf_puts(&sql, " LIMIT ?7");
@@ -139,7 +139,7 @@ static int stats_collections(store *s, json_t *out, cc_err *e)
 	rc = store_collection_list(s, &cv, &n, e);
 	if (rc)
 		return rc;
-	st = store_dyn_stmt(s, "SELECT v.type, sum(e.is_first), count(*) FROM entries e"
+	st = store_dyn_stmt(s, "SELECT v.type, sum((e.vis_first >> 4) & 1), count(*) FROM entries e"
 			    " JOIN versions v ON v.vid = e.vid WHERE e.collection_id = ?1"
 			    " GROUP BY v.type ORDER BY v.type", e);
 	for (size_t i = 0; st && i < n; i++) {

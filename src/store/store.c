@@ -3,13 +3,17 @@
  * transactions, and the prepared statement cache.
  */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
+#include "stix/stix.h"
 #include "store/store_int.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -32,6 +36,7 @@ typedef struct store_step {
 } store_step;
 
 static int step_default_collection(store *s, cc_err *e);
+static int step_owners(store *s, cc_err *e);
 
 static const char schema_v1[] =
 	/* key/value integers, e.g. the last date_added ever issued */
@@ -140,26 +145,63 @@ static const char schema_v4[] =
 	"DROP INDEX versions_idh;"
 	"INSERT INTO meta VALUES('versions', (SELECT count(*) FROM versions));";
 
+/* Owners and readers (see store.h).
+ * - A version belongs to its owner (versions.org_id, the organisation that
+ *   first stored it); an entry carries its version's owner (before, the
+ *   organisation that added it to the collection).
+ * - Ids compare without regard to letter case: the hash is of the lower
+ *   case id (cc_idhash changed with this version), so ids and search rows
+ *   with an upper-case letter are hashed again.
+ * - A version's TLP also counts its granular markings (gtlp), and the
+ *   marking ids in any letter case.
+ * - Entries keep what a reader needs to pick its rows (group.c): the
+ *   entry's level, the per-level newest/oldest flags of its owner's copy,
+ *   the owner's rank among the copies of the id in the collection.
+ * - Status resources expire: an index on their time. */
+static const char schema_v5[] =
+	"ALTER TABLE versions ADD COLUMN gtlp INTEGER NOT NULL DEFAULT -1;"
+	"UPDATE versions SET tlp = cc_tlp(json), gtlp = cc_gtlp(json) WHERE json LIKE '%marking%';"
+	"UPDATE versions SET idh = cc_idhash(id) WHERE id GLOB '*[A-Z]*';"
+	"DELETE FROM ids WHERE vid IN (SELECT vid FROM versions WHERE id GLOB '*[A-Z]*');"
+	"INSERT INTO ids SELECT idh, modified_us, vid FROM versions WHERE id GLOB '*[A-Z]*';"
+	"UPDATE rels SET src_h = cc_idhash(source_ref) WHERE source_ref GLOB '*[A-Z]*';"
+	"UPDATE rels SET dst_h = cc_idhash(target_ref) WHERE target_ref GLOB '*[A-Z]*';"
+	"CREATE TABLE entries5(collection_id INTEGER NOT NULL, date_added INTEGER NOT NULL,"
+	" vid INTEGER NOT NULL, org_id INTEGER NOT NULL, lvl INTEGER NOT NULL,"
+	" rank INTEGER NOT NULL, contested INTEGER NOT NULL, vis_last INTEGER NOT NULL,"
+	" vis_first INTEGER NOT NULL, PRIMARY KEY(collection_id, date_added)) WITHOUT ROWID;"
+	"INSERT INTO entries5 SELECT cid, da, vid, org, lvl, 0, 0, (31 >> lvl) << lvl,"
+	" (31 >> lvl) << lvl FROM (SELECT e.collection_id AS cid, e.date_added AS da, e.vid AS vid,"
+	" v.org_id AS org, max(CASE WHEN v.tlp >= 0 THEN v.tlp ELSE c.default_tlp END, v.gtlp) AS lvl"
+	" FROM entries e JOIN versions v ON v.vid = e.vid JOIN collections c ON c.id = e.collection_id)"
+	" ORDER BY cid, da;"
+	"DROP TABLE entries;"
+	"ALTER TABLE entries5 RENAME TO entries;"
+	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
+	"CREATE INDEX status_updated ON status(updated_us);";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
 	{ schema_v3, NULL },                      /* 3: id hash index */
 	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
+	{ schema_v5, step_owners },               /* 5: owners and readers */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
 static const char *const fixed_sql[ST_COUNT] = {
-	[ST_VERSIONS_OF_ID] = ("SELECT i.vid, i.modified_us FROM " STORE_ID_FROM
-			       " WHERE " STORE_ID_MATCH("?1", "?3")),
-	[ST_ENTRIES_OF_ID] = ("SELECT e.date_added, e.vid, i.modified_us FROM " STORE_ID_FROM
+	[ST_VERSIONS_OF_ID] = ("SELECT i.vid, i.modified_us, v.org_id, v.tlp, v.gtlp FROM "
+			       STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3")),
+	[ST_GROUP_OF_ID] = ("SELECT e.date_added, e.org_id, i.modified_us, e.lvl, e.rank,"
+		" e.contested, e.vis_last, e.vis_first FROM " STORE_ID_FROM
 		" JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
 		" WHERE " STORE_ID_MATCH("?1", "?3")),
 	[ST_ENTRY_EXISTS] = "SELECT date_added FROM entries WHERE vid = ?1 AND collection_id = ?2",
 	[ST_INSERT_VERSION] = ("INSERT INTO versions(vid, id, type, modified, modified_us,"
-		" spec_version, tlp, revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
-	[ST_INSERT_ENTRY] = ("INSERT INTO entries(date_added, collection_id, vid, org_id, is_last, is_first)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
+		" spec_version, tlp, revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh,"
+		" gtlp) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
+	[ST_INSERT_ENTRY] = ("INSERT INTO entries(date_added, collection_id, vid, org_id, lvl, rank,"
+		" contested, vis_last, vis_first) VALUES(?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?6)"),
 	/* a name or id given twice (APT1, apt1) is one row */
 	[ST_INSERT_ID] = "INSERT INTO ids(idh, modified_us, vid) VALUES(?1, ?2, ?3)",
 	[ST_INSERT_NAME] = "INSERT OR IGNORE INTO names(vid, kind, value) VALUES(?1, ?2, ?3)",
@@ -167,8 +209,9 @@ static const char *const fixed_sql[ST_COUNT] = {
 	[ST_INSERT_REL] = ("INSERT INTO rels(vid, rel_type, source_ref, target_ref, src_h, dst_h)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
 	[ST_VERSION_FLAGS] = "UPDATE versions SET is_last = ?2, is_first = ?3 WHERE vid = ?1",
-	[ST_ENTRY_FLAGS] = ("UPDATE entries SET is_last = ?2, is_first = ?3"
-		" WHERE collection_id = ?4 AND date_added = ?1"),
+	[ST_ENTRY_GROUP] = ("UPDATE entries SET rank = ?3, contested = ?4, vis_last = ?5,"
+		" vis_first = ?6 WHERE collection_id = ?1 AND date_added = ?2"),
+	[ST_COLL_TLP] = "SELECT default_tlp FROM collections WHERE id = ?1",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "UPDATE meta SET value = ?2 WHERE key = ?1",
 	[ST_META_ADD] = "UPDATE meta SET value = value + ?2 WHERE key = ?1",
@@ -327,10 +370,19 @@ int64_t store_idhash(const char *id, size_t len)
 	/* A fixed key: the hash only spreads ids over the index; it is no
 	 * defence and needs none (a collision is checked against id). */
 	static const unsigned char key[crypto_shorthash_KEYBYTES] = "cybercell idhash";
-	unsigned char h[crypto_shorthash_BYTES];
+	unsigned char h[crypto_shorthash_BYTES], low[320], *heap = NULL, *t = low;
 	uint64_t v = 0;
 
-	crypto_shorthash(h, (const unsigned char *)id, len, key);
+	if (len > sizeof(low)) {
+		heap = malloc(len);
+		if (!heap)
+			abort();        /* like cc_buf: out of memory is not recoverable */
+		t = heap;
+	}
+	for (size_t i = 0; i < len; i++)
+		t[i] = (unsigned char)(id[i] >= 'A' && id[i] <= 'Z' ? id[i] + 32 : id[i]);
+	crypto_shorthash(h, t, len, key);
+	free(heap);
 	for (int i = 0; i < 8; i++)
 		v = v << 8 | h[i];
 	return (int64_t)v;
@@ -347,6 +399,27 @@ static void sql_idhash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	else
 		sqlite3_result_int64(ctx, store_idhash((const char *)t,
 						       (size_t)sqlite3_value_bytes(argv[0])));
+}
+
+/* SQL cc_tlp(json) / cc_gtlp(json): the object's TLP level and that of
+ * its granular markings, for the migration to schema 5. */
+static void sql_tlp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	json_t *o = json_loadb((const char *)sqlite3_value_blob(argv[0]),
+			       (size_t)sqlite3_value_bytes(argv[0]), 0, NULL);
+	bool granular = sqlite3_user_data(ctx) != NULL;
+
+	(void)argc;
+	sqlite3_result_int(ctx, !o ? STORE_TLP_NONE
+				   : granular ? stix_tlp_granular_level(o) : stix_tlp_level(o));
+	json_decref(o);
+}
+
+static int step_owners(store *s, cc_err *e)
+{
+	int rc = store_group_fix_all(s, 0, e);
+
+	return rc ? rc : store_owner_flags_fix_all(s, e);
 }
 
 static int step_default_collection(store *s, cc_err *e)
@@ -434,6 +507,12 @@ static int configure(store *s, cc_err *e)
 				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				     sql_idhash, NULL, NULL);
 	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(s->db, "cc_tlp", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					     NULL, sql_tlp, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(s->db, "cc_gtlp", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					     (void *)1, sql_tlp, NULL, NULL);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, pragmas, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(s, rc, e, "opening the store");
@@ -465,6 +544,22 @@ int store_set_cache_mb(store *s, int mb, cc_err *e)
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
+/* Create the store file, when missing, readable by its owner only: it
+ * holds TLP:RED objects and password hashes.  SQLite gives its -wal and
+ * -shm files the mode of the database file. */
+static int create_private(const char *path, cc_err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	return cc_err_set(e, CC_EIO, "%s: cannot create the store: %s", path, strerror(errno));
+}
+
 int store_open_version(const char *path, int max_version, store **out, cc_err *e)
 {
 	store *s;
@@ -480,6 +575,9 @@ int store_open_version(const char *path, int max_version, store **out, cc_err *e
 		free(s);
 		return cc_err_set(e, CC_ENOMEM, "%s: out of memory", path);
 	}
+	rc = create_private(path, e);
+	if (rc)
+		goto out_close;
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -542,6 +640,7 @@ int store_begin(store *s, cc_err *e)
 	s->last_da = 0;
 	s->da_dirty = false;
 	s->versions_delta = 0;
+	s->tlp_coll = 0;        /* another process may have changed it */
 	return 0;
 }
 

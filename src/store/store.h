@@ -7,13 +7,33 @@
  * in PRAGMA user_version, migrated forward on open).  Nothing of SQLite leaks
  * through this header: a PostgreSQL backend is planned behind the same API.
  *
- * Versions: an object version is (id, modified) — for objects without
- * `modified` the version is `created`, else 0.  A version is stored once;
- * re-importing the same (id, modified) is a duplicate even if the content
- * differs (TAXII: the first one received wins).  A version may be in several
- * collections; each (collection, version) entry gets a `date_added` in
- * microseconds that is unique and strictly increasing across the whole store
- * (max(now, last + 1)), so paging with added_after is exact-once.
+ * Owners: every object version belongs to the organisation that stored it
+ * (org 0 is the hub itself: what the CLI imports).  Each organisation's
+ * versions of an id are its own copy of the object: a version is
+ * (owner, id, modified) — for objects without `modified` the version is
+ * `created`, else 0 — and ids compare without regard to letter case
+ * (UUIDs are case-insensitive, RFC 4122).  Storing a version an owner
+ * already has is a duplicate (the first one received wins).  A member may
+ * not add versions to an object of another owner that it can read (it is
+ * refused, CC_EDENIED); it may store an unchanged copy of it into another
+ * collection (re-sharing: the version stays its owner's).  An object of
+ * another owner that it cannot read is none of its business: its own
+ * copy is stored apart, as for an id never seen.  Only an owner deletes its
+ * versions.
+ *
+ * Collections and visibility: a version may be in several collections;
+ * each (collection, version) entry gets a `date_added` in microseconds that
+ * is unique and strictly increasing across the whole store (max(now,
+ * last + 1)), so paging with added_after is exact-once.  A reader sees an
+ * entry of another owner when its level — the highest TLP among the
+ * object's own and granular markings, or the collection's default TLP for
+ * an object without an object-level TLP marking — is at most its grant's
+ * max TLP; its own entries always.  "Latest" and "first" are per reader:
+ * the newest and oldest version it may see.  When several owners hold a
+ * copy of one id in a collection, a reader is served its own copy if it
+ * has one, else the copy of the first owner (the hub's copy first, then by
+ * arrival) of which it may see a version: no member's copy can stand in
+ * for another's.
  *
  * Ownership: a `store` handle owns its connection and prepared statements;
  * use one handle per thread.  Rows passed to a store_row_fn are borrowed
@@ -104,25 +124,25 @@ void store_collection_list_free(store_collection *v, size_t n);
 
 /* What store_put did. */
 typedef struct store_put_result {
-	bool new_version;       /* a (id, modified) version was created in the store */
-	bool added;             /* it was newly added to the collection (else: duplicate) */
+	bool new_version;       /* a version of the caller's own was created in the store */
+	bool added;             /* it was newly added to the collection (else: a duplicate) */
+	bool reshared;          /* an unchanged copy of another owner's version it may
+	                           read: that version (still its owner's) is what is in
+	                           the collection now */
 	int64_t date_added_us;  /* date_added of this version in this collection
 	                           (unique, strictly increasing across the store) */
 } store_put_result;
 
-/* Store obj, a validated STIX 2.1 object (jansson), in a collection.  It is
- * kept as compact JSON with its key order.  org_id: the organisation that
- * posted it (0 = local import).  r may be NULL.  The object must have
- * string "id" and "type"; nothing else is checked here (stix_validate does). */
+/* Store obj, a validated STIX 2.1 object (jansson), in a collection, as a
+ * version of org_id's (0 = the hub: a local import).  It is kept as the
+ * compact JSON text cc_json_dump_text makes, with its key order.  r may be
+ * NULL.  The object must have string "id" and "type"; nothing else is
+ * checked here (stix_validate does).  CC_EDENIED (the message says why)
+ * when org_id may read a version of the id that another owner holds and
+ * obj is not an unchanged copy of one: only an object's creator adds
+ * versions to it. */
 int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
               store_put_result *r, cc_err *e);
-
-/* Like store_put, with the object's compact JSON text already made by the
- * caller (json, json_len: json_dumps(obj, JSON_COMPACT), or the object's
- * own input text with the whitespace taken out).  obj is only read; the
- * text is stored as given.  Lets an importer serialise in parallel. */
-int store_put_text(store *s, int64_t collection_id, const json_t *obj, const char *json,
-                   size_t json_len, int64_t org_id, store_put_result *r, cc_err *e);
 
 /* What storing a version takes from an object, made by store_facts_make
  * without a store, in any thread: an importer's workers make it so that
@@ -135,6 +155,7 @@ typedef struct store_facts {
 	const char *modified;       /* modified, else created, else "" */
 	int64_t modified_us;        /* modified as microseconds (0 when "") */
 	int tlp;                    /* stix_tlp_level of the object */
+	int gtlp;                   /* stix_tlp_granular_level of the object */
 	bool revoked, deprecated;   /* revoked, x_mitre_deprecated */
 	cc_buf rows;                /* owned: its names, aliases, external ids and
 	                               relationship, packed (src/store/facts.c) */
@@ -146,9 +167,48 @@ typedef struct store_facts {
 int store_facts_make(const json_t *obj, store_facts *f, cc_err *e);
 void store_facts_clear(store_facts *f);
 
-/* store_put_text with the facts made beforehand from the same object. */
+/* store_put with the text (json, json_len) and the facts made beforehand
+ * from the same object (see store_ingest_prepare). */
 int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const char *json,
                     size_t json_len, int64_t org_id, store_put_result *r, cc_err *e);
+
+/* ---- ingest: the one way an input object becomes what is stored ---- */
+
+/* One object ready to store: valid STIX 2.1, its text and its facts. */
+typedef struct store_ready {
+	json_t *obj;                /* a reference, owned */
+	char *text;                 /* compact JSON (cc_json_dump_text of obj), owned */
+	size_t len;
+	store_facts facts;          /* borrow from obj */
+} store_ready;
+
+/* What an input object yields: the objects to store in order (the SCOs a
+ * STIX 2.0 upgrade splits off, then the object), or nothing when it has
+ * a problem. */
+typedef struct store_ingest {
+	store_ready *v;             /* owned */
+	size_t n, cap;
+	size_t problems;            /* problems reported for this input */
+} store_ingest;
+
+/* A problem of an input object: id (may be NULL), property path (may be
+ * ""), message; strings valid during the call. */
+typedef void (*store_problem_fn)(const char *id, const char *path, const char *msg, void *ud);
+
+/* Make input object obj ready to store, without a store, on any thread:
+ * upgrade STIX 2.0 (bundle_sv: the spec_version of its bundle, may be
+ * NULL), validate every resulting object, serialise it and make its facts.
+ * Each problem goes to fn (may be NULL).  The result is appended to *out
+ * (zero-initialise it first; store_ingest_clear frees it); when there are
+ * problems nothing is appended and out->problems grows.  Returns 0 or
+ * the number of problems. */
+size_t store_ingest_prepare(json_t *obj, const char *bundle_sv, store_ingest *out,
+			    store_problem_fn fn, void *ud);
+void store_ingest_clear(store_ingest *in);
+
+/* store_put_facts of a ready object. */
+int store_put_ready(store *s, int64_t collection_id, const store_ready *r, int64_t org_id,
+		    store_put_result *res, cc_err *e);
 
 /* ---- reading ---- */
 
@@ -161,8 +221,8 @@ typedef struct store_row {
 	int64_t modified_us;    /* the version in microseconds (0 when none) */
 	int64_t date_added_us;  /* in the collection; first date_added when collection 0 */
 	int64_t collection_id;  /* the collection of this entry (first one when collection 0) */
-	int64_t org_id;         /* who posted it (0 = local import) */
-	int tlp;                /* STORE_TLP_* of the object itself (NONE when unmarked) */
+	int64_t org_id;         /* its owner (0 = the hub: a local import) */
+	int tlp;                /* STORE_TLP_* of the object's own markings (NONE when none) */
 	bool revoked;           /* "revoked": true */
 	bool deprecated;        /* "x_mitre_deprecated": true */
 } store_row;
@@ -183,16 +243,17 @@ typedef struct store_query {
 	int64_t added_after_us;                /* 0 = none; rows with date_added > this */
 	size_t limit;                          /* 0 = no limit */
 	int64_t viewer_org;                    /* 0 = no TLP filtering (local CLI) */
-	int max_tlp;                           /* with viewer_org: hide rows whose effective TLP
-	                                          (own tlp, else collection default) > max_tlp,
-	                                          unless row.org_id == viewer_org */
+	int max_tlp;                           /* with viewer_org: the highest level it may read
+	                                          (see "Collections and visibility" above) */
+	bool owner_only;                       /* with viewer_org: only its own versions */
 } store_query;
 
 /* Rows in date_added order.  *more (may be NULL) is set when rows beyond
  * limit exist.  The TAXII `next` token is the last row's date_added_us:
  * paging with added_after is complete and exact-once because date_added is
- * unique and increasing.  "last"/"first" are per collection (per store when
- * collection_id is 0). */
+ * unique and increasing.  "last"/"first" are per owner's copy and per
+ * collection (per store when collection_id is 0), and per reader with
+ * viewer_org (which needs a collection). */
 int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
                     bool *more, cc_err *e);
 
@@ -200,13 +261,15 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 int store_query_count(store *s, const store_query *q, size_t *n, cc_err *e);
 
 /* TAXII DELETE: remove the versions selected by q (ids, types, versions,
- * spec_versions) from q->collection_id (which must be > 0); unlike a query,
- * no version selection (versions 0, no version_us) means all versions.  A version left
- * in no collection is removed from the store.  n_removed may be NULL. */
+ * spec_versions, viewer_org, owner_only) from q->collection_id (which must
+ * be > 0); unlike a query, no version selection (versions 0, no
+ * version_us) means all versions.  A version left in no collection is
+ * removed from the store.  n_removed may be NULL. */
 int store_delete(store *s, const store_query *q, size_t *n_removed, cc_err *e);
 
-/* The latest version (greatest modified) of id, or all versions oldest
- * first; in one collection or any (collection_id 0).  CC_ENOTFOUND if none. */
+/* The latest version (greatest modified) of each owner's copy of id, or
+ * all versions oldest first; in one collection or any (collection_id 0),
+ * with no regard to visibility (the hub's own view).  CC_ENOTFOUND if none. */
 int store_get(store *s, const char *id, int64_t collection_id, bool all_versions,
               store_row_fn fn, void *ud, cc_err *e);
 
@@ -271,7 +334,12 @@ int  store_grant_list(store *s, store_grant **out, size_t *n, cc_err *e);      /
 
 /* ---- TAXII status resources, kept durable ---- */
 int store_status_put(store *s, const char *status_id, const char *json, cc_err *e);  /* insert or replace */
-int store_status_get(store *s, const char *status_id, char **json_out, cc_err *e);   /* CC_ENOTFOUND; free() */
+/* The status written at or after not_before_us (0: any age); an older
+ * one is CC_ENOTFOUND as a missing one.  *json_out: free(). */
+int store_status_get(store *s, const char *status_id, int64_t not_before_us, char **json_out,
+		     cc_err *e);
+/* Remove the status resources written before before_us; n may be NULL. */
+int store_status_expire(store *s, int64_t before_us, size_t *n, cc_err *e);
 
 /* ---- read transactions for servers (src/store/read.c) ---- */
 
@@ -287,23 +355,15 @@ int  store_read_begin(store *s, uint64_t *gen, cc_err *e);
 /* End the read transaction of store_read_begin; no-op when none is open. */
 void store_read_end(store *s);
 
-/* Whether a row of collection whose default TLP is default_tlp is visible
- * to viewer_org with max_tlp: the rule store_query applies (viewer_org 0
- * sees everything).  For rows from store_get on one collection, to serve
- * them without a second query. */
-bool store_row_visible(const store_row *r, int64_t viewer_org, int max_tlp, int default_tlp);
-
 /* A page of the latest versions of one collection: what store_query_run
  * answers for {collection_id, added_after_us, limit, viewer_org, max_tlp}
- * (no other filter), with the collection's default TLP given by the caller
- * instead of read again.  Zero-initialise and set what is needed. */
+ * (no other filter).  Zero-initialise and set what is needed. */
 typedef struct store_page_query {
 	int64_t collection_id;  /* > 0 */
 	int64_t added_after_us; /* 0 = from the start */
 	size_t limit;           /* 0 = no limit */
 	int64_t viewer_org;     /* 0 = no TLP filtering */
 	int max_tlp;            /* with viewer_org, as in store_query */
-	int default_tlp;        /* the collection's default_tlp */
 } store_page_query;
 
 /* The rows of q in date_added order, as store_query_run; the rows carry

@@ -13,8 +13,8 @@
 
 /* The fixed statements, prepared once per handle on first use. */
 enum store_stmt_id {
-	ST_VERSIONS_OF_ID,      /* vid, modified_us of every version of an id */
-	ST_ENTRIES_OF_ID,       /* date_added, vid, modified_us of an id's entries in a collection */
+	ST_VERSIONS_OF_ID,      /* vid, modified_us, org_id, tlp, gtlp of every version of an id */
+	ST_GROUP_OF_ID,         /* the entries of an id in a collection (group.c's columns) */
 	ST_ENTRY_EXISTS,        /* date_added of (vid, collection) */
 	ST_INSERT_VERSION,
 	ST_INSERT_ENTRY,
@@ -23,28 +23,43 @@ enum store_stmt_id {
 	ST_INSERT_EXTID,
 	ST_INSERT_REL,
 	ST_VERSION_FLAGS,       /* set is_last/is_first of a version */
-	ST_ENTRY_FLAGS,         /* set is_last/is_first of an entry */
+	ST_ENTRY_GROUP,         /* set rank, contested, vis_last, vis_first of an entry */
+	ST_COLL_TLP,            /* default_tlp of a collection */
 	ST_META_GET,
 	ST_META_SET,
 	ST_META_ADD,            /* add to a meta value */
 	ST_COUNT
 };
 
-/* The hash of an object id that versions.idh holds and the index
- * versions_idh(idh, modified_us) is on; cc_idhash(text) in SQL. */
+/* The hash of an object id that versions.idh and the ids table hold;
+ * cc_idhash(text) in SQL.  Ids are compared without regard to ASCII
+ * letter case (a UUID is case-insensitive), so the hash is of the id in
+ * lower case. */
 int64_t store_idhash(const char *id, size_t len);
 
 /* SQL: version row v has the id bound at parameter P, whose hash is bound
  * at parameter H (or written H = "cc_idhash(P)" to have SQL make it).
  * The ids table finds the versions of a hash; the id text settles a
  * collision.  Rows of this transaction reach ids at store_pend_flush. */
-#define STORE_ID_IS(P, H) "v.vid IN (SELECT i.vid FROM ids i WHERE i.idh = " H ") AND v.id = " P
+#define STORE_ID_IS(P, H) "v.vid IN (SELECT i.vid FROM ids i WHERE i.idh = " H ")" \
+	" AND v.id = " P " COLLATE NOCASE"
+
+/* SQL: entry e (of version v) is served to reader V, whose max TLP is T
+ * (SQL expressions, e.g. parameters; V is used twice), as far as owners'
+ * copies go: the id has one owner in the collection, or e is V's own, or
+ * V holds no copy and has no copy of lower rank of which it may see a
+ * version (group.c). */
+#define STORE_SERVED(V, T) "(e.contested = 0 OR e.org_id = " V " OR NOT EXISTS (" \
+	"SELECT 1 FROM ids i2 JOIN versions v2 ON v2.vid = i2.vid JOIN entries e2" \
+	" ON e2.vid = i2.vid AND e2.collection_id = e.collection_id" \
+	" WHERE i2.idh = v.idh AND v2.id = v.id COLLATE NOCASE" \
+	" AND (e2.org_id = " V " OR (e2.rank < e.rank AND e2.lvl <= " T "))))"
 
 /* The same as a join, for queries that start from the id: "SELECT ...
  * FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH(P, H); ids i gives the
  * versions in modified_us order without a sort. */
 #define STORE_ID_FROM "ids i JOIN versions v ON v.vid = i.vid"
-#define STORE_ID_MATCH(P, H) "i.idh = " H " AND v.id = " P
+#define STORE_ID_MATCH(P, H) "i.idh = " H " AND v.id = " P " COLLATE NOCASE"
 
 /* A dynamically built statement kept for reuse, keyed by its SQL text. */
 typedef struct store_dyn {
@@ -108,6 +123,9 @@ struct store {
 	bool bulk;              /* store_bulk_writer was called */
 	size_t bulk_puts;       /* lookups made without an id filter */
 	store_idset *idset;     /* filter of stored ids, or NULL (idset.c) */
+	int64_t tlp_coll;       /* the collection whose default TLP is in tlp_default,
+	                           read in this transaction (0: none) */
+	int tlp_default;
 };
 
 /* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
@@ -167,9 +185,30 @@ int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 /* Duplicate a possibly NULL column text. */
 char *store_col_dup(sqlite3_stmt *st, int col);
 
-/* Recompute the last/first flags of id: in collection coll (> 0), or of
- * the versions across the store (coll 0). */
-int store_fix_flags(store *s, const char *id, int64_t coll, cc_err *e);
+/* ---- group.c: the per-reader flags of entries and versions ---- */
+
+/* The level of an entry: the object's TLP (tlp, or default_tlp when it
+ * has none), raised by its granular markings' TLP gtlp. */
+int store_entry_level(int tlp, int gtlp, int default_tlp);
+
+/* The readers' max TLP levels that may see level lvl, as bits 0..4. */
+unsigned store_level_mask(int lvl);
+
+/* Recompute rank, contested, vis_last and vis_first of the entries of id
+ * (hash idh) in collection coll. */
+int store_group_fix(store *s, int64_t coll, const char *id, int64_t idh, cc_err *e);
+
+/* The same for every id of collection coll (0: of every collection). */
+int store_group_fix_all(store *s, int64_t coll, cc_err *e);
+
+/* Recompute the level of every entry of coll for a new default TLP, then
+ * the flags. */
+int store_group_relevel(store *s, int64_t coll, int default_tlp, cc_err *e);
+
+/* Recompute is_last / is_first of each owner's versions of id across the
+ * store; of every id. */
+int store_owner_flags_fix(store *s, const char *id, int64_t idh, cc_err *e);
+int store_owner_flags_fix_all(store *s, cc_err *e);
 
 /* Queue the ids row of a new version; store_pend_has_id tells whether a
  * version of hash idh is queued (then the ids table alone does not know

@@ -244,15 +244,18 @@ int store_status_put(store *s, const char *status_id, const char *json, cc_err *
 	return step_reset(s, st, e, "storing a status");
 }
 
-int store_status_get(store *s, const char *status_id, char **json_out, cc_err *e)
+int store_status_get(store *s, const char *status_id, int64_t not_before_us, char **json_out,
+		     cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT json FROM status WHERE id = ?1", e);
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT json FROM status WHERE id = ?1"
+					  " AND updated_us >= ?2", e);
 	int rc;
 
 	*json_out = NULL;
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, status_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, not_before_us);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*json_out = store_col_dup(st, 0);
@@ -260,4 +263,14 @@ int store_status_get(store *s, const char *status_id, char **json_out, cc_err *e
 	if (rc == SQLITE_DONE)
 		return cc_err_set(e, CC_ENOTFOUND, "status %s: no such status", status_id);
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "reading a status");
+}
+
+int store_status_expire(store *s, int64_t before_us, size_t *n, cc_err *e)
+{
+	int rc = store_exec_int(s, "DELETE FROM status WHERE updated_us < ?1", before_us,
+				"expiring status resources", e);
+
+	if (n)
+		*n = rc == 0 ? (size_t)sqlite3_changes(s->db) : 0;
+	return rc;
 }

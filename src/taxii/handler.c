@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "util/time.h"
 #include "util/uuid.h"
 
 /* A hash of a random password: unknown users are verified against it so
@@ -44,6 +45,7 @@ taxii_ctx *taxii_ctx_new(const taxii_config *cfg)
 	ctx->title = strdup(cfg && cfg->title ? cfg->title : "cybercell");
 	ctx->max_content_length = cfg && cfg->max_content_length ? cfg->max_content_length
 								 : TAXII_DEFAULT_MAX_CONTENT;
+	ctx->status_ttl_s = cfg && cfg->status_ttl_s ? cfg->status_ttl_s : TAXII_DEFAULT_STATUS_TTL;
 	if (!ctx->api_root || !ctx->title) {
 		taxii_ctx_free(ctx);
 		return NULL;
@@ -171,7 +173,8 @@ static void get_api_root(taxii_ctx *ctx, taxii_response *rs)
 	set_json(rs, 200, j);
 }
 
-static void get_status(store *s, const taxii_who *who, const char *id, taxii_response *rs)
+static void get_status(taxii_ctx *ctx, store *s, const taxii_who *who, const char *id,
+		       taxii_response *rs)
 {
 	char key[128], *text = NULL;
 	cc_err e;
@@ -182,7 +185,8 @@ static void get_status(store *s, const taxii_who *who, const char *id, taxii_res
 		return;
 	}
 	snprintf(key, sizeof(key), "%lld/%s", (long long)who->org_id, id);
-	if (store_status_get(s, key, &text, &e) != 0) {
+	if (store_status_get(s, key, cc_now_us() - (int64_t)ctx->status_ttl_s * 1000000, &text,
+			     &e) != 0) {
 		if (e.code == CC_ENOTFOUND)
 			taxii_error(rs, 404, "Not Found", "no status %s", id);
 		else
@@ -353,7 +357,7 @@ static void route(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *
 			not_allowed(rs, "GET");
 	} else if (n == 3 && strcmp(seg[1], "status") == 0) {
 		if (get)
-			get_status(s, who, seg[2], rs);
+			get_status(ctx, s, who, seg[2], rs);
 		else
 			not_allowed(rs, "GET");
 	} else if (n == 2 && strcmp(seg[1], "collections") == 0) {

@@ -30,6 +30,8 @@ struct taxii_ctx {
 	taxii_cache_slot cache[TAXII_CACHE_SLOTS];
 	char dummy_hash[TAXII_PWHASH_MAX]; /* verified against for unknown users,
 	                                      so their answer takes as long */
+	unsigned status_ttl_s;             /* lifetime of a status resource, seconds */
+	atomic_llong status_swept_us;      /* when expired statuses were last removed */
 };
 
 /* A user as the memo keeps it. */

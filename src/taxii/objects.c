@@ -213,7 +213,6 @@ static int page_rows(const taxii_coll_req *c, const store_query *q, enum page_ki
 	pq.limit = q->limit;
 	pq.viewer_org = q->viewer_org;
 	pq.max_tlp = q->max_tlp;
-	pq.default_tlp = c->coll->default_tlp;
 	return store_read_page(c->s, &pq, page_row, p, more, e);
 }
 
@@ -259,49 +258,6 @@ static void run_page(const taxii_coll_req *c, const store_query *q, enum page_ki
 	rs->has_body = true;
 }
 
-/* The latest version of one object, kept by latest_row. */
-typedef struct latest {
-	const taxii_coll_req *c;
-	taxii_response *rs;
-	bool served;            /* the row was visible and is in rs */
-} latest;
-
-static int latest_row(const store_row *r, void *ud)
-{
-	latest *l = ud;
-	const taxii_coll_req *c = l->c;
-
-	if (!store_row_visible(r, c->who->org_id, c->grant->max_tlp, c->coll->default_tlp))
-		return 1;
-	cc_buf_reset(&l->rs->body);
-	cc_buf_reserve(&l->rs->body, r->json_len + 32);
-	cc_buf_puts(&l->rs->body, "{\"objects\":[");
-	cc_buf_append(&l->rs->body, r->json, r->json_len);
-	cc_buf_puts(&l->rs->body, "],\"more\":false}");
-	cc_ts_format(r->date_added_us, 6, l->rs->date_first);
-	memcpy(l->rs->date_last, l->rs->date_first, sizeof(l->rs->date_last));
-	l->rs->status = 200;
-	l->rs->has_body = true;
-	l->served = true;
-	return 1;
-}
-
-/* GET one object without version, date or spec_version filters is its
- * latest version in the collection (the one store_query marks is_last):
- * read it by id and, when the caller may see it, answer from it.  False
- * when the general query must answer (hidden, absent, or an error). */
-static bool get_latest(const taxii_coll_req *c, const taxii_filter *f, const char *id,
-		       taxii_response *rs)
-{
-	latest l = { c, rs, false };
-
-	if (f->versions || f->n_version_us || f->n_specs || f->added_after_us || f->next_us)
-		return false;
-	if (store_get(c->s, id, c->coll->id, false, latest_row, &l, NULL) != 0)
-		return false;
-	return l.served;
-}
-
 /* Keep a 200 answer under key (when there is one). */
 static void keep(const taxii_coll_req *c, const char *key, const taxii_response *rs)
 {
@@ -328,11 +284,9 @@ static void get_content(const taxii_coll_req *c, enum page_kind kind, const char
 		f.versions = STORE_VER_ALL;
 		f.n_version_us = 0;
 	}
-	if (kind != PAGE_OBJECTS || !object_id || !get_latest(c, &f, object_id, rs)) {
-		/* match[type] applies to lists, not to one object */
-		make_query(c, &f, object_id ? one : NULL, object_id == NULL, &q);
-		run_page(c, &q, kind, object_id, rs);
-	}
+	/* match[type] applies to lists, not to one object */
+	make_query(c, &f, object_id ? one : NULL, object_id == NULL, &q);
+	run_page(c, &q, kind, object_id, rs);
 	keep(c, key, rs);
 	taxii_filter_clear(&f);
 }
@@ -352,36 +306,16 @@ void taxii_get_versions(const taxii_coll_req *c, const char *object_id, taxii_re
 	get_content(c, PAGE_VERSIONS, object_id, rs);
 }
 
-/* The visible versions an object DELETE would remove. */
-typedef struct del_set {
-	int64_t *us;            /* their version timestamps */
-	size_t n, cap;
-} del_set;
-
-static int del_row(const store_row *r, void *ud)
-{
-	del_set *d = ud;
-
-	if (d->n == d->cap) {
-		int64_t *nv;
-
-		d->cap = d->cap ? d->cap * 2 : 16;
-		nv = realloc(d->us, d->cap * sizeof(*nv));
-		if (!nv)
-			return 1;
-		d->us = nv;
-	}
-	d->us[d->n++] = r->modified_us;
-	return 0;
-}
-
+/* DELETE of an object: the caller's own versions of it in the collection
+ * (all, or those match[version] selects among them).  Another owner's
+ * copy is never touched: asking to delete it, seen or not, answers as for
+ * an id never stored (404). */
 void taxii_delete_object(const taxii_coll_req *c, const char *object_id, taxii_response *rs)
 {
 	const char *one[1] = { object_id };
 	taxii_filter f;
 	store_query q;
-	del_set d = { NULL, 0, 0 };
-	size_t total = 0;
+	size_t n = 0;
 	cc_err e;
 	int rc;
 
@@ -398,40 +332,23 @@ void taxii_delete_object(const taxii_coll_req *c, const char *object_id, taxii_r
 	make_query(c, &f, one, false, &q);
 	q.added_after_us = 0;
 	q.limit = 0;
+	q.owner_only = true;
 	pthread_mutex_lock(&c->ctx->write_lock);
 	rc = store_begin(c->s, &e);
 	if (rc == 0)
-		rc = store_query_run(c->s, &q, del_row, &d, NULL, &e);
-	if (rc == 0 && d.n == 0) {
-		store_rollback(c->s);
-		pthread_mutex_unlock(&c->ctx->write_lock);
-		taxii_error(rs, 404, "Not Found", "no object %.100s in this collection", object_id);
-		goto out;
-	}
-	q.viewer_org = 0;
-	if (rc == 0)
-		rc = store_query_count(c->s, &q, &total, &e);
-	if (rc == 0 && total != d.n) {
-		/* some selected versions are hidden from the caller: remove only
-		 * the visible ones, by their exact version */
-		q.versions = 0;
-		q.version_us = d.us;
-		q.n_version_us = d.n;
-	}
-	if (rc == 0)
-		rc = store_delete(c->s, &q, NULL, &e);
-	if (rc == 0)
+		rc = store_delete(c->s, &q, &n, &e);
+	if (rc == 0 && n > 0)
 		rc = store_commit(c->s, &e);
-	if (rc != 0)
+	else
 		store_rollback(c->s);
 	pthread_mutex_unlock(&c->ctx->write_lock);
-	if (rc != 0) {
+	if (rc != 0)
 		taxii_error(rs, 500, "Internal Server Error", "%s", e.msg);
-		goto out;
+	else if (n == 0)
+		taxii_error(rs, 404, "Not Found", "no object %.100s in this collection", object_id);
+	else {
+		rs->status = 200;
+		rs->has_body = false;
 	}
-	rs->status = 200;
-	rs->has_body = false;
-out:
-	free(d.us);
 	taxii_filter_clear(&f);
 }

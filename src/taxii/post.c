@@ -18,37 +18,34 @@
 #include "util/time.h"
 #include "util/uuid.h"
 
-/* A checked object waiting to be stored, with what the store takes from
- * it made beforehand, outside the write lock. */
-typedef struct post_item {
-	json_t *obj;                     /* a reference */
-	char *text;                      /* its compact JSON (owned) */
-	size_t len;
-	store_facts facts;
-} post_item;
+/* Per-object details kept in a status resource: the counts are exact,
+ * the lists stop here (the resource of a huge bad envelope stays small). */
+#define STATUS_DETAILS_MAX 1000
 
 /* The state of one POST. */
 typedef struct post_state {
 	const taxii_coll_req *c;
-	json_t *successes, *failures;   /* status details */
-	post_item *todo;                 /* checked objects waiting to be stored */
-	size_t n_todo, cap_todo;
+	json_t *successes, *failures;   /* status details, at most STATUS_DETAILS_MAX each */
+	size_t n_success, n_failure;    /* the counts */
+	store_ingest todo;               /* the objects to store, each ready */
 	bool db_failed;                  /* a store error that aborts the envelope */
 	cc_err db_err;                   /* its message */
 } post_state;
 
-/* First validation problem, and how many there were. */
+/* First problem of an input object, and how many there were. */
 typedef struct problems {
 	char first[400];
 	size_t n;
 } problems;
 
-static void on_problem(const char *path, const char *msg, void *ud)
+static void on_problem(const char *id, const char *path, const char *msg, void *ud)
 {
 	problems *p = ud;
 
 	if (p->n++ == 0)
-		snprintf(p->first, sizeof(p->first), "%s: %s", path && *path ? path : "(object)", msg);
+		snprintf(p->first, sizeof(p->first), "%s%s%s", path && *path ? path : "",
+			 path && *path ? ": " : "", msg);
+	(void)id;
 }
 
 static json_t *detail(const json_t *obj, const char *message, int64_t date_added_us)
@@ -74,115 +71,57 @@ static void fail(post_state *p, const json_t *obj, const char *fmt, const char *
 {
 	char msg[1200];
 
+	if (p->n_failure++ >= STATUS_DETAILS_MAX)
+		return;
 	snprintf(msg, sizeof(msg), fmt, what);
 	json_array_append_new(p->failures, detail(obj, msg, 0));
 }
 
-/* Validate one 2.1 object; valid ones go to p->todo, the others fail. */
-static void check_one(post_state *p, json_t *obj)
+static void succeed(post_state *p, const json_t *obj, const char *message, int64_t da)
+{
+	if (p->n_success++ < STATUS_DETAILS_MAX)
+		json_array_append_new(p->successes, detail(obj, message, da));
+}
+
+/* One element of the envelope's objects: the store's ingest (upgrade 2.0,
+ * validate, serialise); a bad one fails alone.  Outside the write lock. */
+static void prepare(post_state *p, json_t *obj)
 {
 	problems pr = { { 0 }, 0 };
-	cc_buf b = CC_BUF_INIT;
-	post_item *it;
-	cc_err e;
 
-	if (stix_validate(obj, on_problem, &pr) != 0) {
+	if (store_ingest_prepare(obj, NULL, &p->todo, on_problem, &pr) != 0) {
 		char msg[480];
 
 		snprintf(msg, sizeof(msg), "%s%s", pr.first, pr.n > 1 ? " (and more problems)" : "");
 		fail(p, obj, "invalid STIX 2.1 object: %s", msg);
-		return;
 	}
-	if (p->n_todo == p->cap_todo) {
-		p->cap_todo = p->cap_todo ? 2 * p->cap_todo : 64;
-		p->todo = realloc(p->todo, p->cap_todo * sizeof(*p->todo));
-		if (!p->todo)
-			abort();        /* like cc_buf: out of memory is not recoverable */
-	}
-	it = &p->todo[p->n_todo];
-	memset(it, 0, sizeof(*it));
-	if (!cc_json_dump_text(obj, &b)) {
-		cc_buf_free(&b);
-		fail(p, obj, "not stored: %s", "cannot serialise the object");
-		return;
-	}
-	if (store_facts_make(obj, &it->facts, &e) != 0) {
-		cc_buf_free(&b);
-		fail(p, obj, "not stored: %s", e.msg);
-		return;
-	}
-	it->obj = json_incref(obj);
-	it->text = cc_buf_take(&b, &it->len);
-	p->n_todo++;
 }
 
-static void post_items_free(post_state *p)
+/* Store one ready object (under the write lock, in the transaction).  A
+ * success says "already in the collection" only of the caller's own
+ * version: of another owner's it says nothing (no oracle). */
+static void put_one(post_state *p, const store_ready *it)
 {
-	for (size_t i = 0; i < p->n_todo; i++) {
-		json_decref(p->todo[i].obj);
-		free(p->todo[i].text);
-		store_facts_clear(&p->todo[i].facts);
-	}
-	free(p->todo);
-}
-
-/* One element of the envelope's objects: upgrade 2.0, then check it and
- * whatever the upgrade split off.  Runs outside the write lock. */
-static void prepare(post_state *p, json_t *obj)
-{
-	json_t *extra;
-	cc_err e;
-	size_t i;
-
-	if (!json_is_object(obj)) {
-		fail(p, obj, "%s", "not a JSON object");
-		return;
-	}
-	if (!json_is_string(json_object_get(obj, "id")) ||
-	    !json_is_string(json_object_get(obj, "type"))) {
-		fail(p, obj, "%s", "a STIX object needs string properties id and type");
-		return;
-	}
-	if (!stix_is_20(obj, NULL)) {
-		check_one(p, obj);
-		return;
-	}
-	extra = json_array();
-	if (stix_upgrade(obj, extra, &e) != 0) {
-		fail(p, obj, "STIX 2.0 upgrade failed: %s", e.msg);
-	} else {
-		check_one(p, obj);
-		for (i = 0; i < json_array_size(extra); i++)
-			check_one(p, json_array_get(extra, i));
-	}
-	json_decref(extra);
-}
-
-/* Store one checked object (under the write lock, in the transaction). */
-static void put_one(post_state *p, const post_item *it)
-{
-	const json_t *obj = it->obj;
 	store_put_result r;
 	cc_err e;
 
-	if (store_put_facts(p->c->s, p->c->coll->id, &it->facts, it->text, it->len,
-			    p->c->who->org_id, &r, &e) != 0) {
+	if (store_put_ready(p->c->s, p->c->coll->id, it, p->c->who->org_id, &r, &e) != 0) {
 		if (e.code == CC_EIO || e.code == CC_ENOMEM) {
 			p->db_failed = true;
 			p->db_err = e;
 		}
-		fail(p, obj, "not stored: %s", e.msg);
+		fail(p, it->obj, "not stored: %s", e.msg);
 		return;
 	}
-	json_array_append_new(p->successes, detail(obj, r.added ? NULL : "already in the collection",
-						   r.date_added_us));
+	succeed(p, it->obj, r.added || r.reshared ? NULL : "already in the collection",
+		r.date_added_us);
 }
 
-static json_t *status_json(const char *id, int64_t ts_us, json_t *succ, json_t *fails)
+static json_t *status_json(const char *id, int64_t ts_us, const post_state *p)
 {
 	json_t *j = json_object();
 	char ts[CC_TS_MAX];
-	size_t ns = json_array_size(succ), nf = json_array_size(fails);
+	size_t ns = p->n_success, nf = p->n_failure;
 
 	cc_ts_format(ts_us, 6, ts);
 	json_object_set_new(j, "id", json_string(id));
@@ -190,11 +129,17 @@ static json_t *status_json(const char *id, int64_t ts_us, json_t *succ, json_t *
 	json_object_set_new(j, "request_timestamp", json_string(ts));
 	json_object_set_new(j, "total_count", json_integer((json_int_t)(ns + nf)));
 	json_object_set_new(j, "success_count", json_integer((json_int_t)ns));
-	json_object_set_new(j, "successes", json_incref(succ));
+	json_object_set_new(j, "successes", json_incref(p->successes));
 	json_object_set_new(j, "failure_count", json_integer((json_int_t)nf));
-	json_object_set_new(j, "failures", json_incref(fails));
+	json_object_set_new(j, "failures", json_incref(p->failures));
 	json_object_set_new(j, "pending_count", json_integer(0));
 	json_object_set_new(j, "pendings", json_array());
+	if (ns > STATUS_DETAILS_MAX || nf > STATUS_DETAILS_MAX) {
+		/* a custom property (TAXII 2.1, 3.x: clients ignore what they
+		 * do not know): the lists hold the first ones only */
+		json_object_set_new(j, "x_cybercell_details_truncated", json_true());
+		json_object_set_new(j, "x_cybercell_details_max", json_integer(STATUS_DETAILS_MAX));
+	}
 	return j;
 }
 
@@ -221,6 +166,18 @@ static json_t *envelope_objects(const taxii_request *rq, taxii_response *rs)
 	return objs;
 }
 
+/* Remove the status resources past their lifetime, at most once a minute
+ * per server (in the POST's transaction). */
+static int expire_statuses(const taxii_coll_req *c, int64_t now, cc_err *e)
+{
+	int64_t last = atomic_load(&c->ctx->status_swept_us);
+
+	if (!c->ctx->status_ttl_s || now - last < 60 * 1000000LL ||
+	    !atomic_compare_exchange_strong(&c->ctx->status_swept_us, &last, now))
+		return 0;
+	return store_status_expire(c->s, now - (int64_t)c->ctx->status_ttl_s * 1000000, NULL, e);
+}
+
 /* Check the objects, then store the good ones and the status in one
  * transaction under the write lock.  The status resource's text goes to
  * out.  0 or the failure. */
@@ -237,14 +194,16 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 
 	pthread_mutex_lock(&p->c->ctx->write_lock);
 	rc = store_begin(p->c->s, e);
-	for (i = 0; rc == 0 && i < p->n_todo && !p->db_failed; i++)
-		put_one(p, &p->todo[i]);
+	if (rc == 0)
+		rc = expire_statuses(p->c, ts, e);
+	for (i = 0; rc == 0 && i < p->todo.n && !p->db_failed; i++)
+		put_one(p, &p->todo.v[i]);
 	if (rc == 0 && p->db_failed) {
 		*e = p->db_err;
 		rc = CC_EIO;
 	}
 	if (rc == 0) {
-		status = status_json(id, ts, p->successes, p->failures);
+		status = status_json(id, ts, p);
 		text = json_dumps(status, JSON_COMPACT);
 		rc = text ? store_status_put(p->c->s, key, text, e)
 			  : cc_err_set(e, CC_ENOMEM, "status: out of memory");
@@ -265,7 +224,7 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 
 void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 {
-	post_state p = { c, json_array(), json_array(), NULL, 0, 0, false, { 0, "" } };
+	post_state p = { c, json_array(), json_array(), 0, 0, { NULL, 0, 0, 0 }, false, { 0, "" } };
 	json_t *objs;
 	char id[CC_UUID_STR], key[128];
 	int64_t ts = cc_now_us();
@@ -301,5 +260,5 @@ void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 out:
 	json_decref(p.successes);
 	json_decref(p.failures);
-	post_items_free(&p);
+	store_ingest_clear(&p.todo);
 }

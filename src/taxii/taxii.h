@@ -31,6 +31,7 @@
 #define TAXII_DEFAULT_API_ROOT "api1"
 #define TAXII_DEFAULT_MAX_CONTENT (16u * 1024 * 1024)
 #define TAXII_PAGE_MAX 10000   /* objects per page when limit is absent or larger */
+#define TAXII_DEFAULT_STATUS_TTL (24u * 3600)   /* seconds a status resource is kept */
 
 /* ---- parsing pieces ---------------------------------------------------- */
 
@@ -97,6 +98,8 @@ typedef struct taxii_config {
 	const char *api_root;              /* name of the one API root, "api1" */
 	size_t max_content_length;         /* bytes, advertised and enforced */
 	const char *title;                 /* discovery title, NULL = "cybercell" */
+	unsigned status_ttl_s;             /* seconds a status resource is kept after
+	                                      its POST (0 = TAXII_DEFAULT_STATUS_TTL) */
 } taxii_config;
 
 /* A server context: configuration, the write lock, the credential cache.

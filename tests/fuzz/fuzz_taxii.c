@@ -30,7 +30,7 @@ static void setup(void)
 	store_org o = { 0 };
 	store_collection c = { 0 };
 	store_grant g;
-	taxii_config cfg = { "api1", 1 << 20, NULL };
+	taxii_config cfg = { "api1", 1 << 20, NULL, 0 };
 
 	snprintf(path, sizeof(path), "/tmp/fuzz_taxii-%d.db", (int)getpid());
 	unlink(path);
