@@ -258,7 +258,8 @@ static bool same_object(const char *a, size_t alen, const put_text *pt)
  * (in a collection it has a read grant on, at most at its grant's max TLP;
  * the hub, org 0, reads everything).  Of those, *copy_of receives the one
  * whose version is f's and whose content is the same as the object (0:
- * none), *readable whether there is any. */
+ * none; of several, the hub's, else the first stored), *readable whether
+ * there is any. */
 static int foreign_readable(store *s, const store_facts *f, int64_t org, const put_text *pt,
 			    pver *copy_of, bool *readable, cc_err *e)
 {
@@ -267,9 +268,10 @@ static int foreign_readable(store *s, const store_facts *f, int64_t org, const p
 		  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = v.vid"
 		  " JOIN grants g ON g.org_id = ?2 AND g.collection_id = e.collection_id"
 		  " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2"
-		  " AND g.can_read = 1 AND e.lvl <= g.max_tlp"
+		  " AND g.can_read = 1 AND e.lvl <= g.max_tlp ORDER BY v.org_id <> 0, v.vid"
 		: "SELECT v.vid, v.modified_us, v.org_id, v.tlp, v.gtlp, v.json"
-		  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2", e);
+		  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2"
+		  " ORDER BY v.org_id <> 0, v.vid", e);
 	int rc;
 
 	memset(copy_of, 0, sizeof(*copy_of));

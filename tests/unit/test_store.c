@@ -615,6 +615,84 @@ static void test_migration(void **state)
 	assert_non_null(strstr(e.msg, "newer"));
 }
 
+/* A schema 4 store as the old code left it after the attacks of the
+ * hostile-member suite: bank B's entry of bank A's red version in B's own
+ * collection (the shared version row), marking ids in upper case, a red
+ * granular marking.  Schema 5 gives each entry its version's owner and
+ * level, so B reads none of it. */
+static void test_migration_owners(void **state)
+{
+	fx *f = *state;
+	char path[160], sql[4096];
+	const char *red_up = "marking-definition--E828B379-4E03-4974-9AC4-E53A884C97C1";
+	const char *red = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+	const char *x = "indicator--00000000-0000-4000-8000-0000000000aa";
+	const char *g = "indicator--00000000-0000-4000-8000-0000000000bb";
+	store *s;
+	sqlite3 *db;
+	store_query q = { 0 };
+	rows rs;
+	cc_err e = { 0 };
+	int64_t ca, cb;
+	store_collection c;
+
+	snprintf(path, sizeof(path), "%s/v4.db", f->dir);
+	assert_int_equal(store_open_version(path, 4, &s, &e), 0);
+	assert_int_equal(store_org_add(s, "bank-a", NULL, &e), 0);      /* org 1 */
+	assert_int_equal(store_org_add(s, "bank-b", NULL, &e), 0);      /* org 2 */
+	assert_int_equal(store_collection_add(s, "a", NULL, NULL, NULL, &c, &e), 0);
+	ca = c.id;
+	store_collection_clear(&c);
+	assert_int_equal(store_collection_add(s, "b", NULL, NULL, NULL, &c, &e), 0);
+	cb = c.id;
+	store_collection_clear(&c);
+	store_close(s);
+	assert_int_equal(user_version(path), 4);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO versions(vid, id, type, modified, modified_us, spec_version, tlp,"
+		 " revoked, deprecated, is_last, is_first, collection_id, org_id, json, idh)"
+		 " VALUES(10, '%s', 'indicator', '2021-01-01T00:00:00.000Z', 1609459200000000, '2.1',"
+		 " -1, 0, 0, 1, 1, %lld, 1, '{\"id\":\"%s\",\"object_marking_refs\":[\"%s\"]}', %lld),"
+		 " (20, '%s', 'indicator', '2021-01-01T00:00:00.000Z', 1609459200000000, '2.1',"
+		 " -1, 0, 0, 1, 1, %lld, 1, '{\"id\":\"%s\",\"granular_markings\":"
+		 "[{\"marking_ref\":\"%s\",\"selectors\":[\"name\"]}]}', %lld);"
+		 "INSERT INTO ids VALUES(%lld, 1609459200000000, 10), (%lld, 1609459200000000, 20);"
+		 "INSERT INTO entries(collection_id, date_added, vid, org_id, is_last, is_first)"
+		 " VALUES(%lld, 10, 10, 1, 1, 1), (%lld, 11, 10, 2, 1, 1), (%lld, 20, 20, 1, 1, 1);",
+		 x, (long long)ca, x, red_up, (long long)store_idhash(x, strlen(x)),
+		 g, (long long)ca, g, red, (long long)store_idhash(g, strlen(g)),
+		 (long long)store_idhash(x, strlen(x)), (long long)store_idhash(g, strlen(g)),
+		 (long long)ca, (long long)cb, (long long)ca);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &s, &e), 0);
+	assert_int_equal(user_version(path), store_schema_version());
+	store_close(s);
+	store_close(f->s);
+	assert_int_equal(store_open(path, &f->s, &e), 0);
+	/* bank B at amber in its own collection: its old entry shows nothing */
+	q.collection_id = cb;
+	q.viewer_org = 2;
+	q.max_tlp = STORE_TLP_AMBER;
+	q.versions = STORE_VER_ALL;
+	query(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 0);
+	/* the upper-case and the granular red marking count, in A's collection */
+	q.collection_id = ca;
+	query(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 0);
+	q.max_tlp = STORE_TLP_RED;
+	query(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+	/* bank A sees its own at any ceiling; latest flags were made */
+	q.viewer_org = 1;
+	q.max_tlp = STORE_TLP_CLEAR;
+	q.versions = STORE_VER_LAST;
+	query(f, &q, &rs, NULL);
+	assert_int_equal(rs.n, 2);
+}
+
 static void test_rollback(void **state)
 {
 	fx *f = *state;
@@ -699,6 +777,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
