@@ -10,6 +10,11 @@
 #include "cmd/wargame_common.h"
 #include "store/store.h"
 
+/* Where `make install` put the data (Makefile: $(PREFIX)/share/cybercell). */
+#ifndef CC_DATADIR
+#define CC_DATADIR "/usr/local/share/cybercell"
+#endif
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -19,14 +24,18 @@ static bool is_dir(const char *p)
 
 const char *wg_default_rules_dir(char *buf, size_t size)
 {
+	/* Beside the binary: installed (bin/../share/cybercell, wherever the
+	 * tree was put, also under DESTDIR), or in the source tree
+	 * (build/cybercell, build/asan/cybercell). */
+	static const char *const rel[] = {
+		"../share/cybercell/rules", "../data/rules", "../../data/rules"
+	};
 	const char *env = getenv("CYBERCELL_RULES");
 	char exe[PATH_MAX];
 	ssize_t n;
 
 	if (env && *env)
 		return env;
-	if (is_dir("data/rules"))
-		return "data/rules";
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -35,14 +44,13 @@ const char *wg_default_rules_dir(char *buf, size_t size)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = 0;
-		snprintf(buf, size, "%s/../data/rules", exe);
-		if (is_dir(buf))
-			return buf;
-		snprintf(buf, size, "%s/../../data/rules", exe);
-		if (is_dir(buf))
-			return buf;
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, size, "%s/%s", exe, rel[i]);
+			if (is_dir(buf))
+				return buf;
+		}
 	}
-	return "data/rules";
+	return CC_DATADIR "/rules";
 }
 
 /* ---- the adversary from the store (an intrusion-set and what it uses) ---- */
