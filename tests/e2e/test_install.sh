@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What an admin gets: a man page and a docs page for every command of the
 # command table; `make install` into a DESTDIR, the installed binary finding
-# its rules from anywhere; `make uninstall` leaving nothing behind.
+# its rules from anywhere; the systemd unit for serve (systemd-analyze
+# verify, the sysusers file); `make uninstall` leaving nothing behind.
 . "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(dirname "${CYBERCELL#"$root"/}")      # e.g. build/asan
@@ -72,6 +73,31 @@ t_exit 1 "CYBERCELL_RULES overrides" env CYBERCELL_RULES="$T/no-rules" \
 t_true "CYBERCELL_RULES: the error names it" grep -q "^cybercell: $T/no-rules: " "$ERR"
 t_ok "the build tree's binary still finds data/rules from elsewhere" \
 	sh -c "cd '$T/elsewhere' && '$CYBERCELL' wargame graph '$root/data/demo/bank.yaml' --adversary-file '$root/data/demo/adversary.yaml'"
+
+# ---- the systemd unit for serve ----
+unit="$root/contrib/systemd/cybercell.service"
+# verify checks that ExecStart's program exists: point it at the installed one.
+sed "s|$prefix/bin/cybercell|$dest$prefix/bin/cybercell|" "$unit" > "$T/cybercell.service"
+t_true "the unit runs $prefix/bin/cybercell" [ "$(grep -c "^Exec.*=$prefix/bin/cybercell " "$unit")" = 2 ]
+t_ok "systemd-analyze verify" env MANPATH="$dest$prefix/share/man" \
+	systemd-analyze verify "$T/cybercell.service"
+t_true "verify: no warning at all" sh -c "[ ! -s '$ERR' ] && [ ! -s '$OUT' ]"
+for kv in User=cybercell Group=cybercell UMask=0077 StateDirectory=cybercell \
+	ReadWritePaths=/var/lib/cybercell Environment=CYBERCELL_DB=/var/lib/cybercell/cybercell.db \
+	ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes PrivateDevices=yes ProtectHome=yes \
+	CapabilityBoundingSet=; do
+	t_true "unit: $kv" grep -qx "$kv" "$unit"
+done
+t_ok "systemd-analyze security" systemd-analyze security --offline=yes "$T/cybercell.service"
+t_true "exposure level at most 2.0 (OK)" awk '/Overall exposure level/ { v = $(NF-2) } END { exit !(v != "" && v <= 2.0) }' "$OUT"
+sed 's/^NoNewPrivileges=yes/NoNewPrivileges=maybe/' "$T/cybercell.service" > "$T/bad.service"
+t_ok "verify of a broken copy runs" systemd-analyze verify --man=no "$T/bad.service"
+t_true "and the check catches it" grep -q "Failed to parse boolean value" "$ERR"
+mkdir -p "$T/sysroot/etc"
+t_ok "systemd-sysusers creates the user cybercell" \
+	systemd-sysusers --root="$T/sysroot" "$root/contrib/systemd/cybercell.sysusers"
+t_true "a system user with the state directory as home and no shell" grep -qE \
+	'^cybercell:x:[0-9]+:[0-9]+:[^:]*:/var/lib/cybercell:/usr/sbin/nologin$' "$T/sysroot/etc/passwd"
 
 # ---- make uninstall ----
 t_ok "make uninstall DESTDIR" mk uninstall DESTDIR="$dest"
