@@ -209,15 +209,11 @@ int cmd_find(int argc, char **argv, const cc_cli *cli)
 		return cmd_usage_error(argv[0], "--relationship-type needs --related-to");
 	if (store_open(cli->db_path, &st, &e) || related_id(st, &q, &rel_id, &e))
 		goto out_fail;
-	if (json) {
-		if (store_find(st, &q, print_json, NULL, &e))
-			goto out_fail;
-		goto out;
-	}
 	rows = json_array();
-	if (store_find(st, &q, keep_row, rows, &e))
+	if (store_find(st, &q, json ? print_json : keep_row, rows, &e))
 		goto out_fail;
-	print_table(st, rows);
+	if (!json)
+		print_table(st, rows);
 	goto out;
 out_fail:
 	status = cmd_fail(&e);
