@@ -1,12 +1,16 @@
 # cybercell — one C11 binary, built from packaged libraries only.
 #
-#   make            build/cybercell (optimised)
+#   make            build/cybercell (optimised) and its man pages (build/man/)
+#   make install    the binary, man pages, technique rules, demo data and docs
+#                   under PREFIX (/usr/local), staged under DESTDIR if given
+#   make uninstall  remove what make install put there
 #   make test       install deps, build with ASan+UBSan, run unit + end-to-end tests
 #   make run        install deps, build, create demo.db from data/demo, show and serve it
 #   make bench      benchmarks (results in bench/RESULTS.md)
 #   make fuzz       build and run every fuzz target (FUZZ_SECONDS each)
 #
-# BUILD selects the output directory, so several builds can live side by side.
+# BUILD selects the output directory, so several builds can live side by side;
+# BUILD=build/asan is the sanitizer build (its flags are the default there).
 
 BUILD    ?= build
 CC       ?= cc
@@ -14,6 +18,12 @@ PKGS     := jansson sqlite3 libmicrohttpd gnutls libcurl libsodium libhs libpcre
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+# The sanitizer build used by `make test`.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ifeq ($(BUILD),build/asan)
+OPT      ?= -O1 -g $(SAN)
+LDFLAGS  += $(SAN)
+endif
 OPT      ?= -O2 -g
 CFLAGS   ?=
 CPPFLAGS += -D_GNU_SOURCE -Isrc
@@ -31,8 +41,26 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e run bench fuzz clean deps asan
-all: $(BUILD)/cybercell
+# Where `make install` puts things.  DATADIR is compiled into the binary
+# (where it looks for the technique rules) and DOCDIR into the man pages.
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/cybercell
+MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/cybercell
+INSTALL  ?= install
+VERSION  := $(shell sed -n 's/.*CYBERCELL_VERSION "\(.*\)".*/\1/p' src/version.h)
+
+# One man page per docs/commands/*.md (cybercell-NAME.1) and cybercell.1
+# from docs/cli.md, written by pandoc at build time.
+MAN_SRCS  := $(sort $(wildcard docs/commands/*.md))
+MAN_PAGES := $(BUILD)/man/cybercell.1 $(MAN_SRCS:docs/commands/%.md=$(BUILD)/man/cybercell-%.1)
+# What is installed from the source tree, relative to data/ and to the top.
+DATA_FILES := $(sort $(patsubst data/%,%,$(shell find data -type f)))
+DOC_FILES  := README.md $(sort $(wildcard docs/*.md)) $(MAN_SRCS)
+
+.PHONY: all test unit e2e run bench fuzz clean deps asan man install uninstall FORCE
+all: $(BUILD)/cybercell man
 
 deps:
 	@scripts/install-deps
@@ -46,6 +74,15 @@ $(BUILD)/libcybercell.a: $(LIB_OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
+# The installed paths compiled in; the file changes only when they do, so
+# a new PREFIX rebuilds exactly what uses them.
+$(BUILD)/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR) $(DOCDIR)' | cmp -s - $@ || echo '$(DATADIR) $(DOCDIR)' > $@
+
+$(BUILD)/obj/src/cmd/wargame_common.o: CPPFLAGS += -DCC_DATADIR='"$(DATADIR)"'
+$(BUILD)/obj/src/cmd/wargame_common.o: $(BUILD)/paths
+
 $(BUILD)/cybercell: $(BUILD)/obj/src/main.o $(BUILD)/libcybercell.a
 	@echo "  LINK    $@"
 	@$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(MALLOC)
@@ -55,11 +92,55 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcybercell.a
 	@echo "  TEST    $@"
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libcybercell.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
-# The sanitizer build used by `make test`.
-SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The man page of a command: NAME from its summary in the command table
+# (src/main.c), else from the page's first sentence (scripts/manpage.lua).
+summary = $(shell sed -n 's/^[[:space:]]*{ "$(1)", *cmd_[a-z_]*, *"\([^"]*\)".*/\1/p' src/main.c)
+PANDOC_MAN = pandoc -f gfm -t man -s --lua-filter scripts/manpage.lua \
+	-M version=$(VERSION) -M docdir=$(DOCDIR)
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/cybercell-%.1: docs/commands/%.md scripts/manpage.lua src/main.c src/version.h $(BUILD)/paths
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	@$(PANDOC_MAN) -M name=cybercell-$* -M srcdir=docs/commands \
+	    -M "summary=$(call summary,$*)" -o $@ $<
+
+$(BUILD)/man/cybercell.1: docs/cli.md scripts/manpage.lua src/version.h $(BUILD)/paths
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	@$(PANDOC_MAN) -M name=cybercell -M srcdir=docs \
+	    -M "summary=threat-intelligence hub, log matcher and war games of a cyber-defence cell" \
+	    -o $@ $<
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 0755 $(BUILD)/cybercell $(DESTDIR)$(BINDIR)/cybercell
+	$(INSTALL) -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	@for f in $(DATA_FILES); do \
+	    echo "$(INSTALL) -D -m 0644 data/$$f $(DESTDIR)$(DATADIR)/$$f"; \
+	    $(INSTALL) -D -m 0644 "data/$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; \
+	done
+	@for f in $(DOC_FILES); do \
+	    echo "$(INSTALL) -D -m 0644 $$f $(DESTDIR)$(DOCDIR)/$$f"; \
+	    $(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(DOCDIR)/$$f" || exit 1; \
+	done
+
+# Removes the files install wrote, then those of its directories left empty
+# (deepest first; never BINDIR or MANDIR, which are not ours).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cybercell $(MAN_PAGES:$(BUILD)/man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(DATA_FILES))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOC_FILES))
+	@for d in $$(printf '%s\n' $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) \
+	    $(patsubst %/,$(DESTDIR)$(DATADIR)/%,$(filter-out ./,$(dir $(DATA_FILES)))) \
+	    $(patsubst %/,$(DESTDIR)$(DOCDIR)/%,$(filter-out ./,$(dir $(DOC_FILES)))) | sort -ru); do \
+	    if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d" || exit 1; fi; \
+	done
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
-	    build/asan/cybercell $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+	    build/asan/cybercell $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%) man
 
 test: deps
 	@$(MAKE) --no-print-directory -j2 asan

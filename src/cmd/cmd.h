@@ -9,6 +9,7 @@
 #ifndef CC_CMD_H
 #define CC_CMD_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "util/err.h"
@@ -45,10 +46,37 @@ int cmd_print_help(const char *name);
 /* Reset getopt so a command can parse its own argv from index 1. */
 void cmd_getopt_reset(void);
 
+/* getopt_long() for commands (call cmd_getopt_reset() first): returns the
+ * next option's value, or -1 at the end, like it.  An option it refuses is
+ * reported as a usage error of cmd (e.g. "export", "wargame run") that says
+ * why -- unknown, ambiguous, missing its value, given a value it does not
+ * take -- and returned as '?', for which the caller returns 2. */
+int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
+
 /* Parse a non-negative integer option; false (and a usage error printed)
  * when it is not one.  Range is [min, max]. */
 bool cmd_parse_long(const char *cmd, const char *opt, const char *s,
 		    long long min, long long max, long long *out);
+
+/* How cmd_resolve_name looks an object up. */
+typedef struct cmd_resolve {
+	const char *what;               /* the subject of its errors: "adversary" */
+	const char *const *types;       /* types tried in turn (NULL-terminated);
+	                                   NULL: any type */
+	bool substring;                 /* then by a name that contains the text */
+	bool include_revoked;           /* also revoked and deprecated objects */
+} cmd_resolve;
+
+/* The one object (latest versions) whose name or alias is text, ignoring
+ * case: of the first of r->types that has one; failing that, with
+ * r->substring, whose name contains text.  Sets *id and, if name is not
+ * NULL, *name (its name, else its id), both owned by the caller.  Fails
+ * with CC_ENOTFOUND when nothing is called that, CC_ERR when several are
+ * (the message names some), or a store error. */
+struct store;
+int cmd_resolve_name(struct store *s, const cmd_resolve *r, const char *text, char **id,
+		     char **name, cc_err *e);
 
 /* The handlers. */
 int cmd_init(int argc, char **argv, const cc_cli *cli);

@@ -106,7 +106,7 @@ int cmd_collection(int argc, char **argv, const cc_cli *cli)
 	cc_err e;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("collection", argc, argv, "", opts)) != -1) {
 		add_opts |= c != 'j';
 		switch (c) {
 		case 't': title = optarg; break;
@@ -119,8 +119,8 @@ int cmd_collection(int argc, char **argv, const cc_cli *cli)
 				return cmd_usage_error("collection", "--default-tlp: '%s' is not clear, "
 						       "green, amber, amber+strict or red", optarg);
 			break;
-		default:
-			return cmd_usage_error("collection", "unknown option '%s'", argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind >= argc)

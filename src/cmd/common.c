@@ -56,3 +56,83 @@ bool cmd_parse_long(const char *cmd, const char *opt, const char *s,
 	*out = v;
 	return true;
 }
+
+/* Which long option arg ("--name" or "--name=value") names: the exact match,
+ * else the only one it abbreviates; NULL when none or several (*nprefix
+ * says how many it abbreviates). */
+static const struct option *long_lookup(const struct option *longopts, const char *arg,
+					size_t *nprefix)
+{
+	const char *name = arg + 2;
+	size_t len = strcspn(name, "=");
+	const struct option *o, *found = NULL;
+
+	*nprefix = 0;
+	for (o = longopts; o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (o->name[len] == 0)
+			return o;
+		found = o;
+		(*nprefix)++;
+	}
+	return *nprefix == 1 ? found : NULL;
+}
+
+/* The usage error for an option getopt_long refused with c ('?' or ':'). */
+static int option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *o = NULL;
+	size_t nprefix = 0;
+	int len;
+
+	/* A refused short option may sit inside a cluster ("-zj"), where
+	 * argv[optind - 1] is still the argument before it: trust a "--" there
+	 * only if it is not a valid long option. */
+	if (strncmp(arg, "--", 2) == 0)
+		o = long_lookup(longopts, arg, &nprefix);
+	len = (int)strcspn(arg, "=");
+	if (strncmp(arg, "--", 2) == 0 && c == ':')
+		return cmd_usage_error(cmd, "option '%.*s' needs a value", len, arg);
+	if (c == ':')
+		return cmd_usage_error(cmd, "option '-%c' needs a value", optopt);
+	if (strncmp(arg, "--", 2) == 0 && !o && nprefix > 1) {
+		const char *sep = "";
+
+		fprintf(stderr, "cybercell: %s: option '%.*s' is ambiguous (", cmd, len, arg);
+		for (o = longopts; o->name; o++)
+			if (strncmp(o->name, arg + 2, (size_t)len - 2) == 0) {
+				fprintf(stderr, "%s--%s", sep, o->name);
+				sep = ", ";
+			}
+		fprintf(stderr, ")\nTry 'cybercell %s --help'.\n", cmd);
+		return 2;
+	}
+	if (strncmp(arg, "--", 2) == 0 && !o)
+		return cmd_usage_error(cmd, "unknown option '%.*s'", len, arg);
+	if (o && o->has_arg == no_argument && arg[len] == '=')
+		return cmd_usage_error(cmd, "option '--%s' takes no value", o->name);
+	if (optopt)
+		return cmd_usage_error(cmd, "unknown option '-%c'", optopt);
+	return cmd_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	char spec[128];
+	int c;
+
+	/* A leading ':' makes getopt_long return ':' for a missing value;
+	 * it goes after a leading '+' or '-'. */
+	if (shortopts[0] == '+' || shortopts[0] == '-')
+		snprintf(spec, sizeof(spec), "%c:%s", shortopts[0], shortopts + 1);
+	else
+		snprintf(spec, sizeof(spec), ":%s", shortopts);
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	option_error(cmd, c, argv, longopts);
+	return '?';
+}

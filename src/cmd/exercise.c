@@ -67,7 +67,7 @@ static int parse(int argc, char **argv, ex_opts *o)
 	o->budget = 4;
 	o->fp = -1;
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("exercise", argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'a': o->adv = optarg; break;
 		case 'f': o->advfile = optarg; break;
@@ -91,9 +91,8 @@ static int parse(int argc, char **argv, ex_opts *o)
 				return cmd_usage_error("exercise", "--false-alerts: expected a "
 						       "number 0..1, got '%s'", optarg);
 			break;
-		default:
-			return cmd_usage_error("exercise", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind != argc - 1)

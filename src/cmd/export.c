@@ -127,7 +127,7 @@ int cmd_export(int argc, char **argv, const cc_cli *cli)
 		return 1;
 	q.versions = STORE_VER_LAST;
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "c:t:ao:", export_opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argv[0], argc, argv, "c:t:ao:", export_opts)) != -1) {
 		switch (opt) {
 		case 'c': coll_name = optarg; break;
 		case 't': types[q.n_types++] = optarg; break;
@@ -140,8 +140,8 @@ int cmd_export(int argc, char **argv, const cc_cli *cli)
 				goto out;
 			}
 			break;
-		default:
-			status = cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			status = 2;
 			goto out;
 		}
 	}

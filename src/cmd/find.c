@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "stix/stix.h"
 #include "store/store.h"
+#include "util/buf.h"
 
 const char cmd_find_usage[] =
 	"usage: cybercell find [--type T] [--name TEXT] [--alias TEXT] [--external-id ID]\n"
-	"                      [--related-to ID [--relationship-type R]] [--limit N]\n"
+	"                      [--related-to OBJ [--relationship-type R]] [--limit N]\n"
 	"                      [--include-revoked] [--json]\n"
 	"\n"
 	"List the latest versions of the objects that meet every condition given.\n"
@@ -24,14 +26,17 @@ const char cmd_find_usage[] =
 	"  -a, --alias TEXT          whose name or one of aliases/x_mitre_aliases is TEXT\n"
 	"                            (ignoring case)\n"
 	"  -x, --external-id ID      with external_references[].external_id ID (ignoring case)\n"
-	"  -r, --related-to ID       at the other end of a relationship with object ID\n"
+	"  -r, --related-to OBJ      at the other end of a relationship with OBJ: an id,\n"
+	"                            or the name or an alias of exactly one object\n"
 	"  -R, --relationship-type R with --related-to: only relationships of type R\n"
 	"  -l, --limit N             at most N objects\n"
 	"      --include-revoked     also revoked and deprecated objects\n"
 	"  -j, --json                one object per line as compact JSON\n"
 	"\n"
-	"Without --json prints a table: type, id, name, external id.\n"
-	"Exit status: 0 (also when nothing matches), 1 failed, 2 bad usage.\n";
+	"Without --json prints a table: type, id, name, external id; a relationship's\n"
+	"name is its type and ends (\"uses: A -> B\"), a sighting's what was seen.\n"
+	"Exit status: 0 (also when nothing matches), 1 failed (also: --related-to\n"
+	"names no object, or several), 2 bad usage.\n";
 
 static const struct option find_opts[] = {
 	{ "type", required_argument, NULL, 't' },
@@ -74,16 +79,97 @@ static int print_json(const store_row *r, void *ud)
 	return 0;
 }
 
-static int print_line(const store_row *r, void *ud)
+/* The table rows, kept until the search is over: naming a relationship's
+ * ends reads the store again. */
+static int keep_row(const store_row *r, void *ud)
+{
+	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL);
+
+	if (!obj || json_array_append_new(ud, obj))
+		abort();
+	return 0;
+}
+
+static int end_name_row(const store_row *r, void *ud)
 {
 	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL);
 	const char *name = json_string_value(json_object_get(obj, "name"));
-	const char *x = external_id(obj);
 
-	(void)ud;
-	printf("%-20s %-55s %-40s %s\n", r->type, r->id, name ? name : "-", x ? x : "-");
+	if (name)
+		*(char **)ud = strdup(name);
 	json_decref(obj);
 	return 0;
+}
+
+/* The name of the object id (its id when it has none or is not stored),
+ * borrowed from names, which keeps every one looked up. */
+static const char *end_name(store *st, const char *id, json_t *names)
+{
+	char *name = NULL;
+	cc_err e;
+
+	if (!id)
+		return "?";
+	if (!json_object_get(names, id)) {
+		store_get(st, id, 0, false, end_name_row, &name, &e);
+		json_object_set_new(names, id, json_string(name ? name : id));
+		free(name);
+	}
+	return json_string_value(json_object_get(names, id));
+}
+
+/* What the NAME column shows: the name; for a relationship its type and
+ * ends ("uses: A -> B"), for a sighting what was seen. */
+static void row_name(store *st, json_t *obj, json_t *names, cc_buf *out)
+{
+	const char *type = json_string_value(json_object_get(obj, "type"));
+	const char *name = json_string_value(json_object_get(obj, "name"));
+
+	if (type && strcmp(type, "relationship") == 0) {
+		const char *rt = json_string_value(json_object_get(obj, "relationship_type"));
+
+		cc_buf_printf(out, "%s: %s", rt ? rt : "?",
+			      end_name(st, json_string_value(json_object_get(obj, "source_ref")), names));
+		cc_buf_printf(out, " -> %s",
+			      end_name(st, json_string_value(json_object_get(obj, "target_ref")), names));
+	} else if (type && strcmp(type, "sighting") == 0) {
+		cc_buf_printf(out, "sighting of %s", end_name(st,
+			      json_string_value(json_object_get(obj, "sighting_of_ref")), names));
+	} else {
+		cc_buf_puts(out, name ? name : "-");
+	}
+}
+
+static void print_table(store *st, json_t *rows)
+{
+	json_t *names = json_object(), *obj;
+	size_t i;
+
+	printf("%-20s %-55s %-40s %s\n", "TYPE", "ID", "NAME", "EXTERNAL ID");
+	json_array_foreach(rows, i, obj) {
+		cc_buf name = CC_BUF_INIT;
+		const char *x = external_id(obj);
+
+		row_name(st, obj, names, &name);
+		printf("%-20s %-55s %-40s %s\n", json_string_value(json_object_get(obj, "type")),
+		       json_string_value(json_object_get(obj, "id")), cc_buf_str(&name),
+		       x ? x : "-");
+		cc_buf_free(&name);
+	}
+	json_decref(names);
+}
+
+/* --related-to: an id as given, else the one object of that name or alias. */
+static int related_id(store *st, store_find_query *q, char **owned, cc_err *e)
+{
+	const cmd_resolve r = { .what = "--related-to", .include_revoked = q->include_revoked };
+
+	if (!q->related_to || stix_id_valid(q->related_to, NULL))
+		return CC_OK;
+	if (cmd_resolve_name(st, &r, q->related_to, owned, NULL, e))
+		return CC_ERR;
+	q->related_to = *owned;
+	return CC_OK;
 }
 
 int cmd_find(int argc, char **argv, const cc_cli *cli)
@@ -92,11 +178,13 @@ int cmd_find(int argc, char **argv, const cc_cli *cli)
 	bool json = false;
 	store *st = NULL;
 	cc_err e = { 0 };
+	json_t *rows = NULL;
+	char *rel_id = NULL;
 	long long lim;
 	int opt, status = 0;
 
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "t:n:a:x:r:R:l:j", find_opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argv[0], argc, argv, "t:n:a:x:r:R:l:j", find_opts)) != -1) {
 		switch (opt) {
 		case 't': q.type = optarg; break;
 		case 'n': q.name = optarg; break;
@@ -111,20 +199,27 @@ int cmd_find(int argc, char **argv, const cc_cli *cli)
 				return 2;
 			q.limit = (size_t)lim;
 			break;
-		default:
-			return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind < argc)
 		return cmd_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (q.relationship_type && !q.related_to)
 		return cmd_usage_error(argv[0], "--relationship-type needs --related-to");
-	if (store_open(cli->db_path, &st, &e))
-		return cmd_fail(&e);
+	if (store_open(cli->db_path, &st, &e) || related_id(st, &q, &rel_id, &e))
+		goto out_fail;
+	rows = json_array();
+	if (store_find(st, &q, json ? print_json : keep_row, rows, &e))
+		goto out_fail;
 	if (!json)
-		printf("%-20s %-55s %-40s %s\n", "TYPE", "ID", "NAME", "EXTERNAL ID");
-	if (store_find(st, &q, json ? print_json : print_line, NULL, &e))
-		status = cmd_fail(&e);
+		print_table(st, rows);
+	goto out;
+out_fail:
+	status = cmd_fail(&e);
+out:
+	json_decref(rows);
+	free(rel_id);
 	store_close(st);
 	return status;
 }

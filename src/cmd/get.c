@@ -47,9 +47,9 @@ int cmd_get(int argc, char **argv, const cc_cli *cli)
 	int opt, status = 0;
 
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "a", get_opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argv[0], argc, argv, "a", get_opts)) != -1) {
 		if (opt != 'a')
-			return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 		all = true;
 	}
 	if (optind + 1 != argc)

@@ -35,9 +35,9 @@ int cmd_grant(int argc, char **argv, const cc_cli *cli)
 	int c, rc = 1;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("grant", argc, argv, "", opts)) != -1) {
 		if (c != 'm')
-			return cmd_usage_error("grant", "unknown option '%s'", argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 		g.max_tlp = stix_tlp_parse_name(optarg);
 		if (g.max_tlp < 0)
 			return cmd_usage_error("grant", "--max-tlp: '%s' is not clear, green, amber, "

@@ -221,12 +221,12 @@ int cmd_import(int argc, char **argv, const cc_cli *cli)
 	cc_err e = { 0 };
 
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "c:", import_opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argv[0], argc, argv, "c:", import_opts)) != -1) {
 		switch (opt) {
 		case 'c': coll_name = optarg; break;
 		case 's': c.skip_invalid = true; break;
 		case 'j': run.json = true; break;
-		default: return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		default: return 2;      /* reported by cmd_getopt */
 		}
 	}
 	if (optind >= argc)

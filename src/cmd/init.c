@@ -25,11 +25,10 @@ int cmd_init(int argc, char **argv, const cc_cli *cli)
 {
 	store *st;
 	cc_err e = { 0 };
-	int opt;
 
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "", init_opts, NULL)) != -1)
-		return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+	if (cmd_getopt(argv[0], argc, argv, "", init_opts) != -1)
+		return 2;       /* reported by cmd_getopt */
 	if (optind < argc)
 		return cmd_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (store_open(cli->db_path, &st, &e))

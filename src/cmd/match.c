@@ -245,7 +245,7 @@ static int parse_args(int argc, char **argv, match_args *a, match_cli *c)
 	cc_err e = { 0 };
 
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt("match", argc, argv, "", longopts)) != -1) {
 		switch (opt) {
 		case O_COLL: a->coll = optarg; break;
 		case O_IND: a->ind = optarg; break;
@@ -276,8 +276,8 @@ static int parse_args(int argc, char **argv, match_args *a, match_cli *c)
 			a->n_maps++;
 			break;
 		}
-		default:
-			return cmd_usage_error("match", "unknown option '%s'", argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind >= argc)

@@ -74,9 +74,9 @@ int cmd_org(int argc, char **argv, const cc_cli *cli)
 	int c, rc;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("org", argc, argv, "", opts)) != -1) {
 		if (c != 'j')
-			return cmd_usage_error("org", "unknown option '%s'", argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 		json = true;
 	}
 	if (optind >= argc)

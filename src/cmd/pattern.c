@@ -42,11 +42,11 @@ static int pattern_check(int argc, char **argv)
 	int c;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("pattern check", argc, argv, "+", opts)) != -1) {
 		if (c == 'a')
 			ast = true;
 		else
-			return cmd_usage_error("pattern", "check: unknown option '%s'", argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("pattern", "check needs exactly one PATTERN");
@@ -178,14 +178,13 @@ static int pattern_match_cmd(int argc, char **argv)
 	int c, rc = 2;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "+p:", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("pattern match", argc, argv, "+p:", opts)) != -1) {
 		if (c == 'p') {
 			src = optarg;
 		} else if (c == 'j') {
 			as_json = true;
 		} else {
-			rc = cmd_usage_error("pattern", "match: bad option '%s'", argv[optind - 1]);
-			goto out;
+			goto out;       /* reported by cmd_getopt; rc is 2 */
 		}
 	}
 	if (!src || optind != argc - 1) {

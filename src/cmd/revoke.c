@@ -24,8 +24,8 @@ int cmd_revoke(int argc, char **argv, const cc_cli *cli)
 	int rc = 1;
 
 	cmd_getopt_reset();
-	if (getopt_long(argc, argv, "", (const struct option[]){ { NULL, 0, NULL, 0 } }, NULL) != -1)
-		return cmd_usage_error("revoke", "unknown option '%s'", argv[optind - 1]);
+	if (cmd_getopt("revoke", argc, argv, "", (const struct option[]){ { NULL, 0, NULL, 0 } }) != -1)
+		return 2;       /* reported by cmd_getopt */
 	if (argc - optind != 2)
 		return cmd_usage_error("revoke", "takes ORG COLLECTION");
 	if (store_open(cli->db_path, &s, &e) != 0)

@@ -79,7 +79,7 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 	o.cfg.max_content_length = TAXII_DEFAULT_MAX_CONTENT;
 	o.on_ready = on_ready;
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("serve", argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 'c': o.cert_file = optarg; break;
@@ -107,8 +107,8 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 						       optarg);
 			o.cfg.api_root = optarg;
 			break;
-		default:
-			return cmd_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind < argc)

@@ -63,9 +63,9 @@ int cmd_stats(int argc, char **argv, const cc_cli *cli)
 	int opt, status = 0;
 
 	cmd_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "j", stats_opts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argv[0], argc, argv, "j", stats_opts)) != -1) {
 		if (opt != 'j')
-			return cmd_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 		json = true;
 	}
 	if (optind < argc)

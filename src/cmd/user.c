@@ -136,12 +136,12 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	int c, rc, nargs;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("user", argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'o': org = optarg; break;
 		case 'p': from_stdin = true; break;
 		case 'j': json = true; break;
-		default: return cmd_usage_error("user", "unknown option '%s'", argv[optind - 1]);
+		default: return 2;      /* reported by cmd_getopt */
 		}
 	}
 	if (optind >= argc)

@@ -192,12 +192,11 @@ int cmd_validate(int argc, char **argv, const cc_cli *cli)
 
 	(void)cli;
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("validate", argc, argv, "+", opts)) != -1) {
 		if (c == 'j')
 			as_json = true;
 		else
-			return cmd_usage_error("validate", "unknown option '%s'",
-					       argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 	}
 	if (optind >= argc)
 		return cmd_usage_error("validate", "no FILE given");

@@ -21,25 +21,48 @@
 const char cmd_wargame_usage[] =
 	"usage: cybercell wargame check MODEL.yaml [--json]\n"
 	"       cybercell wargame graph MODEL.yaml (--adversary NAME | --adversary-file F)\n"
-	"                               [--rules DIR] [--dot] [--json]\n"
-	"       cybercell wargame run MODEL.yaml (--adversary NAME | --adversary-file F) ...\n"
+	"                               [--rules DIR] [--dot | --json | --stats]\n"
+	"       cybercell wargame run MODEL.yaml (--adversary NAME | --adversary-file F)\n"
+	"                             [--rules DIR] [--runs N] [--seed S] [--threads T]\n"
+	"                             [--horizon DAYS] [--with-intel COLLECTION]\n"
+	"                             [--report FILE] [--json FILE] [--stix FILE]\n"
 	"\n"
 	"War games over a network model (docs/wargame-model.md); it never touches\n"
 	"a real network.\n"
 	"  check   validate a model and print a summary\n"
 	"  graph   derive the attack graph for an adversary: reachable jewels, best\n"
 	"          paths, choke points and the hardening ranking\n"
-	"  run     Monte Carlo campaigns and reports (see docs/commands/wargame.md)\n"
+	"  run     Monte Carlo campaigns of the adversary against the defenders, and\n"
+	"          reports (man cybercell-wargame-run)\n"
 	"\n"
-	"Options:\n"
+	"Options of graph and run:\n"
 	"  --adversary NAME       intrusion-set / threat-actor / campaign in the store\n"
 	"                         (name or alias) and the attack-patterns it uses\n"
 	"  --adversary-file F     YAML adversary: {name: X, techniques: [T1566.001, ...]}\n"
-	"  --rules DIR            technique rules (default: $CYBERCELL_RULES, else\n"
-	"                         data/rules, else <binary>/../data/rules)\n"
+	"  --rules DIR            technique rules (default: $CYBERCELL_RULES, else the\n"
+	"                         source tree's data/rules, else the installed ones)\n"
+	"\n"
+	"Options of check and graph:\n"
+	"  --json                 print JSON instead of text\n"
+	"\n"
+	"Options of graph:\n"
 	"  --dot                  print the attack graph as Graphviz\n"
 	"  --stats                only load and build: print sizes and seconds\n"
-	"  --json                 print JSON instead of text\n";
+	"\n"
+	"Options of run:\n"
+	"  --runs N               campaigns, 1..10000000 (default 1000)\n"
+	"  --seed S               random seed (default 1); the same seed gives the\n"
+	"                         same results on any number of threads\n"
+	"  --threads T            worker threads, 1..256 (default 1)\n"
+	"  --horizon DAYS         length of a campaign, 1..3650 days (default 30)\n"
+	"  --with-intel COLLECTION  run again with the detection the intelligence in\n"
+	"                         COLLECTION gives, and report both\n"
+	"  --report FILE          write the HTML report\n"
+	"  --json FILE            write everything as JSON\n"
+	"  --stix FILE            write the hardening as STIX 2.1 courses of action\n"
+	"\n"
+	"Exit status: 0 done, 1 bad model, rules, adversary or output file,\n"
+	"2 bad usage.\n";
 
 /* `wargame run` lives in wargame_run.c (the simulation's author). */
 static int wargame_run(int argc, char **argv, const cc_cli *cli)
@@ -80,12 +103,11 @@ static int wargame_check(int argc, char **argv)
 	int c;
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("wargame check", argc, argv, "", opts)) != -1) {
 		if (c == 'j')
 			json = true;
 		else
-			return cmd_usage_error("wargame", "check: unknown option '%s'",
-					       argv[optind - 1]);
+			return 2;       /* reported by cmd_getopt */
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("wargame", "check: expected one MODEL.yaml");
@@ -124,7 +146,7 @@ static int wargame_graph(int argc, char **argv, const cc_cli *cli)
 	int64_t t0 = cc_mono_us();
 
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("wargame graph", argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'a': adv = optarg; break;
 		case 'f': advfile = optarg; break;
@@ -132,9 +154,8 @@ static int wargame_graph(int argc, char **argv, const cc_cli *cli)
 		case 'd': dot = true; break;
 		case 'j': json = true; break;
 		case 's': stats = true; break;
-		default:
-			return cmd_usage_error("wargame", "graph: unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind != argc - 1)

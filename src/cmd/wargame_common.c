@@ -10,6 +10,11 @@
 #include "cmd/wargame_common.h"
 #include "store/store.h"
 
+/* Where `make install` put the data (Makefile: $(PREFIX)/share/cybercell). */
+#ifndef CC_DATADIR
+#define CC_DATADIR "/usr/local/share/cybercell"
+#endif
+
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -19,14 +24,18 @@ static bool is_dir(const char *p)
 
 const char *wg_default_rules_dir(char *buf, size_t size)
 {
+	/* Beside the binary: installed (bin/../share/cybercell, wherever the
+	 * tree was put, also under DESTDIR), or in the source tree
+	 * (build/cybercell, build/asan/cybercell). */
+	static const char *const rel[] = {
+		"../share/cybercell/rules", "../data/rules", "../../data/rules"
+	};
 	const char *env = getenv("CYBERCELL_RULES");
 	char exe[PATH_MAX];
 	ssize_t n;
 
 	if (env && *env)
 		return env;
-	if (is_dir("data/rules"))
-		return "data/rules";
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -35,70 +44,16 @@ const char *wg_default_rules_dir(char *buf, size_t size)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = 0;
-		snprintf(buf, size, "%s/../data/rules", exe);
-		if (is_dir(buf))
-			return buf;
-		snprintf(buf, size, "%s/../../data/rules", exe);
-		if (is_dir(buf))
-			return buf;
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, size, "%s/%s", exe, rel[i]);
+			if (is_dir(buf))
+				return buf;
+		}
 	}
-	return "data/rules";
+	return CC_DATADIR "/rules";
 }
 
 /* ---- the adversary from the store (an intrusion-set and what it uses) ---- */
-
-typedef struct found {
-	char *id[8];            /* candidate object ids (first 8) */
-	char *name[8];
-	size_t n;
-} found;
-
-static int found_row(const store_row *row, void *ud)
-{
-	found *f = ud;
-	json_t *o;
-
-	if (f->n < 8) {
-		o = json_loadb(row->json, row->json_len, 0, NULL);
-		f->id[f->n] = strdup(row->id);
-		f->name[f->n] = strdup(o && json_is_string(json_object_get(o, "name"))
-					  ? json_string_value(json_object_get(o, "name")) : row->id);
-		json_decref(o);
-	}
-	f->n++;
-	return 0;
-}
-
-static void found_clear(found *f)
-{
-	for (size_t i = 0; i < f->n && i < 8; i++) {
-		free(f->id[i]);
-		free(f->name[i]);
-	}
-	memset(f, 0, sizeof(*f));
-}
-
-/* Look the actor up by alias / exact name, then by name substring. */
-static int lookup(store *s, const char *name, found *f, cc_err *e)
-{
-	static const char *const types[] = { "intrusion-set", "threat-actor", "campaign" };
-
-	for (int pass = 0; pass < 2; pass++)
-		for (int t = 0; t < 3; t++) {
-			store_find_query q = { .type = types[t] };
-
-			if (pass == 0)
-				q.alias = name;
-			else
-				q.name = name;
-			if (store_find(s, &q, found_row, f, e))
-				return CC_ERR;
-			if (f->n)
-				return CC_OK;
-		}
-	return cc_err_set(e, CC_ENOTFOUND, "adversary '%s': no intrusion-set, "
-			  "threat-actor or campaign has that name or alias", name);
-}
 
 static int pattern_row(const store_row *row, void *ud)
 {
@@ -121,19 +76,16 @@ static int pattern_row(const store_row *row, void *ud)
 
 static wg_adversary *adversary_from_store(store *s, const char *name, cc_err *e)
 {
-	found f = { 0 };
+	static const char *const types[] = { "intrusion-set", "threat-actor", "campaign", NULL };
+	const cmd_resolve r = { .what = "adversary", .types = types, .substring = true };
+	char *id = NULL, *found = NULL;
 	wg_adversary *a = NULL;
 	store_find_query q = { .type = "attack-pattern", .relationship_type = "uses" };
 
-	if (lookup(s, name, &f, e))
+	if (cmd_resolve_name(s, &r, name, &id, &found, e))
 		goto out;
-	if (f.n > 1) {
-		cc_err_set(e, CC_ERR, "adversary '%s' is ambiguous: %s, %s%s", name,
-			   f.name[0], f.name[1], f.n > 2 ? ", ..." : "");
-		goto out;
-	}
-	a = wg_adversary_new(f.name[0]);
-	q.related_to = f.id[0];
+	a = wg_adversary_new(found);
+	q.related_to = id;
 	if (store_find(s, &q, pattern_row, a, e)) {
 		wg_adversary_free(a);
 		a = NULL;
@@ -141,12 +93,13 @@ static wg_adversary *adversary_from_store(store *s, const char *name, cc_err *e)
 	}
 	if (!a->ntechniques) {
 		cc_err_set(e, CC_ERR, "adversary '%s' (%s): uses no ATT&CK technique "
-			   "in the store", name, f.id[0]);
+			   "in the store", name, id);
 		wg_adversary_free(a);
 		a = NULL;
 	}
 out:
-	found_clear(&f);
+	free(id);
+	free(found);
 	return a;
 }
 

@@ -28,8 +28,11 @@ int wg_session_open(wg_session *s, const char *model_path, const char *adv_name,
 		    const char *adv_file, const char *rules_dir, const cc_cli *cli);
 void wg_session_close(wg_session *s);
 
-/* The default rules directory: $CYBERCELL_RULES, else ./data/rules, else
- * <directory of the binary>/../data/rules (or ../../data/rules). */
+/* The default rules directory: $CYBERCELL_RULES, else beside the binary
+ * <bin>/../share/cybercell/rules (installed), <bin>/../data/rules or
+ * <bin>/../../data/rules (source tree), else the compiled-in
+ * CC_DATADIR/rules ($(PREFIX)/share/cybercell/rules).  buf (size bytes)
+ * may hold the answer. */
 const char *wg_default_rules_dir(char *buf, size_t size);
 
 /* Print the graph results; each returns an exit status. */

@@ -47,7 +47,7 @@ static int parse(int argc, char **argv, run_opts *o)
 	o->threads = 1;
 	o->horizon_days = 30;
 	cmd_getopt_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cmd_getopt("wargame run", argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'a': o->adv = optarg; break;
 		case 'f': o->advfile = optarg; break;
@@ -73,9 +73,8 @@ static int parse(int argc, char **argv, run_opts *o)
 					    &o->horizon_days))
 				return 2;
 			break;
-		default:
-			return cmd_usage_error("wargame", "run: unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+		default:        /* reported by cmd_getopt */
+			return 2;
 		}
 	}
 	if (optind != argc - 1)
