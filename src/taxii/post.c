@@ -170,7 +170,7 @@ static json_t *envelope_objects(const taxii_request *rq, taxii_response *rs)
  * per server (in the POST's transaction). */
 static int expire_statuses(const taxii_coll_req *c, int64_t now, cc_err *e)
 {
-	int64_t last = atomic_load(&c->ctx->status_swept_us);
+	long long last = atomic_load(&c->ctx->status_swept_us);
 
 	if (!c->ctx->status_ttl_s || now - last < 60 * 1000000LL ||
 	    !atomic_compare_exchange_strong(&c->ctx->status_swept_us, &last, now))
