@@ -342,15 +342,9 @@ static int write_version_flags(store *s, group *g, cc_err *e)
 	return rc;
 }
 
-/* Read (vid, org_id, modified_us, is_last, is_first) rows from st into g. */
-static void vrow_from(sqlite3_stmt *st, int col, grow *r)
-{
-	r->da = sqlite3_column_int64(st, col);
-	r->org = sqlite3_column_int64(st, col + 1);
-	r->mod = sqlite3_column_int64(st, col + 2);
-	r->vis_last = sqlite3_column_int(st, col + 3);
-	r->vis_first = sqlite3_column_int(st, col + 4);
-}
+/* The columns of a version as grow_from reads them: vid in the date_added
+ * place, is_last / is_first in the vis_last / vis_first places. */
+#define VROW_COLS "v.vid, v.org_id, v.modified_us, 0, 0, 0, v.is_last, v.is_first"
 
 int store_owner_flags_fix(store *s, const char *id, int64_t idh, cc_err *e)
 {
@@ -360,14 +354,14 @@ int store_owner_flags_fix(store *s, const char *id, int64_t idh, cc_err *e)
 
 	if (rc)
 		return rc;
-	st = store_dyn_stmt(s, "SELECT v.vid, v.org_id, v.modified_us, v.is_last, v.is_first"
-			    " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?2"), e);
+	st = store_dyn_stmt(s, "SELECT " VROW_COLS " FROM " STORE_ID_FROM
+			    " WHERE " STORE_ID_MATCH("?1", "?2"), e);
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, idh);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		vrow_from(st, 0, group_add(&g));
+		grow_from(st, 0, group_add(&g));
 	sqlite3_reset(st);
 	rc = rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading versions");
 	if (rc == 0)
@@ -378,8 +372,8 @@ int store_owner_flags_fix(store *s, const char *id, int64_t idh, cc_err *e)
 
 int store_owner_flags_fix_all(store *s, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT idh, id, vid, org_id, modified_us, is_last,"
-					  " is_first FROM versions ORDER BY idh, id COLLATE NOCASE", e);
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT v.idh, v.id, " VROW_COLS " FROM versions v"
+					  " ORDER BY v.idh, v.id COLLATE NOCASE", e);
 	group g = { NULL, 0, 0 }, all = { NULL, 0, 0 };
 	size_t *starts = NULL, n_starts = 0;
 	int64_t gidh = 0;
@@ -402,7 +396,7 @@ int store_owner_flags_fix_all(store *s, cc_err *e)
 				abort();
 			starts[n_starts++] = all.n;
 		}
-		vrow_from(st, 2, group_add(&all));
+		grow_from(st, 2, group_add(&all));
 	}
 	sqlite3_reset(st);
 	free(gid);

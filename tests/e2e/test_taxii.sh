@@ -2,13 +2,7 @@
 # End-to-end tests of `cybercell serve`: the real TAXII 2.1 server on
 # 127.0.0.1 (a free port), driven with curl -k and openssl s_client.
 . "$(dirname "$0")/lib.sh"
-
-MT='application/taxii+json;version=2.1'
-TLP_GREEN=marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb
-TLP_AMBER=marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421
-TLP_STRICT=marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003
-TLP_RED=marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1
-PY=/usr/bin/python3
+. "$(dirname "$0")/taxii_lib.sh"
 
 # gen PREFIX N [MARKING] [MODIFIED]: an envelope of N valid indicators with
 # ids derived from PREFIX (uuid5), optionally TLP-marked and versioned.
@@ -34,34 +28,7 @@ EOF
 }
 idof() { "$PY" -c 'import sys,uuid; print("indicator--%s" % uuid.uuid5(uuid.NAMESPACE_URL, sys.argv[1]))' "$1"; }
 
-# req USER:PW METHOD PATH [curl args...]: body in $T/b, headers in $T/h, code in $CODE
-req() {
-	local who=$1 m=$2 p=$3; shift 3
-	CODE=$(curl -sk -o "$T/b" -D "$T/h" -w '%{http_code}' -X "$m" ${who:+-u "$who"} \
-		-H "Accept: ${ACC:-$MT}" "$@" "$BASE$p")
-}
-post() { # post USER:PW COLL FILE
-	req "$1" POST "/api1/collections/$2/objects/" -H "Content-Type: $MT" --data-binary "@$3"
-}
-code_is() { [ "$CODE" = "$1" ]; }
-jb() { jq -r "$1" "$T/b"; }
-hdr() { tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -1; }
-
-start_server() { # start_server [extra args]: sets BASE, SPID
-	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 --max-content-length 300000 "$@" \
-		>"$T/serve.out" 2>>"$T/serve.err" &
-	SPID=$!
-	for _ in $(seq 1 200); do
-		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
-		sleep 0.05
-	done
-	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
-	[ -n "$BASE" ]
-}
-stop_server() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }
-
 # ---- members ----------------------------------------------------------------
-pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
 cc org add bank-a >/dev/null && cc org add bank-b >/dev/null && cc org add feeder >/dev/null &&
 	cc org add reader >/dev/null
 pw 'alice-password' alice bank-a
