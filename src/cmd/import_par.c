@@ -19,7 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cmd/import.h"
+#include "cmd/import_int.h"
 #include "stix/stix.h"
 #include "util/file.h"
 #include "util/jdump.h"

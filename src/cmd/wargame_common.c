@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd/wargame_common.h"
+#include "cmd/wargame_int.h"
 #include "store/store.h"
 
 static bool is_dir(const char *p)

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/wargame_common.h"
-#include "cmd/wargame_run.h"
+#include "cmd/wargame_int.h"
 #include "util/file.h"
 #include "util/time.h"
 #include "wargame/sim.h"

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "match/match.h"
+#include "pattern/pattern.h"
 #include "util/hex.h"
 
 /* ---- arena: one growable byte array, strings addressed by offset ---- */
@@ -293,7 +294,6 @@ int mt_ind_text_parse(const char *p, size_t n, mt_ind_text *out);
 int mt_json_unescape(const char *s, size_t n, char *out);
 
 /* ---- the matcher ---- */
-#include "pattern/pattern.h"
 
 /* One accepted indicator (24 bytes; its strings are in the arena). */
 typedef struct mt_ind {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "util/file.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 wg_adversary *wg_adversary_new(const char *name)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/exercise_priv.h"
+#include "wargame/exercise_int.h"
 
 #define MAX_FALSE_ALERTS 8      /* per turn */
 

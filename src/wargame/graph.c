@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 /* ---- symbols ---- */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 /* The attacker facts the engine itself needs (documented vocabulary). */
 static int need_pred(wg_graph *g, const char *name, int arity, cc_err *e)

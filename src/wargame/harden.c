@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/harden_priv.h"
+#include "wargame/harden_int.h"
 
 
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/harden_priv.h"
+#include "wargame/harden_int.h"
 
 #define IHS_MAX_ROUNDS 400
 

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 
 static void count_paths(const wg_graph *g, const int *order, size_t norder,

@@ -11,7 +11,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 typedef struct ld {
 	wgy y;

@@ -1,7 +1,7 @@
 /* model_util.c — freeing a model, name lookups, costs and names. */
 #include <stdlib.h>
 
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 static double or_default(double own, double def)
 {

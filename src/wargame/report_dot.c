@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "wargame/report_priv.h"
+#include "wargame/report_int.h"
 
 static void dot_str(cc_buf *out, const char *s)
 {

@@ -19,7 +19,7 @@
 
 #include "util/time.h"
 #include "util/uuid.h"
-#include "wargame/report_priv.h"
+#include "wargame/report_int.h"
 
 #define MAX_RANKED 20
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/report_priv.h"
+#include "wargame/report_int.h"
 
 double wg_report_rate(const wg_sim_result *r, const char *technique)
 {

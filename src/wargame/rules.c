@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "util/file.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 /* Predicates filled from the model (never a rule head), with arities. */
 static const struct { const char *name; int arity; } base_preds[] = {

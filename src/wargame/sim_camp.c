@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
+#include "wargame/sim_int.h"
 
 static void *xrealloc(void *p, size_t n)
 {

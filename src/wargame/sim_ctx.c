@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
+#include "wargame/sim_int.h"
 
 static void *xcalloc(size_t n, size_t sz)
 {

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
+#include "wargame/sim_int.h"
 
 #define MAX_STEPS 100000        /* safety bound on actions per campaign */
 

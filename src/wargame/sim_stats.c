@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
+#include "wargame/sim_int.h"
 
 static int dcmp(const void *a, const void *b)
 {

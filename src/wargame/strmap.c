@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 uint64_t wg_hash_bytes(const void *p, size_t n)
 {

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 char *wg_strdup(const char *s)
 {

@@ -1,11 +1,11 @@
 /*
- * graph_priv.h — the private state of a wg_graph, shared by graph*.c,
+ * graph_int.h — the private state of a wg_graph, shared by graph*.c,
  * metrics.c and harden.c only.
  */
-#ifndef CC_WARGAME_GRAPH_PRIV_H
-#define CC_WARGAME_GRAPH_PRIV_H
+#ifndef CC_WARGAME_GRAPH_INT_H
+#define CC_WARGAME_GRAPH_INT_H
 
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 #define IDX_SLOTS (WG_MAX_ARITY + 1)    /* one list per argument + "all" */
 #define IDX_ALL WG_MAX_ARITY

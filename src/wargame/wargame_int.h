@@ -1,13 +1,13 @@
 /*
- * internal.h — helpers shared by the files of src/wargame only (not part of
- * the module's interface, which is wargame.h).
+ * wargame_int.h — private to src/wargame: helpers shared by its files (not
+ * part of the module's interface, which is wargame.h).
  *
  * wgy_*: walking a libyaml document with errors that name
  * "file:line:col: path: what".  The document and the error belong to the
  * wgy context; nodes are borrowed from the document.
  */
-#ifndef CC_WARGAME_INTERNAL_H
-#define CC_WARGAME_INTERNAL_H
+#ifndef CC_WARGAME_WARGAME_INT_H
+#define CC_WARGAME_WARGAME_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
