@@ -18,19 +18,9 @@ typedef struct cc_cli {
 	const char *db_path;    /* --db, else $CYBERCELL_DB, else ./cybercell.db */
 } cc_cli;
 
+/* A command's handler (the table in main.c names them); argv[0] is the
+ * command name. */
 typedef int (*cmd_fn)(int argc, char **argv, const cc_cli *cli);
-
-/* One entry of the command table in main.c. */
-typedef struct cmd_def {
-	const char *name;       /* what the user types */
-	cmd_fn fn;              /* the handler; argv[0] is the command name */
-	const char *summary;    /* one line for `cybercell help` */
-	const char *usage;      /* full help text for `cybercell help NAME` */
-} cmd_def;
-
-/* The table (main.c) and a lookup in it; NULL when unknown. */
-extern const cmd_def cmd_table[];
-const cmd_def *cmd_lookup(const char *name);
 
 /* Print "cybercell: <msg>" for a failed operation; returns 1. */
 int cmd_fail(const cc_err *e);
@@ -38,9 +28,6 @@ int cmd_fail(const cc_err *e);
 /* Print "cybercell: <cmd>: <what>" and the usage hint; returns 2. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* Print the usage text of command name on stdout; returns 0. */
-int cmd_print_help(const char *name);
 
 /* Reset getopt so a command can parse its own argv from index 1. */
 void cmd_getopt_reset(void);

@@ -25,16 +25,6 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-int cmd_print_help(const char *name)
-{
-	const cmd_def *c = cmd_lookup(name);
-
-	if (!c)
-		return 2;
-	fputs(c->usage, stdout);
-	return 0;
-}
-
 void cmd_getopt_reset(void)
 {
 	optind = 0;	/* glibc: 0 also resets its internal state */
