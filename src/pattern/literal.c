@@ -1,5 +1,5 @@
 /*
- * literal.c — pattern literals: copy, free, print in pattern syntax, and
+ * literal.c — pattern literals: free, print in pattern syntax, and
  * the base64 / UTF-8 helpers they need.
  */
 #include <stdlib.h>
@@ -17,25 +17,6 @@ void plit_clear(pattern_literal *l)
 		plit_clear(&l->items[i]);
 	free(l->items);
 	memset(l, 0, sizeof(*l));
-}
-
-void plit_copy(pattern_literal *dst, const pattern_literal *src)
-{
-	*dst = *src;
-	dst->str = src->str ? strdup(src->str) : NULL;
-	if (src->bytes) {
-		dst->bytes = malloc(src->len ? src->len : 1);
-		if (!dst->bytes)
-			abort();
-		memcpy(dst->bytes, src->bytes, src->len);
-	}
-	if (src->n_items) {
-		dst->items = calloc(src->n_items, sizeof(*dst->items));
-		if (!dst->items)
-			abort();
-		for (size_t i = 0; i < src->n_items; i++)
-			plit_copy(&dst->items[i], &src->items[i]);
-	}
 }
 
 static void print_quoted(cc_buf *b, const char *s, size_t n)

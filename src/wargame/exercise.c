@@ -321,7 +321,6 @@ int wg_ex_budget(const wg_exercise *x) { return x->budget; }
 bool wg_ex_evicted(const wg_exercise *x) { return x->outcome == EX_EVICTED; }
 bool wg_ex_jewel_lost(const wg_exercise *x) { return x->outcome == EX_JEWEL; }
 int wg_ex_score(const wg_exercise *x) { return x->score; }
-int wg_ex_turn(const wg_exercise *x) { return x->turn; }
 
 size_t wg_ex_footholds(const wg_exercise *x, int *hosts, size_t max)
 {

@@ -219,11 +219,6 @@ void wg_path_from_m(const wg_graph *g, wg_metric m, const double *cost,
 	free(c.done);
 }
 
-void wg_path_from(const wg_graph *g, const int *best, int fact, wg_path *out)
-{
-	wg_path_from_m(g, WG_M_STEPS, NULL, best, fact, out);
-}
-
 int wg_path_best(const wg_graph *g, int fact, wg_metric metric,
 		 const double *pmul, wg_path *out)
 {

@@ -30,11 +30,10 @@ static void *grow(void *arr, size_t n, size_t sz)
 
 static int level_parse(ld *l, yaml_node_t *n, const char *path, wg_level *out)
 {
-	static const char *const names[] = { "none", "low", "medium", "high", "critical" };
 	const char *s = wgy_scalar(n);
 
-	for (int i = 0; s && i < 5; i++)
-		if (!strcmp(s, names[i])) {
+	for (int i = WG_LVL_NONE; s && i <= WG_LVL_CRITICAL; i++)
+		if (!strcmp(s, wg_level_name((wg_level)i))) {
 			*out = (wg_level)i;
 			return CC_OK;
 		}

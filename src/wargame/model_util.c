@@ -139,8 +139,3 @@ int wg_model_account(const wg_model *m, const char *name)
 {
 	return wg_strmap_get(&m->priv->accounts, name);
 }
-
-int wg_model_person(const wg_model *m, const char *name)
-{
-	return wg_strmap_get(&m->priv->people, name);
-}

@@ -267,7 +267,6 @@ void wg_ex_describe(const wg_exercise *x, cc_buf *out);
 bool wg_ex_evicted(const wg_exercise *x);
 bool wg_ex_jewel_lost(const wg_exercise *x);
 int wg_ex_score(const wg_exercise *x);
-int wg_ex_turn(const wg_exercise *x);
 /* Hosts where the attacker holds a foothold now (up to max); count. */
 size_t wg_ex_footholds(const wg_exercise *x, int *hosts, size_t max);
 
