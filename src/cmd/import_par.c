@@ -24,6 +24,7 @@
 #include "util/file.h"
 #include "util/jdump.h"
 #include "util/jsplit.h"
+#include "util/xalloc.h"
 
 #define PAR_MIN_BYTES (64 * 1024)   /* below either, the serial path is */
 #define PAR_MIN_OBJECTS 512         /* as fast */
@@ -494,9 +495,7 @@ void import_files(import_ctx *c, char *const *paths, size_t n, import_done_fn do
 	pthread_t th[PAR_MAX_THREADS];
 	cc_err e;
 
-	p.f = calloc(n, sizeof(*p.f));
-	if (!p.f)
-		abort();        /* like cc_buf: out of memory is not recoverable */
+	p.f = cc_xcalloc(n, sizeof(*p.f));
 	p.nf = n;
 	for (size_t i = 0; i < n; i++)
 		p.f[i].path = paths[i];

@@ -9,6 +9,7 @@
 
 #include "cmd/wargame_int.h"
 #include "store/store.h"
+#include "util/xalloc.h"
 
 static bool is_dir(const char *p)
 {
@@ -60,9 +61,9 @@ static int found_row(const store_row *row, void *ud)
 
 	if (f->n < 8) {
 		o = json_loadb(row->json, row->json_len, 0, NULL);
-		f->id[f->n] = strdup(row->id);
-		f->name[f->n] = strdup(o && json_is_string(json_object_get(o, "name"))
-					  ? json_string_value(json_object_get(o, "name")) : row->id);
+		f->id[f->n] = cc_xstrdup(row->id);
+		f->name[f->n] = cc_xstrdup(o && json_is_string(json_object_get(o, "name"))
+					   ? json_string_value(json_object_get(o, "name")) : row->id);
 		json_decref(o);
 	}
 	f->n++;

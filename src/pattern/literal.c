@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pattern/pattern_int.h"
+#include "util/xalloc.h"
 
 void plit_clear(pattern_literal *l)
 {
@@ -78,10 +79,8 @@ static const char b64chars[] =
 
 char *pb64_encode(const unsigned char *p, size_t n)
 {
-	char *out = malloc(4 * ((n + 2) / 3) + 1), *o = out;
+	char *out = cc_xmalloc(4 * ((n + 2) / 3) + 1), *o = out;
 
-	if (!out)
-		abort();
 	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)p[i] << 16;
 
@@ -116,9 +115,7 @@ bool pb64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen)
 	*outlen = 0;
 	if (n % 4)
 		return false;
-	o = malloc(n / 4 * 3 + 1);
-	if (!o)
-		abort();
+	o = cc_xmalloc(n / 4 * 3 + 1);
 	for (size_t i = 0; i < n; i += 4) {
 		int v[4], pad = 0;
 

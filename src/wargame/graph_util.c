@@ -25,15 +25,15 @@ static int need_pred(wg_graph *g, const char *name, int arity, cc_err *e)
 wg_graph *wg_graph_build(const wg_model *m, const wg_rules *r,
 			 const wg_adversary *a, cc_err *e)
 {
-	wg_graph *g = wg_xcalloc(1, sizeof(*g));
+	wg_graph *g = cc_xcalloc(1, sizeof(*g));
 	wg_graph_priv *p;
 
 	g->model = m;
 	g->rules = r;
 	g->adv = a;
 	g->start = WG_NONE;
-	g->priv = p = wg_xcalloc(1, sizeof(*p));
-	p->pred_first = wg_xcalloc(r->npreds + 1, sizeof(int));
+	g->priv = p = cc_xcalloc(1, sizeof(*p));
+	p->pred_first = cc_xcalloc(r->npreds + 1, sizeof(int));
 	for (size_t i = 0; i <= r->npreds; i++)
 		p->pred_first[i] = INT_MAX;
 	p->p_user = need_pred(g, "user", 1, e);
@@ -141,8 +141,8 @@ const wg_rule *wg_graph_inst_rule(const wg_graph *g, int inst)
 void wg_graph_derivable(const wg_graph *g, const uint8_t *removed,
 			const uint8_t *disabled, uint8_t *out)
 {
-	int *need = wg_xcalloc(g->ninsts, sizeof(int));
-	int *queue = wg_xcalloc(g->nfacts, sizeof(int));
+	int *need = cc_xcalloc(g->ninsts, sizeof(int));
+	int *queue = cc_xcalloc(g->nfacts, sizeof(int));
 	size_t qh = 0, qt = 0;
 
 	memset(out, 0, g->nfacts);
@@ -175,7 +175,7 @@ void wg_graph_derivable(const wg_graph *g, const uint8_t *removed,
 /* Facts and instances that lead to some goal (backwards closure). */
 void wg_graph_relevant(const wg_graph *g, uint8_t *fact_rel, uint8_t *inst_rel)
 {
-	int *stack = wg_xcalloc(g->nfacts, sizeof(int));
+	int *stack = cc_xcalloc(g->nfacts, sizeof(int));
 	size_t n = 0;
 
 	memset(fact_rel, 0, g->nfacts);
@@ -218,7 +218,7 @@ static void dot_str(cc_buf *out, const char *s)
 
 void wg_graph_dot(const wg_graph *g, cc_buf *out)
 {
-	uint8_t *frel = wg_xcalloc(g->nfacts, 1), *irel = wg_xcalloc(g->ninsts, 1);
+	uint8_t *frel = cc_xcalloc(g->nfacts, 1), *irel = cc_xcalloc(g->ninsts, 1);
 	cc_buf s = CC_BUF_INIT;
 
 	wg_graph_relevant(g, frel, irel);

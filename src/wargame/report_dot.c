@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/xalloc.h"
 #include "wargame/report_int.h"
 
 static void dot_str(cc_buf *out, const char *s)
@@ -68,10 +69,8 @@ static void emit_inst(const wg_graph *g, int i, uint8_t *fon, cc_buf *out)
 void wg_report_paths_dot(const wg_report_in *in, cc_buf *out)
 {
 	const wg_graph *g = in->g;
-	uint8_t *on = calloc(g->ninsts + 1, 1), *fon = calloc(g->nfacts + 1, 1);
+	uint8_t *on = cc_xcalloc(g->ninsts + 1, 1), *fon = cc_xcalloc(g->nfacts + 1, 1);
 
-	if (!on || !fon)
-		abort();
 	for (size_t j = 0; j < g->ngoals; j++)
 		if (g->goals[j].fact != WG_NONE)
 			for (int mt = WG_M_STEPS; mt <= WG_M_TIME; mt++)
@@ -142,9 +141,7 @@ char *wg_report_dot_svg(const char *dot_text, const char **why)
 		*why = "graphviz dot gave no SVG";
 		goto out;
 	}
-	svg = strdup(start);
-	if (!svg)
-		abort();
+	svg = cc_xstrdup(start);
 out:
 	cc_buf_free(&b);
 	unlink(tmpl);

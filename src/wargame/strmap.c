@@ -34,8 +34,8 @@ int wg_strmap_get(const wg_strmap *m, const char *key)
 static void strmap_grow(wg_strmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	char **nk = wg_xcalloc(ncap, sizeof(*nk));
-	int *nv = wg_xcalloc(ncap, sizeof(*nv));
+	char **nk = cc_xcalloc(ncap, sizeof(*nk));
+	int *nv = cc_xcalloc(ncap, sizeof(*nv));
 
 	for (i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
@@ -65,7 +65,7 @@ int wg_strmap_put(wg_strmap *m, const char *key, int val)
 			return m->vals[i];
 		i = (i + 1) & (m->cap - 1);
 	}
-	m->keys[i] = wg_strdup(key);
+	m->keys[i] = cc_xstrdup(key);
 	m->vals[i] = val;
 	m->n++;
 	return val;

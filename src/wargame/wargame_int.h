@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "util/err.h"
+#include "util/xalloc.h"
 #include "wargame/wargame.h"
 
 typedef struct wgy {
@@ -79,9 +80,5 @@ struct wg_model_priv {
 
 /* Is name a predicate the model fills (or the engine derives from flows)? */
 bool wg_rules_pred_is_base(const char *name);
-
-char *wg_strdup(const char *s);
-void *wg_xrealloc(void *p, size_t n);
-void *wg_xcalloc(size_t n, size_t size);
 
 #endif

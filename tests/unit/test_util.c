@@ -15,6 +15,7 @@
 #include "util/uuid.h"
 #include "util/unicode.h"
 #include "util/hex.h"
+#include "util/xalloc.h"
 
 static void test_buf(void **state)
 {
@@ -150,6 +151,32 @@ static void test_hex(void **state)
 	assert_int_equal(cc_hex_digit('/'), -1);
 }
 
+static void test_xalloc(void **state)
+{
+	unsigned char *z = cc_xcalloc(0, 0);
+	int *v = cc_xcalloc(4, sizeof(int));
+	char *s;
+
+	(void)state;
+	assert_non_null(z);                     /* zero sizes still give memory */
+	assert_int_equal(v[0] | v[1] | v[2] | v[3], 0);
+	v = cc_xrealloc(v, 8 * sizeof(int));
+	v[7] = 7;
+	assert_int_equal(v[7], 7);
+	assert_null(cc_xstrdup(NULL));
+	s = cc_xstrdup("abc");
+	assert_string_equal(s, "abc");
+	free(s);
+	s = cc_xmemdup("abcdef", 3);            /* n bytes and a NUL */
+	assert_string_equal(s, "abc");
+	free(s);
+	s = cc_xmalloc(0);
+	assert_non_null(s);
+	free(s);
+	free(v);
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_xalloc),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
