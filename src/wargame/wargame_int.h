@@ -66,7 +66,6 @@ int wg_strmap_get(const wg_strmap *m, const char *key);
 /* Insert key -> val unless present; returns the value now stored. */
 int wg_strmap_put(wg_strmap *m, const char *key, int val);
 void wg_strmap_free(wg_strmap *m);
-uint64_t wg_hash_bytes(const void *p, size_t n);
 
 /* Format an element path ("hosts[3].services[0].port") into p, which has
  * room for WG_PATH_MAX bytes (truncating). */

@@ -14,6 +14,7 @@
 #include "util/time.h"
 #include "util/uuid.h"
 #include "util/unicode.h"
+#include "util/hash.h"
 #include "util/hex.h"
 #include "util/xalloc.h"
 
@@ -151,6 +152,15 @@ static void test_hex(void **state)
 	assert_int_equal(cc_hex_digit('/'), -1);
 }
 
+static void test_fnv1a(void **state)
+{
+	(void)state;
+	/* the published FNV-1a 64 test vectors */
+	assert_true(cc_fnv1a("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(cc_fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(cc_fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
 static void test_xalloc(void **state)
 {
 	unsigned char *z = cc_xcalloc(0, 0);
@@ -187,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_fnv1a),
 		cmocka_unit_test(test_xalloc),
 	};
 
