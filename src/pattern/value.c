@@ -293,7 +293,8 @@ static bool pval_of(pval *pv, const pattern_comparison *c, json_t *v)
 
 static int memcmp_len(const void *a, size_t an, const void *b, size_t bn)
 {
-	int r = memcmp(a, b, an < bn ? an : bn);
+	size_t n = an < bn ? an : bn;
+	int r = n ? memcmp(a, b, n) : 0;      /* h'' has no bytes (NULL) */
 
 	if (r)
 		return r;
