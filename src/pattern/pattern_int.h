@@ -57,8 +57,9 @@ void plit_clear(pattern_literal *l);
 /* Append the literal in pattern syntax (re-escaped) to b. */
 void plit_print(cc_buf *b, const pattern_literal *l);
 
-/* Base64 (standard alphabet, padded) encode/decode.  Decode returns false
- * on bad input; *out is malloc'd. */
+/* Base64 (standard alphabet, padded), by libsodium.  Encode returns a
+ * malloc'd string; decode is strict (see literal.c) and returns false on
+ * bad input, else *out is malloc'd. */
 char *pb64_encode(const unsigned char *p, size_t n);
 bool pb64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen);
 
