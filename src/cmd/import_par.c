@@ -180,9 +180,7 @@ static json_t *envelope(const cc_buf *data, cc_jspan arr)
 	json_t *root;
 	cc_err e;
 
-	cc_buf_append(&env, data->data, arr.off);
-	cc_buf_puts(&env, "[]");
-	cc_buf_append(&env, data->data + arr.off + arr.len, data->len - arr.off - arr.len);
+	cc_jsplit_envelope(data->data, data->len, arr, &env);
 	root = stix_json_parse(env.data, env.len, "", &e);
 	cc_buf_free(&env);
 	type = json_string_value(json_object_get(root, "type"));

@@ -14,6 +14,7 @@
 
 #include "match/match.h"
 #include "match/match_int.h"
+#include "util/buf.h"
 
 /* ---- helpers ---- */
 
@@ -499,9 +500,11 @@ static void test_bundle_shapes(void **state)
 		{ "\"indicator\"", 0, 0, "" },
 		{ "{\"type\":\"bundle\",\"objects\":[" IND("1"), 0, 0, "" },
 		{ "{\"type\": bundle, \"objects\":[" IND("1") "]}", 0, 0, "" },
+		{ "{\"objects\":[" IND("1") "], \"type\": bundle}", 0, 0, "" },
+		{ "{\"objects\":[" IND("1") "]} x", 0, 0, "" },
 	};
-#undef IND
 	char warn[256];
+	cc_buf deep = CC_BUF_INIT;
 	size_t n;
 
 	(void)state;
@@ -512,6 +515,18 @@ static void test_bundle_shapes(void **state)
 		    strcmp(warn, cases[i].warn))
 			fail_msg("case %zu: rc %d, %zu indicators, warning '%s'", i, rc, n, warn);
 	}
+	/* an object nested deeper than the splitter goes does not stop the rest */
+	cc_buf_puts(&deep, "{\"type\":\"bundle\",\"objects\":[{\"type\":\"malware\",\"x\":");
+	for (int i = 0; i < 300; i++)
+		cc_buf_putc(&deep, '[');
+	for (int i = 0; i < 300; i++)
+		cc_buf_putc(&deep, ']');
+	cc_buf_puts(&deep, "}," IND("9") "]}");
+	assert_int_equal(load_text(cc_buf_str(&deep), &n, warn), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(warn, "");
+	cc_buf_free(&deep);
+#undef IND
 }
 
 /* The same hits whatever the thread count, on more than one piece. */
