@@ -33,6 +33,12 @@ char *cc_xstrdup(const char *s)
 	return s ? checked(strdup(s)) : NULL;
 }
 
+void cc_free_each(void *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
 char *cc_xmemdup(const void *s, size_t n)
 {
 	char *d = cc_xmalloc(n + 1);

@@ -24,4 +24,11 @@ char *cc_xstrdup(const char *s);
 /* A copy of the n bytes at s with a NUL after them. */
 char *cc_xmemdup(const void *s, size_t n);
 
+/* free() each of the n pointers of v (NULL ones too); CC_FREE_ALL(a, b, ...)
+ * frees its arguments, for structs that own many arrays. */
+void cc_free_each(void *const *v, size_t n);
+#define CC_FREE_ALL(...) \
+	cc_free_each((void *const[]){ __VA_ARGS__ }, \
+		     sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+
 #endif

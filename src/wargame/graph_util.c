@@ -68,32 +68,12 @@ void wg_graph_free(wg_graph *g)
 			free(p->syms[i]);
 		free(p->syms);
 		wg_strmap_free(&p->symmap);
-		free(p->ftab);
-		free(p->ftag);
-		free(p->ikeys);
-		free(p->ihead);
-		free(p->itail);
-		free(p->inext);
-		free(p->sym_host);
-		free(p->sym_person);
-		free(p->sym_expl);
-		free(p->sym_cvss);
-		free(p->flow_sym);
-		free(p->crules);
-		free(p->trig_off);
-		free(p->trig);
-		free(p->pred_first);
-		free(p);
+		CC_FREE_ALL(p->ftab, p->ftag, p->ikeys, p->ihead, p->itail, p->inext,
+			    p->sym_host, p->sym_person, p->sym_expl, p->sym_cvss, p->flow_sym,
+			    p->crules, p->trig_off, p->trig, p->pred_first, p);
 	}
-	free(g->facts);
-	free(g->insts);
-	free(g->body);
-	free(g->by_head_off);
-	free(g->by_head);
-	free(g->uses_off);
-	free(g->uses);
-	free(g->goals);
-	free(g);
+	CC_FREE_ALL(g->facts, g->insts, g->body, g->by_head_off, g->by_head, g->uses_off,
+		    g->uses, g->goals, g);
 }
 
 void wg_graph_fact_str(const wg_graph *g, int fact, cc_buf *out)

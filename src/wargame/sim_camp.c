@@ -36,18 +36,8 @@ void wg_camp_free(wg_camp *s)
 {
 	if (!s)
 		return;
-	free(s->fs);
-	free(s->hb);
-	free(s->via);
-	free(s->is);
-	free(s->iso);
-	free(s->tf);
-	free(s->ti);
-	free(s->heap);
-	free(s->work);
-	free(s->rwork);
-	free(s->resp);
-	free(s->goal_t);
+	CC_FREE_ALL(s->fs, s->hb, s->via, s->is, s->iso, s->tf, s->ti, s->heap, s->work,
+		    s->rwork, s->resp, s->goal_t);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -392,22 +392,7 @@ void wg_simctx_free(wg_simctx *c)
 {
 	if (!c)
 		return;
-	free(c->stat);
-	free(c->autom);
-	free(c->ci);
-	free(c->dbody);
-	free(c->det);
-	free(c->score);
-	free(c->score_g);
-	free(c->init);
-	free(c->init_auto);
-	free(c->goal_of);
-	free(c->hf_off);
-	free(c->hf);
-	free(c->af_off);
-	free(c->af);
-	free(c->ha_off);
-	free(c->ha);
-	free(c->fact_flow);
-	free(c);
+	CC_FREE_ALL(c->stat, c->autom, c->ci, c->dbody, c->det, c->score, c->score_g,
+		    c->init, c->init_auto, c->goal_of, c->hf_off, c->hf, c->af_off, c->af,
+		    c->ha_off, c->ha, c->fact_flow, c);
 }

@@ -236,9 +236,7 @@ static void test_xalloc(void **state)
 	free(s);
 	s = cc_xmalloc(0);
 	assert_non_null(s);
-	free(s);
-	free(v);
-	free(z);
+	CC_FREE_ALL(s, NULL, v, z);     /* the leak checker sees what is missed */
 }
 
 int main(void)
