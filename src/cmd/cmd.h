@@ -9,6 +9,7 @@
 #ifndef CC_CMD_H
 #define CC_CMD_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "util/err.h"
@@ -28,6 +29,22 @@ int cmd_fail(const cc_err *e);
 /* Print "cybercell: <cmd>: <what>" and the usage hint; returns 2. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A listing on stdout: a tab-separated line per row, or (json) one
+ * indented JSON array of the rows' objects. */
+typedef struct cmd_list {
+	bool json;
+	json_t *rows;           /* the array being built (json only) */
+} cmd_list;
+
+/* List the n items of sz bytes at v: row() adds each with cmd_list_row.
+ * Returns 0. */
+int cmd_list_print(bool json, const void *v, size_t n, size_t sz,
+		   void (*row)(cmd_list *l, const void *item));
+/* Add a row: obj (taken; may be NULL when not json) for JSON, else the
+ * line fmt formats. */
+void cmd_list_row(cmd_list *l, json_t *obj, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Reset getopt so a command can parse its own argv from index 1. */
 void cmd_getopt_reset(void);

@@ -25,6 +25,35 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
+void cmd_list_row(cmd_list *l, json_t *obj, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->json) {
+		json_array_append_new(l->rows, obj);
+		return;
+	}
+	json_decref(obj);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+int cmd_list_print(bool json, const void *v, size_t n, size_t sz,
+		   void (*row)(cmd_list *l, const void *item))
+{
+	cmd_list l = { json, json ? json_array() : NULL };
+
+	for (size_t i = 0; i < n; i++)
+		row(&l, (const char *)v + i * sz);
+	if (json) {
+		json_dumpf(l.rows, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(l.rows);
+	return 0;
+}
+
 void cmd_getopt_reset(void)
 {
 	optind = 0;	/* glibc: 0 also resets its internal state */
