@@ -1,4 +1,4 @@
-/* wargame_common.c — loading a war-game session (see wargame_common.h). */
+/* wargame_common.c — loading a war-game session (see wargame_int.h). */
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
