@@ -10,7 +10,15 @@
 #include "cmd/cmd.h"
 #include "version.h"
 
-const cmd_def cmd_table[] = {
+/* One entry of the command table. */
+typedef struct cmd_def {
+	const char *name;       /* what the user types */
+	cmd_fn fn;              /* the handler */
+	const char *summary;    /* one line for `cybercell help` */
+	const char *usage;      /* full help text for `cybercell help NAME` */
+} cmd_def;
+
+static const cmd_def cmd_table[] = {
 	{ "init",       cmd_init,       "create the store (idempotent)", cmd_init_usage },
 	{ "import",     cmd_import,     "import STIX 2.0/2.1 bundles into the store", cmd_import_usage },
 	{ "export",     cmd_export,     "export objects as a STIX 2.1 bundle", cmd_export_usage },
@@ -31,7 +39,8 @@ const cmd_def cmd_table[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-const cmd_def *cmd_lookup(const char *name)
+/* The entry of command name, or NULL when there is none. */
+static const cmd_def *cmd_lookup(const char *name)
 {
 	for (const cmd_def *c = cmd_table; c->name; c++)
 		if (strcmp(c->name, name) == 0)
@@ -56,17 +65,27 @@ static void print_main_usage(FILE *f)
 	fputs("\nRun 'cybercell help <command>' for a command's options.\n", f);
 }
 
+/* A command's usage text on stdout; returns 0 (finish_stdout checks it). */
+static int print_usage(const cmd_def *c)
+{
+	fputs(c->usage, stdout);
+	return 0;
+}
+
 static int run_help(int argc, char **argv)
 {
+	const cmd_def *c;
+
 	if (argc < 2) {
 		print_main_usage(stdout);
 		return 0;
 	}
-	if (!cmd_lookup(argv[1])) {
+	c = cmd_lookup(argv[1]);
+	if (!c) {
 		fprintf(stderr, "cybercell: help: unknown command '%s'\n", argv[1]);
 		return 2;
 	}
-	return cmd_print_help(argv[1]);
+	return print_usage(c);
 }
 
 /* Like git: a command that wrote its output but could not flush it failed. */
@@ -130,7 +149,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[j], "--") == 0)
 			break;
 		if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
-			return finish_stdout(cmd_print_help(c->name));
+			return finish_stdout(print_usage(c));
 	}
 	return finish_stdout(c->fn(argc - i, argv + i, &cli));
 }

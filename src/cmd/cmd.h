@@ -10,6 +10,7 @@
 #define CC_CMD_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "util/err.h"
@@ -19,19 +20,9 @@ typedef struct cc_cli {
 	const char *db_path;    /* --db, else $CYBERCELL_DB, else ./cybercell.db */
 } cc_cli;
 
+/* A command's handler (the table in main.c names them); argv[0] is the
+ * command name. */
 typedef int (*cmd_fn)(int argc, char **argv, const cc_cli *cli);
-
-/* One entry of the command table in main.c. */
-typedef struct cmd_def {
-	const char *name;       /* what the user types */
-	cmd_fn fn;              /* the handler; argv[0] is the command name */
-	const char *summary;    /* one line for `cybercell help` */
-	const char *usage;      /* full help text for `cybercell help NAME` */
-} cmd_def;
-
-/* The table (main.c) and a lookup in it; NULL when unknown. */
-extern const cmd_def cmd_table[];
-const cmd_def *cmd_lookup(const char *name);
 
 /* Print "cybercell: <msg>" for a failed operation; returns 1. */
 int cmd_fail(const cc_err *e);
@@ -40,8 +31,21 @@ int cmd_fail(const cc_err *e);
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Print the usage text of command name on stdout; returns 0. */
-int cmd_print_help(const char *name);
+/* A listing on stdout: a tab-separated line per row, or (json) one
+ * indented JSON array of the rows' objects. */
+typedef struct cmd_list {
+	bool json;
+	json_t *rows;           /* the array being built (json only) */
+} cmd_list;
+
+/* List the n items of sz bytes at v: row() adds each with cmd_list_row.
+ * Returns 0. */
+int cmd_list_print(bool json, const void *v, size_t n, size_t sz,
+		   void (*row)(cmd_list *l, const void *item));
+/* Add a row: obj (taken; may be NULL when not json) for JSON, else the
+ * line fmt formats. */
+void cmd_list_row(cmd_list *l, json_t *obj, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Reset getopt so a command can parse its own argv from index 1. */
 void cmd_getopt_reset(void);

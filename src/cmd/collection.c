@@ -56,37 +56,16 @@ static int coll_add(store *s, const char *name, const char *title, const char *d
 	return 0;
 }
 
-static int coll_list(store *s, bool json)
+static void coll_row(cmd_list *l, const void *item)
 {
-	store_collection *v = NULL;
-	size_t n = 0, i;
-	json_t *arr = json_array();
-	cc_err e;
+	const store_collection *c = item;
+	const char *tlp = stix_tlp_name(c->default_tlp);
 
-	if (store_collection_list(s, &v, &n, &e) != 0) {
-		json_decref(arr);
-		return cmd_fail(&e);
-	}
-	for (i = 0; i < n; i++) {
-		const char *tlp = stix_tlp_name(v[i].default_tlp);
-
-		if (json) {
-			json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s}", "id", v[i].uuid, "name",
-					      v[i].name, "title", v[i].title, "description",
-					      v[i].description, "default_tlp", tlp ? tlp : "clear");
-			json_array_append_new(arr, o);
-		} else {
-			printf("%s\t%s\t%s\t%s\n", v[i].uuid, v[i].name, tlp ? tlp : "clear",
-			       v[i].title ? v[i].title : "");
-		}
-	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-	}
-	json_decref(arr);
-	store_collection_list_free(v, n);
-	return 0;
+	tlp = tlp ? tlp : "clear";
+	cmd_list_row(l, json_pack("{s:s,s:s,s:s?,s:s?,s:s}", "id", c->uuid, "name", c->name,
+				  "title", c->title, "description", c->description,
+				  "default_tlp", tlp),
+		     "%s\t%s\t%s\t%s\n", c->uuid, c->name, tlp, c->title ? c->title : "");
 }
 
 int cmd_collection(int argc, char **argv, const cc_cli *cli)
@@ -103,6 +82,8 @@ int cmd_collection(int argc, char **argv, const cc_cli *cli)
 	int tlp = STORE_TLP_NONE, c, rc;
 	bool json = false, add_opts = false;
 	store *s = NULL;
+	store_collection *v = NULL;
+	size_t n = 0;
 	cc_err e;
 
 	cmd_getopt_reset();
@@ -139,8 +120,11 @@ int cmd_collection(int argc, char **argv, const cc_cli *cli)
 		return cmd_fail(&e);
 	if (strcmp(sub, "add") == 0)
 		rc = coll_add(s, argv[optind + 1], title, desc, id, tlp);
+	else if (store_collection_list(s, &v, &n, &e) == 0)
+		rc = cmd_list_print(json, v, n, sizeof(*v), coll_row);
 	else
-		rc = coll_list(s, json);
+		rc = cmd_fail(&e);
+	store_collection_list_free(v, n);
 	store_close(s);
 	return rc;
 }

@@ -25,13 +25,32 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-int cmd_print_help(const char *name)
+void cmd_list_row(cmd_list *l, json_t *obj, const char *fmt, ...)
 {
-	const cmd_def *c = cmd_lookup(name);
+	va_list ap;
 
-	if (!c)
-		return 2;
-	fputs(c->usage, stdout);
+	if (l->json) {
+		json_array_append_new(l->rows, obj);
+		return;
+	}
+	json_decref(obj);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+int cmd_list_print(bool json, const void *v, size_t n, size_t sz,
+		   void (*row)(cmd_list *l, const void *item))
+{
+	cmd_list l = { json, json ? json_array() : NULL };
+
+	for (size_t i = 0; i < n; i++)
+		row(&l, (const char *)v + i * sz);
+	if (json) {
+		json_dumpf(l.rows, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(l.rows);
 	return 0;
 }
 

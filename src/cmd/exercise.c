@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/wargame_common.h"
+#include "cmd/wargame_int.h"
 #include "wargame/sim.h"
 
 const char cmd_exercise_usage[] =

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "util/time.h"
 #include "util/uuid.h"
+#include "util/xalloc.h"
 
 const char cmd_export_usage[] =
 	"usage: cybercell export [--collection NAME] [--type T]... [--all-versions]\n"
@@ -122,9 +123,7 @@ int cmd_export(int argc, char **argv, const cc_cli *cli)
 	cc_err e = { 0 };
 	int opt, status = 0;
 
-	types = calloc((size_t)argc, sizeof(*types));
-	if (!types)
-		return 1;
+	types = cc_xcalloc((size_t)argc, sizeof(*types));
 	q.versions = STORE_VER_LAST;
 	cmd_getopt_reset();
 	while ((opt = cmd_getopt(argv[0], argc, argv, "c:t:ao:", export_opts)) != -1) {

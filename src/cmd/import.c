@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/import.h"
+#include "cmd/import_int.h"
 #include "stix/stix.h"
 #include "store/store.h"
 

@@ -19,10 +19,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cmd/import.h"
+#include "cmd/import_int.h"
 #include "stix/stix.h"
 #include "util/file.h"
 #include "util/jsplit.h"
+#include "util/xalloc.h"
 
 #define PAR_MIN_BYTES (64 * 1024)   /* below either, the serial path is */
 #define PAR_MIN_OBJECTS 512         /* as fast */
@@ -133,9 +134,7 @@ static json_t *envelope(const cc_buf *data, cc_jspan arr)
 	json_t *root;
 	cc_err e;
 
-	cc_buf_append(&env, data->data, arr.off);
-	cc_buf_puts(&env, "[]");
-	cc_buf_append(&env, data->data + arr.off + arr.len, data->len - arr.off - arr.len);
+	cc_jsplit_envelope(data->data, data->len, arr, &env);
 	root = stix_json_parse(env.data, env.len, "", &e);
 	cc_buf_free(&env);
 	type = json_string_value(json_object_get(root, "type"));
@@ -448,9 +447,7 @@ void import_files(import_ctx *c, char *const *paths, size_t n, import_done_fn do
 	pthread_t th[PAR_MAX_THREADS];
 	cc_err e;
 
-	p.f = calloc(n, sizeof(*p.f));
-	if (!p.f)
-		abort();        /* like cc_buf: out of memory is not recoverable */
+	p.f = cc_xcalloc(n, sizeof(*p.f));
 	p.nf = n;
 	for (size_t i = 0; i < n; i++)
 		p.f[i].path = paths[i];

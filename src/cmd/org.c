@@ -35,31 +35,12 @@ static int org_add(store *s, const char *name)
 	return 0;
 }
 
-static int org_list(store *s, bool json)
+static void org_row(cmd_list *l, const void *item)
 {
-	store_org *v = NULL;
-	size_t n = 0, i;
-	json_t *arr = json_array();
-	cc_err e;
+	const store_org *o = item;
 
-	if (store_org_list(s, &v, &n, &e) != 0) {
-		json_decref(arr);
-		return cmd_fail(&e);
-	}
-	for (i = 0; i < n; i++) {
-		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:s}", "name", v[i].name,
-							     "identity_id", v[i].identity_id));
-		else
-			printf("%s\t%s\n", v[i].name, v[i].identity_id);
-	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-	}
-	json_decref(arr);
-	store_org_list_free(v, n);
-	return 0;
+	cmd_list_row(l, json_pack("{s:s,s:s}", "name", o->name, "identity_id", o->identity_id),
+		     "%s\t%s\n", o->name, o->identity_id);
 }
 
 int cmd_org(int argc, char **argv, const cc_cli *cli)
@@ -70,6 +51,8 @@ int cmd_org(int argc, char **argv, const cc_cli *cli)
 	};
 	bool json = false;
 	store *s = NULL;
+	store_org *v = NULL;
+	size_t n = 0;
 	cc_err e;
 	int c, rc;
 
@@ -94,8 +77,11 @@ int cmd_org(int argc, char **argv, const cc_cli *cli)
 		return cmd_fail(&e);
 	if (strcmp(argv[optind], "add") == 0)
 		rc = org_add(s, argv[optind + 1]);
+	else if (store_org_list(s, &v, &n, &e) == 0)
+		rc = cmd_list_print(json, v, n, sizeof(*v), org_row);
 	else
-		rc = org_list(s, json);
+		rc = cmd_fail(&e);
+	store_org_list_free(v, n);
 	store_close(s);
 	return rc;
 }

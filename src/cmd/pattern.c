@@ -13,6 +13,7 @@
 #include "pattern/pattern.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/xalloc.h"
 
 const char cmd_pattern_usage[] =
 	"usage: cybercell pattern check [--ast] PATTERN\n"
@@ -148,11 +149,9 @@ static int match_all(const pattern *p, json_t *ods, json_t *scos,
 		     pattern_match_result *res, cc_err *e)
 {
 	size_t n = json_array_size(ods);
-	json_t **v = calloc(n + 1, sizeof(*v));
+	json_t **v = cc_xcalloc(n + 1, sizeof(*v));
 	int rc;
 
-	if (!v)
-		abort();
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(ods, i);
 	rc = pattern_match_scos(p, v, n, scos, res, e);

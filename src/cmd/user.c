@@ -93,32 +93,13 @@ out:
 	return rc;
 }
 
-static int user_list(store *s, bool json)
+static void user_row(cmd_list *l, const void *item)
 {
-	store_user *v = NULL;
-	size_t n = 0, i;
-	json_t *arr = json_array();
-	cc_err e;
+	const store_user *u = item;
+	const char *org = u->org_name ? u->org_name : "";
 
-	if (store_user_list(s, &v, &n, &e) != 0) {
-		json_decref(arr);
-		return cmd_fail(&e);
-	}
-	for (i = 0; i < n; i++) {
-		const char *org = v[i].org_name ? v[i].org_name : "";
-
-		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:s}", "name", v[i].name, "org", org));
-		else
-			printf("%s\t%s\n", v[i].name, org);
-	}
-	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-	}
-	json_decref(arr);
-	store_user_list_free(v, n);
-	return 0;
+	cmd_list_row(l, json_pack("{s:s,s:s}", "name", u->name, "org", org),
+		     "%s\t%s\n", u->name, org);
 }
 
 int cmd_user(int argc, char **argv, const cc_cli *cli)
@@ -132,6 +113,8 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	const char *org = NULL, *sub;
 	bool from_stdin = false, json = false;
 	store *s = NULL;
+	store_user *v = NULL;
+	size_t n = 0;
 	cc_err e;
 	int c, rc, nargs;
 
@@ -164,10 +147,13 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	}
 	if (store_open(cli->db_path, &s, &e) != 0)
 		return cmd_fail(&e);
-	if (strcmp(sub, "list") == 0)
-		rc = user_list(s, json);
-	else
+	if (strcmp(sub, "list") != 0)
 		rc = user_set(s, argv[optind + 1], org, from_stdin);
+	else if (store_user_list(s, &v, &n, &e) == 0)
+		rc = cmd_list_print(json, v, n, sizeof(*v), user_row);
+	else
+		rc = cmd_fail(&e);
+	store_user_list_free(v, n);
 	store_close(s);
 	return rc;
 }

@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "cmd/wargame_common.h"
-#include "cmd/wargame_run.h"
+#include "cmd/wargame_int.h"
 #include "util/time.h"
 #include "wargame/wargame.h"
 

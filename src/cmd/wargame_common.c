@@ -1,4 +1,4 @@
-/* wargame_common.c — loading a war-game session (see wargame_common.h). */
+/* wargame_common.c — loading a war-game session (see wargame_int.h). */
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd/wargame_common.h"
+#include "cmd/wargame_int.h"
 #include "store/store.h"
+#include "util/xalloc.h"
 
 /* Where `make install` put the data (Makefile: $(PREFIX)/share/cybercell). */
 #ifndef CC_DATADIR

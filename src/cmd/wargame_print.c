@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/wargame_common.h"
+#include "cmd/wargame_int.h"
 
 static void compute(wg_session *s)
 {

@@ -12,11 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/wargame_common.h"
-#include "cmd/wargame_run.h"
+#include "cmd/wargame_int.h"
 #include "util/file.h"
 #include "util/time.h"
 #include "wargame/sim.h"
+
+/* Graphviz draws the paths' graph in well under a second; a minute means
+ * something is wrong with it, and the report is written without the
+ * picture. */
+#define DOT_TIMEOUT_MS 60000
 
 typedef struct run_opts {
 	const char *adv, *advfile, *rules, *intel, *report, *json, *stix;
@@ -193,14 +197,13 @@ static int write_outputs(const run_opts *o, const wg_report_in *in)
 	}
 	if (o->report) {
 		cc_buf dot = CC_BUF_INIT, html = CC_BUF_INIT;
-		const char *why = NULL;
-		char *svg;
+		char why[512], *svg;
 
 		wg_report_paths_dot(in, &dot);
-		svg = wg_report_dot_svg(cc_buf_str(&dot), &why);
+		svg = wg_report_dot_svg(cc_buf_str(&dot), DOT_TIMEOUT_MS, why, sizeof(why));
 		if (!svg)
 			fprintf(stderr, "cybercell: wargame run: %s\n", why);
-		wg_report_html(in, svg, why, &html);
+		wg_report_html(in, svg, svg ? NULL : why, &html);
 		rc |= write_text(o->report, cc_buf_str(&html), "--report");
 		free(svg);
 		cc_buf_free(&dot);

@@ -10,6 +10,7 @@
 #include "match/match_int.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/jsplit.h"
 #include "util/time.h"
 
 matcher *match_new(void)
@@ -422,6 +423,8 @@ out:
 	return rc;
 }
 
+#define BUNDLE_DEPTH 256        /* objects nested deeper are parsed whole */
+
 typedef struct bundle_ctx {
 	matcher *m;
 	const char *path;
@@ -458,22 +461,75 @@ static int bundle_obj(void *ud, const char *text, size_t len)
 	return 0;
 }
 
+/* Cut text into objects with util/jsplit, without building it: a bundle
+ * whose envelope parses, or an array of objects.  False (nothing
+ * allocated) for any other text. */
+static bool split_objects(const char *text, size_t len, cc_jspan **el, size_t *n)
+{
+	cc_buf env = CC_BUF_INIT;
+	cc_jspan arr;
+	json_t *root;
+
+	if (!cc_jsplit_bundle(text, len, BUNDLE_DEPTH, el, n, &arr))
+		return cc_jsplit_array(text, len, BUNDLE_DEPTH, el, n);
+	cc_jsplit_envelope(text, len, arr, &env);
+	root = json_loadb(cc_buf_str(&env), env.len, 0, NULL);
+	cc_buf_free(&env);
+	json_decref(root);
+	if (root)
+		return true;
+	free(*el);
+	*el = NULL;
+	return false;
+}
+
+/* The rare shapes the splitter leaves (elements that are not objects, a
+ * lone object, deep nesting), parsed whole. */
+static int each_parsed(bundle_ctx *b, const char *text, size_t len)
+{
+	json_t *root = json_loadb(text, len, 0, NULL), *objs, *v;
+	size_t i;
+	int rc = 0;
+
+	if (!root)
+		return cc_err_set(b->e, CC_ERR, "%s: not a STIX bundle (bad JSON)",
+				  cc_file_display(b->path));
+	objs = json_is_array(root) ? root : json_object_get(root, "objects");
+	if (!json_is_array(objs)) {             /* a lone object */
+		json_decref(root);
+		return bundle_obj(b, text, len);
+	}
+	json_array_foreach(objs, i, v) {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		rc = s ? bundle_obj(b, s, strlen(s)) : CC_ENOMEM;
+		free(s);
+		if (rc)
+			break;
+	}
+	json_decref(root);
+	return rc;
+}
+
 int match_add_bundle_file(matcher *m, const char *path, match_warn_fn warn, void *ud, cc_err *e)
 {
 	cc_buf buf = CC_BUF_INIT;
 	bundle_ctx b = { m, path, warn, ud, 0, 0, e };
+	cc_jspan *el = NULL;
+	size_t n = 0;
 	int rc;
 
 	rc = cc_file_read_all(path, &buf, e);
 	if (rc < 0)
 		goto out;
-	rc = mt_json_each_object(buf.data ? buf.data : "", buf.len, bundle_obj, &b);
-	if (rc == -2) {	/* a lone object */
-		rc = bundle_obj(&b, buf.data, buf.len);
-	} else if (rc == -1) {
-		rc = cc_err_set(e, CC_ERR, "%s: not a STIX bundle (bad JSON)", cc_file_display(path));
+	if (split_objects(cc_buf_str(&buf), buf.len, &el, &n)) {
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = bundle_obj(&b, buf.data + el[i].off, el[i].len);
+	} else {
+		rc = each_parsed(&b, cc_buf_str(&buf), buf.len);
 	}
 out:
+	free(el);
 	cc_buf_free(&buf);
 	return rc < 0 ? rc : 0;
 }

@@ -38,7 +38,6 @@ typedef enum match_format {
 
 /* "zeek" -> MATCH_FMT_ZEEK ...; false when unknown. */
 bool match_format_parse(const char *s, match_format *out);
-const char *match_format_name(match_format f);
 
 /* --map COLUMN=OBJECT_PATH for CSV. */
 typedef struct match_colmap {

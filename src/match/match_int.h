@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "match/match.h"
+#include "pattern/pattern.h"
 #include "util/hex.h"
 
 /* ---- arena: one growable byte array, strings addressed by offset ---- */
@@ -269,12 +270,6 @@ int mt_text_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const c
  * a +hhmm / +hh:mm offset.  false if neither. */
 bool mt_parse_time(const char *s, size_t n, int64_t *us);
 
-/* Call fn for the text of each element of a bundle's "objects" array (or
- * of a top-level array).  Returns 0, fn's nonzero return, -1 on bad JSON,
- * -2 when the root is an object without "objects". */
-int mt_json_each_object(const char *p, size_t n, int (*fn)(void *ud, const char *obj, size_t len),
-			void *ud);
-
 /* The properties of an indicator the matcher needs, borrowed from its
  * JSON text (esc: the string still has backslash escapes). */
 enum { MT_IF_TYPE, MT_IF_ID, MT_IF_NAME, MT_IF_PATTERN, MT_IF_PATTERN_TYPE,
@@ -293,7 +288,6 @@ int mt_ind_text_parse(const char *p, size_t n, mt_ind_text *out);
 int mt_json_unescape(const char *s, size_t n, char *out);
 
 /* ---- the matcher ---- */
-#include "pattern/pattern.h"
 
 /* One accepted indicator (24 bytes; its strings are in the arena). */
 typedef struct mt_ind {

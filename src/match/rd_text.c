@@ -22,11 +22,6 @@ bool match_format_parse(const char *s, match_format *out)
 	return false;
 }
 
-const char *match_format_name(match_format f)
-{
-	return (unsigned)f <= MATCH_FMT_TEXT ? fmt_names[f] : "?";
-}
-
 bool match_colmap_check(const match_colmap *m, cc_err *e)
 {
 	if (!m->column[0])

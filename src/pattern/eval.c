@@ -11,6 +11,7 @@
 
 #include "pattern/pattern_int.h"
 #include "util/time.h"
+#include "util/xalloc.h"
 
 /* ---- object paths ---- */
 
@@ -157,11 +158,9 @@ static void objset_init(objset *os, json_t *objects, pattern_resolve_fn resolve,
 	size_t i = 0;
 
 	os->n = json_is_object(objects) ? json_object_size(objects) : 0;
-	os->keys = calloc(os->n + 1, sizeof(*os->keys));
-	os->scos = calloc(os->n + 1, sizeof(*os->scos));
-	os->types = calloc(os->n + 1, sizeof(*os->types));
-	if (!os->keys || !os->scos || !os->types)
-		abort();
+	os->keys = cc_xcalloc(os->n + 1, sizeof(*os->keys));
+	os->scos = cc_xcalloc(os->n + 1, sizeof(*os->scos));
+	os->types = cc_xcalloc(os->n + 1, sizeof(*os->types));
 	if (os->n)
 		json_object_foreach(objects, key, v) {
 			os->keys[i] = key;
@@ -197,9 +196,7 @@ static size_t ce_roots(const pattern_cexpr *ce, const objset *os, bool *roots)
 		}
 		return hits;
 	}
-	tmp = calloc(os->n + 1, sizeof(*tmp));
-	if (!tmp)
-		abort();
+	tmp = cc_xcalloc(os->n + 1, sizeof(*tmp));
 	for (size_t i = 0; i < os->n; i++)
 		roots[i] = ce->kind == PATTERN_CE_AND;
 	for (size_t k = 0; k < ce->n_kids; k++) {
@@ -225,9 +222,7 @@ bool pattern_cexpr_eval(const pattern_cexpr *ce, json_t *objects,
 	size_t hits;
 
 	objset_init(&os, objects, resolve, ctx);
-	roots = calloc(os.n + 1, sizeof(*roots));
-	if (!roots)
-		abort();
+	roots = cc_xcalloc(os.n + 1, sizeof(*roots));
 	hits = ce_roots(ce, &os, roots);
 	free(roots);
 	objset_clear(&os);
@@ -241,9 +236,7 @@ json_t *pattern_cexpr_roots_json(const pattern_cexpr *ce, json_t *objects)
 	json_t *out = json_object();
 
 	objset_init(&os, objects, NULL, NULL);
-	roots = calloc(os.n + 1, sizeof(*roots));
-	if (!roots)
-		abort();
+	roots = cc_xcalloc(os.n + 1, sizeof(*roots));
 	ce_roots(ce, &os, roots);
 	for (size_t i = 0; i < os.n; i++)
 		if (roots[i])

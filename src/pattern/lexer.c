@@ -13,6 +13,7 @@
 
 #include "pattern/pattern_int.h"
 #include "util/time.h"
+#include "util/xalloc.h"
 
 static const struct {
 	const char *word;
@@ -163,9 +164,7 @@ static int lex_string(plexer *lx, ptok *t, cc_err *e)
 		return CC_ERR;
 	if (!putf8_valid(lx->src + open + 1, end - open - 1))
 		return lex_error(lx, open, e, "string is not valid UTF-8");
-	out = malloc(end - open);
-	if (!out)
-		abort();
+	out = cc_xmalloc(end - open);
 	for (size_t i = open + 1; i < end; i++) {
 		if (lx->src[i] == '\\')
 			i++;
@@ -207,13 +206,11 @@ static int lex_prefixed(plexer *lx, ptok *t, cc_err *e)
 			return lex_error(lx, at, e, "invalid timestamp literal");
 		t->kind = PT_TIMESTAMP;
 		t->lit.kind = PATTERN_LIT_TIMESTAMP;
-		t->lit.str = strdup(tmp);
+		t->lit.str = cc_xstrdup(tmp);
 	} else if (letter == 'h') {
 		if (n % 2)
 			return lex_error(lx, at, e, "hex literal needs an even number of digits");
-		t->lit.bytes = n ? malloc(n / 2) : NULL;
-		if (n && !t->lit.bytes)
-			abort();
+		t->lit.bytes = n ? cc_xmalloc(n / 2) : NULL;
 		for (size_t i = 0; i < n; i += 2) {
 			int hi = cc_hex_digit(body[i]), lo = cc_hex_digit(body[i + 1]);
 
@@ -282,7 +279,7 @@ static int lex_number(plexer *lx, ptok *t, cc_err *e)
 		t->lit.f = strtod(buf, NULL);
 		if (!isfinite(t->lit.f))
 			return lex_error(lx, at, e, "number out of range");
-		t->lit.str = strdup(buf + (buf[0] == '+'));
+		t->lit.str = cc_xstrdup(buf + (buf[0] == '+'));
 	}
 	lx->pos = i;
 	return 0;

@@ -1,11 +1,13 @@
 /*
- * literal.c — pattern literals: copy, free, print in pattern syntax, and
- * the base64 / UTF-8 helpers they need.
+ * literal.c — pattern literals: free, print in pattern syntax, and
+ * the base64 (libsodium's) / UTF-8 helpers they need.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pattern/pattern_int.h"
+#include "util/xalloc.h"
 
 void plit_clear(pattern_literal *l)
 {
@@ -17,25 +19,6 @@ void plit_clear(pattern_literal *l)
 		plit_clear(&l->items[i]);
 	free(l->items);
 	memset(l, 0, sizeof(*l));
-}
-
-void plit_copy(pattern_literal *dst, const pattern_literal *src)
-{
-	*dst = *src;
-	dst->str = src->str ? strdup(src->str) : NULL;
-	if (src->bytes) {
-		dst->bytes = malloc(src->len ? src->len : 1);
-		if (!dst->bytes)
-			abort();
-		memcpy(dst->bytes, src->bytes, src->len);
-	}
-	if (src->n_items) {
-		dst->items = calloc(src->n_items, sizeof(*dst->items));
-		if (!dst->items)
-			abort();
-		for (size_t i = 0; i < src->n_items; i++)
-			plit_copy(&dst->items[i], &src->items[i]);
-	}
 }
 
 static void print_quoted(cc_buf *b, const char *s, size_t n)
@@ -92,76 +75,30 @@ void plit_print(cc_buf *b, const pattern_literal *l)
 	}
 }
 
-static const char b64chars[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 char *pb64_encode(const unsigned char *p, size_t n)
 {
-	char *out = malloc(4 * ((n + 2) / 3) + 1), *o = out;
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
 
-	if (!out)
-		abort();
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		*o++ = b64chars[v >> 18 & 63];
-		*o++ = b64chars[v >> 12 & 63];
-		*o++ = i + 1 < n ? b64chars[v >> 6 & 63] : '=';
-		*o++ = i + 2 < n ? b64chars[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
+	return sodium_bin2base64(cc_xmalloc(cap), cap, p, n, sodium_base64_VARIANT_ORIGINAL);
 }
 
-static int b64val(char c)
-{
-	const char *p = c ? strchr(b64chars, c) : NULL;
-
-	return p ? (int)(p - b64chars) : -1;
-}
-
-/* Strict: length a multiple of 4, '=' only as final padding, and the
- * unused bits of the last group zero (so encode(decode(s)) == s). */
+/* libsodium's decoder is strict with the original variant: padding as
+ * needed and only at the end, no other characters, and the unused bits of
+ * the last group zero (so encode(decode(s)) == s). */
 bool pb64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen)
 {
-	unsigned char *o;
-	size_t k = 0;
+	size_t cap = n / 4 * 3 + 1;
+	unsigned char *o = cc_xmalloc(cap);
 
 	*out = NULL;
 	*outlen = 0;
-	if (n % 4)
+	if (sodium_base642bin(o, cap, s, n, NULL, outlen, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0) {
+		free(o);
+		*outlen = 0;
 		return false;
-	o = malloc(n / 4 * 3 + 1);
-	if (!o)
-		abort();
-	for (size_t i = 0; i < n; i += 4) {
-		int v[4], pad = 0;
-
-		for (int j = 0; j < 4; j++) {
-			if (s[i + j] == '=' && i + 4 == n && j >= 2) {
-				v[j] = 0;
-				pad++;
-			} else if (pad || (v[j] = b64val(s[i + j])) < 0) {
-				free(o);
-				return false;
-			}
-		}
-		if ((pad == 1 && (v[2] & 3)) || (pad == 2 && (v[1] & 15))) {
-			free(o);
-			return false;
-		}
-		o[k++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		if (pad < 2)
-			o[k++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-		if (pad < 1)
-			o[k++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
 	}
 	*out = o;
-	*outlen = k;
 	return true;
 }
 

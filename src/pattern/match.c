@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pattern/pattern_int.h"
+#include "util/xalloc.h"
 
 #define STEP_BUDGET 20000000LL
 #define MAX_BOUND 2000          /* leaves bound at once (recursion depth) */
@@ -119,9 +120,7 @@ static size_t cons_push(search *s, cons_kind kind, size_t from, int64_t a, int64
 {
 	cons *c;
 
-	s->cons = realloc(s->cons, (s->n_cons + 1) * sizeof(*s->cons));
-	if (!s->cons)
-		abort();
+	s->cons = cc_xrealloc(s->cons, (s->n_cons + 1) * sizeof(*s->cons));
 	c = &s->cons[s->n_cons++];
 	c->kind = kind;
 	c->active = true;
@@ -262,9 +261,7 @@ static bool solve(search *s, const pattern_oexpr *oe, const cont *k)
 static bool k_done(search *s, const cont *k)
 {
 	(void)k;
-	s->found = malloc((s->top + 1) * sizeof(*s->found));
-	if (!s->found)
-		abort();
+	s->found = cc_xmalloc((s->top + 1) * sizeof(*s->found));
 	memcpy(s->found, s->stack, s->top * sizeof(*s->found));
 	s->n_found = s->top;
 	return true;
@@ -295,9 +292,7 @@ static int cmp_size(const void *a, const void *b)
 static void fill_result(const search *s, pattern_match_result *res)
 {
 	res->matched = true;
-	res->obs = malloc((s->n_found + 1) * sizeof(*res->obs));
-	if (!res->obs)
-		abort();
+	res->obs = cc_xmalloc((s->n_found + 1) * sizeof(*res->obs));
 	for (size_t i = 0; i < s->n_found; i++)
 		res->obs[i] = s->found[i].obs;
 	qsort(res->obs, s->n_found, sizeof(*res->obs), cmp_size);
@@ -337,18 +332,14 @@ int pattern_match_observations(const pattern *p,
 	memset(&s, 0, sizeof(s));
 	s.obs = obs;
 	s.n = n;
-	s.used = calloc(n + 1, sizeof(*s.used));
-	s.leaves = calloc(p->n_obs + 1, sizeof(*s.leaves));
-	s.hits = calloc(p->n_obs + 1, sizeof(*s.hits));
-	s.n_hits = calloc(p->n_obs + 1, sizeof(*s.n_hits));
-	s.stack = calloc(MAX_BOUND + 1, sizeof(*s.stack));
-	if (!s.used || !s.leaves || !s.hits || !s.n_hits || !s.stack)
-		abort();
+	s.used = cc_xcalloc(n + 1, sizeof(*s.used));
+	s.leaves = cc_xcalloc(p->n_obs + 1, sizeof(*s.leaves));
+	s.hits = cc_xcalloc(p->n_obs + 1, sizeof(*s.hits));
+	s.n_hits = cc_xcalloc(p->n_obs + 1, sizeof(*s.n_hits));
+	s.stack = cc_xcalloc(MAX_BOUND + 1, sizeof(*s.stack));
 	collect_leaves(&s, p->root);
 	for (size_t l = 0; l < s.n_leaves; l++) {
-		s.hits[l] = calloc(n + 1, sizeof(**s.hits));
-		if (!s.hits[l])
-			abort();
+		s.hits[l] = cc_xcalloc(n + 1, sizeof(**s.hits));
 		for (size_t i = 0; i < n; i++)
 			if (pattern_cexpr_eval(s.leaves[l]->ce, obs[i].objects, NULL, NULL))
 				s.hits[l][s.n_hits[l]++] = i;
@@ -373,12 +364,10 @@ int pattern_match_scos(const pattern *p, json_t *const *observed_data,
 		       size_t n, json_t *scos, pattern_match_result *res,
 		       cc_err *e)
 {
-	pattern_observation *obs = calloc(n + 1, sizeof(*obs));
+	pattern_observation *obs = cc_xcalloc(n + 1, sizeof(*obs));
 	size_t built = 0;
 	int rc = 0;
 
-	if (!obs)
-		abort();
 	memset(res, 0, sizeof(*res));
 	for (; built < n; built++) {
 		rc = pattern_observation_init(&obs[built], observed_data[built], scos, e);

@@ -14,6 +14,7 @@
 
 #include "pattern/pattern_int.h"
 #include "util/time.h"
+#include "util/xalloc.h"
 
 /* Deeper nesting than this is refused (it protects the C stack). */
 #define MAX_DEPTH 200
@@ -29,15 +30,6 @@ typedef struct parser {
 	int n_onodes;           /* observation nodes made so far */
 	pattern *p;
 } parser;
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 /* ---- destructors ---- */
 
@@ -174,22 +166,9 @@ static void take_lit(parser *ps, pattern_literal *dst)
 
 /* ---- object paths ---- */
 
-static char *tok_strdup(const ptok *t)
-{
-	char *s = malloc(t->len + 1);
-
-	if (!s)
-		abort();
-	memcpy(s, t->start, t->len);
-	s[t->len] = '\0';
-	return s;
-}
-
 static void add_step(pattern_path *path, pattern_step st)
 {
-	path->steps = realloc(path->steps, (path->n_steps + 1) * sizeof(*path->steps));
-	if (!path->steps)
-		abort();
+	path->steps = cc_xrealloc(path->steps, (path->n_steps + 1) * sizeof(*path->steps));
 	path->steps[path->n_steps++] = st;
 }
 
@@ -200,7 +179,7 @@ static bool parse_key(parser *ps, pattern_path *path, const char *after)
 	char fb[64];
 
 	if (ps->tok.kind == PT_IDENT && !ps->tok.has_hyphen) {
-		st.key = tok_strdup(&ps->tok);
+		st.key = cc_xmemdup(ps->tok.start, ps->tok.len);
 		advance(ps);
 	} else if (ps->tok.kind == PT_STRING) {
 		st.key = ps->tok.lit.str;
@@ -228,7 +207,7 @@ static bool parse_path(parser *ps, pattern_path *path)
 		     found(&ps->tok, fb, sizeof(fb)));
 		return false;
 	}
-	path->object_type = tok_strdup(&ps->tok);
+	path->object_type = cc_xmemdup(ps->tok.start, ps->tok.len);
 	advance(ps);
 	if (!expect(ps, PT_COLON, "':' after the object type") ||
 	    !parse_key(ps, path, "':'"))
@@ -287,9 +266,7 @@ static bool parse_set(parser *ps, pattern_literal *set)
 			     found(&ps->tok, fb, sizeof(fb)));
 			return false;
 		}
-		set->items = realloc(set->items, (set->n_items + 1) * sizeof(*set->items));
-		if (!set->items)
-			abort();
+		set->items = cc_xrealloc(set->items, (set->n_items + 1) * sizeof(*set->items));
 		it = &set->items[set->n_items++];
 		take_lit(ps, it);
 		if (it->kind != set->items[0].kind &&
@@ -377,7 +354,7 @@ static pattern_cexpr *parse_ce(parser *ps);
 
 static pattern_cexpr *ce_leaf(parser *ps, pattern_comparison *c)
 {
-	pattern_cexpr *ce = xcalloc(1, sizeof(*ce));
+	pattern_cexpr *ce = cc_xcalloc(1, sizeof(*ce));
 
 	ce->kind = PATTERN_CE_CMP;
 	ce->cmp = c;
@@ -398,7 +375,7 @@ static pattern_cexpr *parse_prop(parser *ps)
 		}
 		return ce;
 	}
-	c = xcalloc(1, sizeof(*c));
+	c = cc_xcalloc(1, sizeof(*c));
 	if (ps->tok.kind == PT_NOT || ps->tok.kind == PT_EXISTS) {
 		c->negated = accept(ps, PT_NOT);
 		c->op = PATTERN_OP_EXISTS;
@@ -426,9 +403,7 @@ static void ce_add(pattern_cexpr *node, pattern_cexpr *kid)
 		free(kid);
 		return;
 	}
-	node->kids = realloc(node->kids, (node->n_kids + 1) * sizeof(*node->kids));
-	if (!node->kids)
-		abort();
+	node->kids = cc_xrealloc(node->kids, (node->n_kids + 1) * sizeof(*node->kids));
 	node->kids[node->n_kids++] = kid;
 }
 
@@ -446,7 +421,7 @@ static pattern_cexpr *parse_ce_level(parser *ps, ptok_kind op,
 		ps->depth--;
 		return first;
 	}
-	node = xcalloc(1, sizeof(*node));
+	node = cc_xcalloc(1, sizeof(*node));
 	node->kind = kind;
 	ce_add(node, first);
 	while (accept(ps, op)) {
@@ -481,7 +456,7 @@ static pattern_oexpr *parse_oexprs(parser *ps);
  * the evaluator and the destructor recurse over them). */
 static pattern_oexpr *onode(parser *ps, pattern_oexpr_kind k)
 {
-	pattern_oexpr *oe = xcalloc(1, sizeof(*oe));
+	pattern_oexpr *oe = cc_xcalloc(1, sizeof(*oe));
 
 	oe->kind = k;
 	if (++ps->n_onodes == MAX_ONODES + 1)
@@ -530,9 +505,9 @@ static char *lit_text(const pattern_literal *l)
 	char buf[32];
 
 	if (l->kind == PATTERN_LIT_FLOAT)
-		return strdup(l->str);
+		return cc_xstrdup(l->str);
 	snprintf(buf, sizeof(buf), "%lld", (long long)l->i);
-	return strdup(buf);
+	return cc_xstrdup(buf);
 }
 
 /* A timestamp for START/STOP: t'..' (2.1) or a quoted timestamp (2.0). */
@@ -684,7 +659,7 @@ pattern *pattern_parse(const char *src, cc_err *e)
 	ps.lx.src = src;
 	ps.lx.line = 1;
 	ps.e = e;
-	ps.p = xcalloc(1, sizeof(*ps.p));
+	ps.p = cc_xcalloc(1, sizeof(*ps.p));
 	advance(&ps);
 	if (!ps.failed && ps.tok.kind == PT_EOF)
 		perr(&ps, &ps.tok, "empty pattern");

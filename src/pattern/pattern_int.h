@@ -54,18 +54,14 @@ const char *ptok_name(ptok_kind k);
 /* Release what a literal owns (not the struct itself). */
 void plit_clear(pattern_literal *l);
 
-/* Deep-copy src into dst. */
-void plit_copy(pattern_literal *dst, const pattern_literal *src);
-
 /* Append the literal in pattern syntax (re-escaped) to b. */
 void plit_print(cc_buf *b, const pattern_literal *l);
 
-/* Base64 (standard alphabet, padded) encode/decode.  Decode returns false
- * on bad input; *out is malloc'd. */
+/* Base64 (standard alphabet, padded), by libsodium.  Encode returns a
+ * malloc'd string; decode is strict (see literal.c) and returns false on
+ * bad input, else *out is malloc'd. */
 char *pb64_encode(const unsigned char *p, size_t n);
 bool pb64_decode(const char *s, size_t n, unsigned char **out, size_t *outlen);
-
-/* The value of hex digit c, or -1. */
 
 /* Is s valid UTF-8 (n bytes)? */
 bool putf8_valid(const char *s, size_t n);

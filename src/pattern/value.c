@@ -18,6 +18,7 @@
 #include "pattern/pattern_int.h"
 #include "util/unicode.h"
 #include "util/time.h"
+#include "util/xalloc.h"
 
 /* What c->regex points to. */
 typedef struct pregex {
@@ -31,11 +32,9 @@ typedef struct pregex {
 /* Latin-1 bytes of UTF-8 s when every code point is < 256; else NULL. */
 static char *latin1_of(const char *s, size_t n, size_t *outlen)
 {
-	char *out = malloc(n + 1);
+	char *out = cc_xmalloc(n + 1);
 	size_t k = 0;
 
-	if (!out)
-		abort();
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -91,11 +90,9 @@ bool pcmp_compile(pattern_comparison *c, char *msg, size_t msgsz)
 	/* The reference matcher compares NFC-normalised text. */
 	nfc = cc_utf8_nfc(c->lit.str, strlen(c->lit.str), &nfclen);
 	lit = nfc ? nfc : c->lit.str;
-	src = c->op == PATTERN_OP_LIKE ? like_regex(lit) : strdup(lit);
+	src = c->op == PATTERN_OP_LIKE ? like_regex(lit) : cc_xstrdup(lit);
 	free(nfc);
-	rx = calloc(1, sizeof(*rx));
-	if (!rx || !src)
-		abort();
+	rx = cc_xcalloc(1, sizeof(*rx));
 	rx->utf = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
 				PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
 	if (!rx->utf) {
@@ -260,9 +257,7 @@ static bool pval_of(pval *pv, const pattern_comparison *c, json_t *v)
 		if (suf == 'h') {
 			if (pv->n % 2)
 				return false;
-			pv->owned = malloc(pv->n / 2 + 1);
-			if (!pv->owned)
-				abort();
+			pv->owned = cc_xmalloc(pv->n / 2 + 1);
 			for (size_t i = 0; i < pv->n; i += 2) {
 				int hi = cc_hex_digit(pv->s[i]), lo = cc_hex_digit(pv->s[i + 1]);
 
@@ -298,7 +293,8 @@ static bool pval_of(pval *pv, const pattern_comparison *c, json_t *v)
 
 static int memcmp_len(const void *a, size_t an, const void *b, size_t bn)
 {
-	int r = memcmp(a, b, an < bn ? an : bn);
+	size_t n = an < bn ? an : bn;
+	int r = n ? memcmp(a, b, n) : 0;      /* h'' has no bytes (NULL) */
 
 	if (r)
 		return r;

@@ -83,7 +83,6 @@ typedef struct stix_type {
 
 /* The known types, sorted by name; and lookup of s (n bytes). */
 extern const stix_type stix_types[];
-extern const size_t stix_ntypes;
 const stix_type *stix_type_find(const char *s, size_t n);
 
 /* Common properties of SDOs/SROs (also language-content and

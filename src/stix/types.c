@@ -468,7 +468,7 @@ const stix_type stix_types[] = {
 	T("windows-registry-key", STIX_CLS_SCO, p_registry_key, NULL),
 	T("x509-certificate", STIX_CLS_SCO, p_x509, stix_rule_at_least_one),
 };
-const size_t stix_ntypes = sizeof(stix_types) / sizeof(stix_types[0]);
+static const size_t stix_ntypes = sizeof(stix_types) / sizeof(stix_types[0]);
 
 const stix_type *stix_type_find(const char *s, size_t n)
 {

@@ -259,12 +259,23 @@ static void check_number(stix_vctx *v, const stix_prop *p, const json_t *val)
 		stix_problem(v, NULL, "out of range %.15g..%.15g", p->lo, p->hi);
 }
 
+/* K_TS, K_HEX, K_BIN: a string of that form. */
+static void check_shaped(stix_vctx *v, const stix_prop *p, const json_t *val)
+{
+	const char *s = json_string_value(val);
+
+	if (p->kind == K_TS && (!s || !cc_ts_parse(s, &(int64_t){ 0 })))
+		stix_problem(v, NULL, "not a STIX timestamp");
+	else if (p->kind == K_HEX && (!s || !all_chars(s, HEXCHARS)))
+		stix_problem(v, NULL, "not a hex string");
+	else if (p->kind == K_BIN && (!s || !all_chars(s, B64CHARS)))
+		stix_problem(v, NULL, "not a base64 string");
+}
+
 static void check_extensions(stix_vctx *v, const json_t *val);
 
 static void check_value(stix_vctx *v, const stix_prop *p, const json_t *val)
 {
-	const char *s;
-
 	switch (p->kind) {
 	case K_STR:
 		item_str(v, p, val);
@@ -278,9 +289,9 @@ static void check_value(stix_vctx *v, const stix_prop *p, const json_t *val)
 			stix_problem(v, NULL, "not a boolean");
 		break;
 	case K_TS:
-		s = json_string_value(val);
-		if (!s || !cc_ts_parse(s, &(int64_t){ 0 }))
-			stix_problem(v, NULL, "not a STIX timestamp");
+	case K_HEX:
+	case K_BIN:
+		check_shaped(v, p, val);
 		break;
 	case K_REF:
 		check_ref(v, p, val);
@@ -303,16 +314,6 @@ static void check_value(stix_vctx *v, const stix_prop *p, const json_t *val)
 		break;
 	case K_HASHES:
 		check_hashes(v, val);
-		break;
-	case K_HEX:
-		s = json_string_value(val);
-		if (!s || !all_chars(s, HEXCHARS))
-			stix_problem(v, NULL, "not a hex string");
-		break;
-	case K_BIN:
-		s = json_string_value(val);
-		if (!s || !all_chars(s, B64CHARS))
-			stix_problem(v, NULL, "not a base64 string");
 		break;
 	case K_OBJ:
 		item_obj(v, p, val);

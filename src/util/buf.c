@@ -1,4 +1,5 @@
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,19 +24,13 @@ void cc_buf_reserve(cc_buf *b, size_t n)
 {
 	size_t need = b->len + n + 1;
 	size_t cap;
-	char *p;
 
 	if (need <= b->cap)
 		return;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	p = realloc(b->data, cap);
-	if (!p) {
-		fputs("cybercell: out of memory\n", stderr);
-		abort();
-	}
-	b->data = p;
+	b->data = cc_xrealloc(b->data, cap);
 	b->cap = cap;
 }
 

@@ -198,6 +198,32 @@ fail:
 	return false;
 }
 
+bool cc_jsplit_array(const char *text, size_t len, size_t max_depth,
+		     cc_jspan **elems, size_t *n)
+{
+	cur c = { text, len, 0, max_depth };
+
+	*elems = NULL;
+	*n = 0;
+	skip_ws(&c);
+	if (peek(&c, '[') && split_array(&c, elems, n)) {
+		skip_ws(&c);
+		if (c.pos == len)
+			return true;
+		free(*elems);
+	}
+	*elems = NULL;
+	*n = 0;
+	return false;
+}
+
+void cc_jsplit_envelope(const char *text, size_t len, cc_jspan arr, cc_buf *out)
+{
+	cc_buf_append(out, text, arr.off);
+	cc_buf_puts(out, "[]");
+	cc_buf_append(out, text + arr.off + arr.len, len - arr.off - arr.len);
+}
+
 void cc_json_compact(const char *text, size_t len, cc_buf *out)
 {
 	size_t i = 0, run = 0;

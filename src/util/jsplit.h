@@ -11,7 +11,8 @@
  * falls back to parsing the whole document, which reports the error.
  *
  * Ownership: the caller owns the text and the cc_buf it passes; spans
- * point into the text.
+ * point into the text.  Used by import (large bundles on several threads)
+ * and by the matcher (indicator files of any size, one object at a time).
  */
 #ifndef CC_UTIL_JSPLIT_H
 #define CC_UTIL_JSPLIT_H
@@ -34,6 +35,14 @@ typedef struct cc_jspan {
  * max_depth anywhere. */
 bool cc_jsplit_bundle(const char *text, size_t len, size_t max_depth,
 		      cc_jspan **elems, size_t *n, cc_jspan *arr);
+
+/* The same for a text that is an array of objects (no envelope). */
+bool cc_jsplit_array(const char *text, size_t len, size_t max_depth,
+		     cc_jspan **elems, size_t *n);
+
+/* Append to out the envelope of a bundle that cc_jsplit_bundle cut: text
+ * with its objects array (arr) emptied, for the caller to parse. */
+void cc_jsplit_envelope(const char *text, size_t len, cc_jspan arr, cc_buf *out);
 
 /* Append text[0..len) to out without whitespace outside strings.  For a
  * valid JSON value the result is the same value, compact. */

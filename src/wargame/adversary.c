@@ -9,13 +9,13 @@
 #include <string.h>
 
 #include "util/file.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 wg_adversary *wg_adversary_new(const char *name)
 {
-	wg_adversary *a = wg_xcalloc(1, sizeof(*a));
+	wg_adversary *a = cc_xcalloc(1, sizeof(*a));
 
-	a->name = wg_strdup(name ? name : "adversary");
+	a->name = cc_xstrdup(name ? name : "adversary");
 	return a;
 }
 
@@ -45,9 +45,9 @@ int wg_adversary_add(wg_adversary *a, const char *technique, cc_err *e)
 	for (size_t i = 0; i < a->ntechniques; i++)
 		if (!strcmp(a->techniques[i], technique))
 			return CC_OK;
-	a->techniques = wg_xrealloc(a->techniques,
+	a->techniques = cc_xrealloc(a->techniques,
 				    (a->ntechniques + 1) * sizeof(*a->techniques));
-	a->techniques[a->ntechniques++] = wg_strdup(technique);
+	a->techniques[a->ntechniques++] = cc_xstrdup(technique);
 	return CC_OK;
 }
 

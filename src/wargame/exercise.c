@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/exercise_priv.h"
+#include "util/xalloc.h"
+#include "wargame/exercise_int.h"
 
 #define MAX_FALSE_ALERTS 8      /* per turn */
 
@@ -101,10 +102,8 @@ static void setup_lists(wg_exercise *x)
 	const wg_graph *g = x->g;
 	const wg_model *m = g->model;
 
-	x->tele = calloc(m->nhosts + 1, sizeof(int));
-	x->fp_rules = calloc(g->rules->nrules + 1, sizeof(int));
-	if (!x->tele || !x->fp_rules)
-		abort();
+	x->tele = cc_xcalloc(m->nhosts + 1, sizeof(int));
+	x->fp_rules = cc_xcalloc(g->rules->nrules + 1, sizeof(int));
 	for (size_t h = 0; h < m->nhosts; h++)
 		if (m->hosts[h].edr || (m->controls.monitoring && m->hosts[h].monitored))
 			x->tele[x->ntele++] = (int)h;
@@ -119,10 +118,8 @@ static void setup_lists(wg_exercise *x)
 
 wg_exercise *wg_ex_new(const wg_graph *g, const wg_ex_opts *o, cc_err *e)
 {
-	wg_exercise *x = calloc(1, sizeof(*x));
+	wg_exercise *x = cc_xcalloc(1, sizeof(*x));
 
-	if (!x)
-		abort();
 	x->g = g;
 	x->o = *o;
 	if (x->o.turns <= 0)
@@ -321,7 +318,6 @@ int wg_ex_budget(const wg_exercise *x) { return x->budget; }
 bool wg_ex_evicted(const wg_exercise *x) { return x->outcome == EX_EVICTED; }
 bool wg_ex_jewel_lost(const wg_exercise *x) { return x->outcome == EX_JEWEL; }
 int wg_ex_score(const wg_exercise *x) { return x->score; }
-int wg_ex_turn(const wg_exercise *x) { return x->turn; }
 
 size_t wg_ex_footholds(const wg_exercise *x, int *hosts, size_t max)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/exercise_priv.h"
+#include "wargame/exercise_int.h"
 
 static const char *outcome_name(int o)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/xalloc.h"
 #include "wargame/sim.h"
 
 static const struct {
@@ -155,9 +156,7 @@ int wg_ex_parse_reply(const char *line, size_t len, wg_ex_cmd **cmds, size_t *n,
 				WG_EX_MAX_ACTIONS);
 		goto out;
 	}
-	v = calloc(json_array_size(acts) + 1, sizeof(*v));
-	if (!v)
-		abort();
+	v = cc_xcalloc(json_array_size(acts) + 1, sizeof(*v));
 	json_array_foreach(acts, i, a) {
 		if ((rc = parse_obj(a, &v[i], e))) {
 			cc_err_prefix(e, "actions[%zu]", i);

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 static const char *arg(const wg_graph *g, int f, int k)
 {

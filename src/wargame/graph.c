@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 /* ---- symbols ---- */
 
@@ -26,11 +26,11 @@ int wg_sym(wg_graph *g, const char *s)
 		return id;
 	if (p->nsyms == p->capsyms) {
 		p->capsyms = p->capsyms ? p->capsyms * 2 : 256;
-		p->syms = wg_xrealloc(p->syms, p->capsyms * sizeof(*p->syms));
+		p->syms = cc_xrealloc(p->syms, p->capsyms * sizeof(*p->syms));
 	}
 	id = (int)p->nsyms;
 	wg_strmap_put(&p->symmap, s, id);
-	p->syms[p->nsyms++] = wg_strdup(s);
+	p->syms[p->nsyms++] = cc_xstrdup(s);
 	return id;
 }
 
@@ -97,8 +97,8 @@ static void ftab_grow(wg_graph *g)
 {
 	wg_graph_priv *p = g->priv;
 	size_t ncap = p->fcap ? p->fcap * 2 : 1024;
-	int *nt = wg_xrealloc(NULL, ncap * sizeof(*nt));
-	uint32_t *tags = wg_xrealloc(NULL, ncap * sizeof(*tags));
+	int *nt = cc_xrealloc(NULL, ncap * sizeof(*nt));
+	uint32_t *tags = cc_xrealloc(NULL, ncap * sizeof(*tags));
 
 	for (size_t i = 0; i < ncap; i++)
 		nt[i] = WG_NONE;
@@ -138,9 +138,9 @@ static void itab_grow(wg_graph_priv *p)
 	int *oh = p->ihead, *ot = p->itail;
 
 	p->icap = ncap;
-	p->ikeys = wg_xrealloc(NULL, ncap * sizeof(*p->ikeys));
-	p->ihead = wg_xrealloc(NULL, ncap * sizeof(*p->ihead));
-	p->itail = wg_xrealloc(NULL, ncap * sizeof(*p->itail));
+	p->ikeys = cc_xrealloc(NULL, ncap * sizeof(*p->ikeys));
+	p->ihead = cc_xrealloc(NULL, ncap * sizeof(*p->ihead));
+	p->itail = cc_xrealloc(NULL, ncap * sizeof(*p->itail));
 	for (size_t i = 0; i < ncap; i++)
 		p->ikeys[i] = IKEY_EMPTY;
 	for (size_t i = 0; i < ocap; i++) {
@@ -204,8 +204,8 @@ int wg_fact_add(wg_graph *g, int pred, int nargs, const int *args, bool base,
 		ftab_grow(g);
 	if (g->nfacts == p->capfacts) {
 		p->capfacts = p->capfacts ? p->capfacts * 2 : 1024;
-		g->facts = wg_xrealloc(g->facts, p->capfacts * sizeof(*g->facts));
-		p->inext = wg_xrealloc(p->inext, p->capfacts * IDX_SLOTS * sizeof(*p->inext));
+		g->facts = cc_xrealloc(g->facts, p->capfacts * sizeof(*g->facts));
+		p->inext = cc_xrealloc(p->inext, p->capfacts * IDX_SLOTS * sizeof(*p->inext));
 	}
 	id = (int)g->nfacts++;
 	f = &g->facts[id];
@@ -238,11 +238,11 @@ int wg_inst_add(wg_graph *g, int rule, int head, const int *body, int nbody)
 
 	if (g->ninsts == p->capinsts) {
 		p->capinsts = p->capinsts ? p->capinsts * 2 : 1024;
-		g->insts = wg_xrealloc(g->insts, p->capinsts * sizeof(*g->insts));
+		g->insts = cc_xrealloc(g->insts, p->capinsts * sizeof(*g->insts));
 	}
 	while (g->nbody + (size_t)nbody > p->capbody) {
 		p->capbody = p->capbody ? p->capbody * 2 : 4096;
-		g->body = wg_xrealloc(g->body, p->capbody * sizeof(*g->body));
+		g->body = cc_xrealloc(g->body, p->capbody * sizeof(*g->body));
 	}
 	in = &g->insts[g->ninsts];
 	memset(in, 0, sizeof(*in));

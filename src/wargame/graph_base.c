@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 typedef struct base {
 	wg_graph *g;
@@ -190,7 +190,7 @@ static void reach_zone(base *b, int src, int why, const wg_flow *f, int zd)
 				dup = seen[k] == port;
 			if (!ok || dup)
 				continue;
-			seen = wg_xrealloc(seen, (nseen + 1) * sizeof(int));
+			seen = cc_xrealloc(seen, (nseen + 1) * sizeof(int));
 			seen[nseen++] = port;
 			args[0] = src;
 			args[1] = zs;
@@ -250,10 +250,10 @@ static void entity_tables(base *b)
 	const wg_model *m = b->m;
 
 	p->nsym_host = p->nsym_ent = p->nsyms;
-	p->sym_host = wg_xcalloc(p->nsyms, sizeof(int));
-	p->sym_person = wg_xcalloc(p->nsyms, sizeof(int));
-	p->sym_expl = wg_xcalloc(p->nsyms, sizeof(double));
-	p->sym_cvss = wg_xcalloc(p->nsyms, sizeof(double));
+	p->sym_host = cc_xcalloc(p->nsyms, sizeof(int));
+	p->sym_person = cc_xcalloc(p->nsyms, sizeof(int));
+	p->sym_expl = cc_xcalloc(p->nsyms, sizeof(double));
+	p->sym_cvss = cc_xcalloc(p->nsyms, sizeof(double));
 	for (size_t i = 0; i < p->nsyms; i++) {
 		p->sym_host[i] = p->sym_person[i] = WG_NONE;
 		p->sym_expl[i] = p->sym_cvss[i] = -1;
@@ -291,7 +291,7 @@ static void intern_names(base *b)
 	}
 	for (size_t i = 0; i < m->npeople; i++)
 		wg_sym(b->g, m->people[i].name);
-	p->flow_sym = wg_xcalloc(m->nflows, sizeof(int));
+	p->flow_sym = cc_xcalloc(m->nflows, sizeof(int));
 	for (size_t i = 0; i < m->nflows; i++) {
 		char s[300];
 
@@ -309,12 +309,12 @@ int wg_graph_base(wg_graph *g, cc_err *e)
 	(void)e;
 	intern_names(&b);
 	entity_tables(&b);
-	b.zone_hosts = wg_xcalloc(m->nzones, sizeof(*b.zone_hosts));
-	b.zone_nhosts = wg_xcalloc(m->nzones, sizeof(*b.zone_nhosts));
+	b.zone_hosts = cc_xcalloc(m->nzones, sizeof(*b.zone_hosts));
+	b.zone_nhosts = cc_xcalloc(m->nzones, sizeof(*b.zone_nhosts));
 	for (i = 0; i < m->nhosts; i++)
 		b.zone_nhosts[m->hosts[i].zone]++;
 	for (i = 0; i < m->nzones; i++) {
-		b.zone_hosts[i] = wg_xcalloc(b.zone_nhosts[i], sizeof(int));
+		b.zone_hosts[i] = cc_xcalloc(b.zone_nhosts[i], sizeof(int));
 		b.zone_nhosts[i] = 0;
 	}
 	for (i = 0; i < m->nhosts; i++) {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 /* ---- compiling ---- */
 
@@ -63,7 +63,7 @@ static void compile(wg_graph *g)
 	const wg_rules *r = g->rules;
 	size_t np = r->npreds;
 
-	p->crules = wg_xcalloc(r->nrules, sizeof(*p->crules));
+	p->crules = cc_xcalloc(r->nrules, sizeof(*p->crules));
 	for (size_t i = 0; i < r->nrules; i++) {
 		const wg_rule *ru = &r->rules[i];
 		wg_crule *cr;
@@ -81,15 +81,15 @@ static void compile(wg_graph *g)
 			plan(ru, cr, b);
 		}
 	}
-	p->trig_off = wg_xcalloc(np + 1, sizeof(int));
+	p->trig_off = cc_xcalloc(np + 1, sizeof(int));
 	for (size_t c = 0; c < p->ncrules; c++)
 		for (int b = 0; b < p->crules[c].nbody; b++)
 			p->trig_off[r->rules[p->crules[c].rule].body[b].pred + 1]++;
 	for (size_t i = 0; i < np; i++)
 		p->trig_off[i + 1] += p->trig_off[i];
-	p->trig = wg_xcalloc((size_t)p->trig_off[np] * 2, sizeof(int));
+	p->trig = cc_xcalloc((size_t)p->trig_off[np] * 2, sizeof(int));
 	{
-		int *fill = wg_xcalloc(np, sizeof(int));
+		int *fill = cc_xcalloc(np, sizeof(int));
 
 		for (size_t c = 0; c < p->ncrules; c++)
 			for (int b = 0; b < p->crules[c].nbody; b++) {
@@ -272,8 +272,8 @@ static void csr(wg_graph *g)
 	size_t nf = g->nfacts;
 	uint32_t *fill;
 
-	g->by_head_off = wg_xcalloc(nf + 1, sizeof(uint32_t));
-	g->uses_off = wg_xcalloc(nf + 1, sizeof(uint32_t));
+	g->by_head_off = cc_xcalloc(nf + 1, sizeof(uint32_t));
+	g->uses_off = cc_xcalloc(nf + 1, sizeof(uint32_t));
 	for (size_t i = 0; i < g->ninsts; i++) {
 		g->by_head_off[g->insts[i].head + 1]++;
 		for (int b = 0; b < g->insts[i].nbody; b++)
@@ -283,9 +283,9 @@ static void csr(wg_graph *g)
 		g->by_head_off[f + 1] += g->by_head_off[f];
 		g->uses_off[f + 1] += g->uses_off[f];
 	}
-	g->by_head = wg_xcalloc(g->ninsts, sizeof(int));
-	g->uses = wg_xcalloc(g->nbody, sizeof(int));
-	fill = wg_xcalloc(nf, sizeof(uint32_t));
+	g->by_head = cc_xcalloc(g->ninsts, sizeof(int));
+	g->uses = cc_xcalloc(g->nbody, sizeof(int));
+	fill = cc_xcalloc(nf, sizeof(uint32_t));
 	for (size_t i = 0; i < g->ninsts; i++) {
 		int h = g->insts[i].head;
 
@@ -311,7 +311,7 @@ int wg_graph_eval(wg_graph *g, cc_err *e)
 		fire(g, (int)c);
 	csr(g);
 	g->ngoals = g->model->njewels;
-	g->goals = wg_xcalloc(g->ngoals, sizeof(*g->goals));
+	g->goals = cc_xcalloc(g->ngoals, sizeof(*g->goals));
 	for (size_t j = 0; j < g->ngoals; j++) {
 		int js = wg_strmap_get(&p->symmap, g->model->jewels[j].name);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 /* The attacker facts the engine itself needs (documented vocabulary). */
 static int need_pred(wg_graph *g, const char *name, int arity, cc_err *e)
@@ -25,15 +25,15 @@ static int need_pred(wg_graph *g, const char *name, int arity, cc_err *e)
 wg_graph *wg_graph_build(const wg_model *m, const wg_rules *r,
 			 const wg_adversary *a, cc_err *e)
 {
-	wg_graph *g = wg_xcalloc(1, sizeof(*g));
+	wg_graph *g = cc_xcalloc(1, sizeof(*g));
 	wg_graph_priv *p;
 
 	g->model = m;
 	g->rules = r;
 	g->adv = a;
 	g->start = WG_NONE;
-	g->priv = p = wg_xcalloc(1, sizeof(*p));
-	p->pred_first = wg_xcalloc(r->npreds + 1, sizeof(int));
+	g->priv = p = cc_xcalloc(1, sizeof(*p));
+	p->pred_first = cc_xcalloc(r->npreds + 1, sizeof(int));
 	for (size_t i = 0; i <= r->npreds; i++)
 		p->pred_first[i] = INT_MAX;
 	p->p_user = need_pred(g, "user", 1, e);
@@ -68,32 +68,12 @@ void wg_graph_free(wg_graph *g)
 			free(p->syms[i]);
 		free(p->syms);
 		wg_strmap_free(&p->symmap);
-		free(p->ftab);
-		free(p->ftag);
-		free(p->ikeys);
-		free(p->ihead);
-		free(p->itail);
-		free(p->inext);
-		free(p->sym_host);
-		free(p->sym_person);
-		free(p->sym_expl);
-		free(p->sym_cvss);
-		free(p->flow_sym);
-		free(p->crules);
-		free(p->trig_off);
-		free(p->trig);
-		free(p->pred_first);
-		free(p);
+		CC_FREE_ALL(p->ftab, p->ftag, p->ikeys, p->ihead, p->itail, p->inext,
+			    p->sym_host, p->sym_person, p->sym_expl, p->sym_cvss, p->flow_sym,
+			    p->crules, p->trig_off, p->trig, p->pred_first, p);
 	}
-	free(g->facts);
-	free(g->insts);
-	free(g->body);
-	free(g->by_head_off);
-	free(g->by_head);
-	free(g->uses_off);
-	free(g->uses);
-	free(g->goals);
-	free(g);
+	CC_FREE_ALL(g->facts, g->insts, g->body, g->by_head_off, g->by_head, g->uses_off,
+		    g->uses, g->goals, g);
 }
 
 void wg_graph_fact_str(const wg_graph *g, int fact, cc_buf *out)
@@ -141,8 +121,8 @@ const wg_rule *wg_graph_inst_rule(const wg_graph *g, int inst)
 void wg_graph_derivable(const wg_graph *g, const uint8_t *removed,
 			const uint8_t *disabled, uint8_t *out)
 {
-	int *need = wg_xcalloc(g->ninsts, sizeof(int));
-	int *queue = wg_xcalloc(g->nfacts, sizeof(int));
+	int *need = cc_xcalloc(g->ninsts, sizeof(int));
+	int *queue = cc_xcalloc(g->nfacts, sizeof(int));
 	size_t qh = 0, qt = 0;
 
 	memset(out, 0, g->nfacts);
@@ -175,7 +155,7 @@ void wg_graph_derivable(const wg_graph *g, const uint8_t *removed,
 /* Facts and instances that lead to some goal (backwards closure). */
 void wg_graph_relevant(const wg_graph *g, uint8_t *fact_rel, uint8_t *inst_rel)
 {
-	int *stack = wg_xcalloc(g->nfacts, sizeof(int));
+	int *stack = cc_xcalloc(g->nfacts, sizeof(int));
 	size_t n = 0;
 
 	memset(fact_rel, 0, g->nfacts);
@@ -218,7 +198,7 @@ static void dot_str(cc_buf *out, const char *s)
 
 void wg_graph_dot(const wg_graph *g, cc_buf *out)
 {
-	uint8_t *frel = wg_xcalloc(g->nfacts, 1), *irel = wg_xcalloc(g->ninsts, 1);
+	uint8_t *frel = cc_xcalloc(g->nfacts, 1), *irel = cc_xcalloc(g->ninsts, 1);
 	cc_buf s = CC_BUF_INIT;
 
 	wg_graph_relevant(g, frel, irel);

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/harden_priv.h"
+#include "wargame/harden_int.h"
 
 
 
@@ -31,8 +31,8 @@ static char *label(const char *fmt, const char *a, const char *b, const char *c)
 
 static void cand_add(hctx *h, wg_change *c, int fact)
 {
-	h->cands = wg_xrealloc(h->cands, (h->ncands + 1) * sizeof(*h->cands));
-	h->cand_fact = wg_xrealloc(h->cand_fact, (h->ncands + 1) * sizeof(int));
+	h->cands = cc_xrealloc(h->cands, (h->ncands + 1) * sizeof(*h->cands));
+	h->cand_fact = cc_xrealloc(h->cand_fact, (h->ncands + 1) * sizeof(int));
 	c->risk_after = c->risk_removed = 0;
 	h->cand_fact[h->ncands] = fact;
 	h->cands[h->ncands++] = *c;
@@ -103,8 +103,8 @@ static void cut_candidate(hctx *h, int f)
 static void candidates(hctx *h)
 {
 	const wg_graph *g = h->g;
-	uint8_t *frel = wg_xcalloc(g->nfacts, 1), *irel = wg_xcalloc(g->ninsts, 1);
-	uint8_t *hseen = wg_xcalloc(g->model->nhosts, 1);
+	uint8_t *frel = cc_xcalloc(g->nfacts, 1), *irel = cc_xcalloc(g->ninsts, 1);
+	uint8_t *hseen = cc_xcalloc(g->model->nhosts, 1);
 
 	wg_graph_relevant(g, frel, irel);
 	for (size_t f = 0; f < g->nfacts; f++)
@@ -126,7 +126,7 @@ static void candidates(hctx *h)
 		c.label = label("add EDR to %s%s%s", g->model->hosts[c.host].name, "", "");
 		cand_add(h, &c, WG_NONE);
 	}
-	h->fact_cand = wg_xcalloc(g->nfacts, sizeof(int));
+	h->fact_cand = cc_xcalloc(g->nfacts, sizeof(int));
 	for (size_t f = 0; f < g->nfacts; f++)
 		h->fact_cand[f] = WG_NONE;
 	for (size_t c = 0; c < h->ncut; c++)
@@ -240,8 +240,8 @@ double wg_h_derive(hctx *h, int *goal, size_t *nderived)
 size_t wg_h_hitting(hctx *h, int goal, int *out)
 {
 	const wg_graph *g = h->g;
-	uint8_t *seen = wg_xcalloc(g->nfacts, 1);
-	int *stack = wg_xcalloc(g->nfacts, sizeof(int));
+	uint8_t *seen = cc_xcalloc(g->nfacts, 1);
+	int *stack = cc_xcalloc(g->nfacts, sizeof(int));
 	size_t n = 0, k = 0;
 
 	stack[n++] = goal;
@@ -282,7 +282,7 @@ static void exact(hctx *h, double cost)
 		memcpy(h->bestset, h->cur, h->ncur * sizeof(int));
 		return;
 	}
-	hit = wg_xcalloc(h->ncut + 1, sizeof(int));
+	hit = cc_xcalloc(h->ncut + 1, sizeof(int));
 	nh = wg_h_hitting(h, goal, hit);
 	for (size_t k = 0; k < nh; k++) {
 		int c = hit[k];
@@ -299,7 +299,7 @@ static void exact(hctx *h, double cost)
 /* Greedy cut into h->bestset; false when some path cannot be cut. */
 static bool greedy(hctx *h)
 {
-	int goal, *hit = wg_xcalloc(h->ncut + 1, sizeof(int));
+	int goal, *hit = cc_xcalloc(h->ncut + 1, sizeof(int));
 	bool ok = true;
 
 	h->nbest = 0;
@@ -361,8 +361,8 @@ static bool greedy(hctx *h)
 /* Mark the instances of the most likely tree of every jewel. */
 static void best_trees(const wg_graph *g, uint8_t *fact_on, uint8_t *inst_on)
 {
-	double *cost = wg_xcalloc(g->nfacts, sizeof(double));
-	int *best = wg_xcalloc(g->nfacts, sizeof(int));
+	double *cost = cc_xcalloc(g->nfacts, sizeof(double));
+	int *best = cc_xcalloc(g->nfacts, sizeof(int));
 
 	wg_knuth(g, WG_M_PROB, NULL, NULL, cost, best, NULL, NULL);
 	for (size_t j = 0; j < g->ngoals; j++) {
@@ -400,10 +400,10 @@ static int rank_cmp(const void *a, const void *b)
 static void rank(hctx *h, wg_hardening *hd, const wg_harden_opts *o)
 {
 	const wg_graph *g = h->g;
-	uint8_t *fon = wg_xcalloc(g->nfacts, 1), *ion = wg_xcalloc(g->ninsts, 1);
-	uint8_t *rem = wg_xcalloc(g->nfacts, 1);
-	double *pmul = wg_xcalloc(g->ninsts, sizeof(double));
-	uint8_t *hon = wg_xcalloc(g->model->nhosts + 1, 1);
+	uint8_t *fon = cc_xcalloc(g->nfacts, 1), *ion = cc_xcalloc(g->ninsts, 1);
+	uint8_t *rem = cc_xcalloc(g->nfacts, 1);
+	double *pmul = cc_xcalloc(g->ninsts, sizeof(double));
+	uint8_t *hon = cc_xcalloc(g->model->nhosts + 1, 1);
 
 	best_trees(g, fon, ion);
 	for (size_t i = 0; i < g->ninsts; i++)
@@ -428,9 +428,9 @@ static void rank(hctx *h, wg_hardening *hd, const wg_harden_opts *o)
 	for (size_t c = 0; c < h->ncands; c++) {
 		if (h->cands[c].risk_removed <= 0)
 			continue;
-		hd->ranked = wg_xrealloc(hd->ranked, (hd->nranked + 1) * sizeof(*hd->ranked));
+		hd->ranked = cc_xrealloc(hd->ranked, (hd->nranked + 1) * sizeof(*hd->ranked));
 		hd->ranked[hd->nranked] = h->cands[c];
-		hd->ranked[hd->nranked++].label = wg_strdup(h->cands[c].label);
+		hd->ranked[hd->nranked++].label = cc_xstrdup(h->cands[c].label);
 	}
 	if (hd->nranked)
 		qsort(hd->ranked, hd->nranked, sizeof(*hd->ranked), rank_cmp);
@@ -447,7 +447,7 @@ static void rank(hctx *h, wg_hardening *hd, const wg_harden_opts *o)
  * h->bestset (valid when have); false when neither is a cut. */
 static bool keep_cheaper(hctx *h, bool have)
 {
-	int *keep = wg_xcalloc(h->ncut + 1, sizeof(int));
+	int *keep = cc_xcalloc(h->ncut + 1, sizeof(int));
 	size_t nkeep = have ? h->nbest : 0;
 	double kc = 0, gc = 0;
 	bool gok;
@@ -498,11 +498,11 @@ static void cut(hctx *h, wg_hardening *hd, const wg_harden_opts *o)
 	if (!hd->cut_found)
 		return;
 	hd->ncut = h->nbest;
-	hd->cut = wg_xcalloc(h->nbest, sizeof(*hd->cut));
+	hd->cut = cc_xcalloc(h->nbest, sizeof(*hd->cut));
 	memset(h->removed, 0, g->nfacts);
 	for (size_t k = 0; k < h->nbest; k++) {
 		hd->cut[k] = h->cands[h->bestset[k]];
-		hd->cut[k].label = wg_strdup(hd->cut[k].label);
+		hd->cut[k].label = cc_xstrdup(hd->cut[k].label);
 		hd->cut_cost += hd->cut[k].cost;
 		h->removed[h->cand_fact[h->bestset[k]]] = 1;
 	}
@@ -511,18 +511,18 @@ static void cut(hctx *h, wg_hardening *hd, const wg_harden_opts *o)
 
 wg_hardening *wg_harden(const wg_graph *g, const wg_harden_opts *o, cc_err *e)
 {
-	wg_hardening *hd = wg_xcalloc(1, sizeof(*hd));
+	wg_hardening *hd = cc_xcalloc(1, sizeof(*hd));
 	hctx h = { .g = g };
 
 	(void)e;
 	candidates(&h);
-	h.removed = wg_xcalloc(g->nfacts, 1);
-	h.out = wg_xcalloc(g->nfacts, 1);
-	h.witness = wg_xcalloc(g->nfacts, sizeof(int));
-	h.queue = wg_xcalloc(g->nfacts, sizeof(int));
-	h.need = wg_xcalloc(g->ninsts, sizeof(int));
-	h.cur = wg_xcalloc(h.ncut + 1, sizeof(int));
-	h.bestset = wg_xcalloc(h.ncut + 1, sizeof(int));
+	h.removed = cc_xcalloc(g->nfacts, 1);
+	h.out = cc_xcalloc(g->nfacts, 1);
+	h.witness = cc_xcalloc(g->nfacts, sizeof(int));
+	h.queue = cc_xcalloc(g->nfacts, sizeof(int));
+	h.need = cc_xcalloc(g->ninsts, sizeof(int));
+	h.cur = cc_xcalloc(h.ncut + 1, sizeof(int));
+	h.bestset = cc_xcalloc(h.ncut + 1, sizeof(int));
 	hd->risk_before = hd->risk_after = wg_graph_risk(g, NULL, NULL);
 	rank(&h, hd, o);
 	cut(&h, hd, o);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/harden_priv.h"
+#include "wargame/harden_int.h"
 
 #define IHS_MAX_ROUNDS 400
 
@@ -85,7 +85,7 @@ static void solve(ihs *s, double cost)
 	}
 	{
 		size_t n = s->off[pick + 1] - s->off[pick], nb = 0;
-		int *br = wg_xcalloc(n, sizeof(int));
+		int *br = cc_xcalloc(n, sizeof(int));
 
 		for (size_t i = s->off[pick]; i < s->off[pick + 1]; i++)
 			if (!s->banned[s->items[i]])
@@ -151,10 +151,10 @@ static void greedy_hs(ihs *s)
 
 static void add_tree(ihs *s, const int *c, size_t n)
 {
-	s->items = wg_xrealloc(s->items, (s->nitems + n) * sizeof(int));
+	s->items = cc_xrealloc(s->items, (s->nitems + n) * sizeof(int));
 	memcpy(s->items + s->nitems, c, n * sizeof(int));
 	s->nitems += n;
-	s->off = wg_xrealloc(s->off, (s->ntrees + 2) * sizeof(size_t));
+	s->off = cc_xrealloc(s->off, (s->ntrees + 2) * sizeof(size_t));
 	s->off[0] = 0;
 	s->off[++s->ntrees] = s->nitems;
 }
@@ -162,13 +162,13 @@ static void add_tree(ihs *s, const int *c, size_t n)
 int wg_h_implicit(hctx *h, bool *exact)
 {
 	ihs s = { .h = h };
-	int *hit = wg_xcalloc(h->ncut + 1, sizeof(int)), rc = -1, goal;
+	int *hit = cc_xcalloc(h->ncut + 1, sizeof(int)), rc = -1, goal;
 	bool all_exact = true;
 
-	s.on = wg_xcalloc(h->ncut + 1, 1);
-	s.banned = wg_xcalloc(h->ncut + 1, 1);
-	s.cur = wg_xcalloc(h->ncut + 1, sizeof(int));
-	s.best = wg_xcalloc(h->ncut + 1, sizeof(int));
+	s.on = cc_xcalloc(h->ncut + 1, 1);
+	s.banned = cc_xcalloc(h->ncut + 1, 1);
+	s.cur = cc_xcalloc(h->ncut + 1, sizeof(int));
+	s.best = cc_xcalloc(h->ncut + 1, sizeof(int));
 	*exact = false;
 	for (int round = 0; round < IHS_MAX_ROUNDS; round++) {
 		size_t nh;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 typedef struct heap {
 	double *key;
@@ -28,8 +28,8 @@ static void heap_push(heap *h, double k, int v)
 
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 256;
-		h->key = wg_xrealloc(h->key, h->cap * sizeof(*h->key));
-		h->val = wg_xrealloc(h->val, h->cap * sizeof(*h->val));
+		h->key = cc_xrealloc(h->key, h->cap * sizeof(*h->key));
+		h->val = cc_xrealloc(h->val, h->cap * sizeof(*h->val));
 	}
 	i = h->n++;
 	while (i && h->key[(i - 1) / 2] > k) {
@@ -89,9 +89,9 @@ static double inst_weight(const wg_graph *g, int i, wg_metric m, const double *p
 void wg_knuth(const wg_graph *g, wg_metric m, const uint8_t *removed,
 	      const double *pmul, double *cost, int *best, int *order, size_t *norder)
 {
-	int *need = wg_xcalloc(g->ninsts, sizeof(int));
-	double *sum = wg_xcalloc(g->ninsts, sizeof(double));
-	uint8_t *final = wg_xcalloc(g->nfacts, 1);
+	int *need = cc_xcalloc(g->ninsts, sizeof(int));
+	double *sum = cc_xcalloc(g->ninsts, sizeof(double));
+	uint8_t *final = cc_xcalloc(g->nfacts, 1);
 	heap h = { 0 };
 	size_t no = 0;
 
@@ -197,7 +197,7 @@ static void collect(pctx *c, int f, wg_path *p)
 	}
 	in = &g->insts[i];
 	c->done[f] = 1;
-	p->insts = wg_xrealloc(p->insts, (p->ninsts + 1) * sizeof(int));
+	p->insts = cc_xrealloc(p->insts, (p->ninsts + 1) * sizeof(int));
 	p->insts[p->ninsts++] = i;
 	if (in->rule >= 0 && g->rules->rules[in->rule].technique)
 		p->steps++;
@@ -210,8 +210,8 @@ void wg_path_from_m(const wg_graph *g, wg_metric m, const double *cost,
 {
 	pctx c = { .g = g, .best = best, .cost = cost, .m = m };
 
-	c.seen = wg_xcalloc(g->nfacts, 1);
-	c.done = wg_xcalloc(g->nfacts, 1);
+	c.seen = cc_xcalloc(g->nfacts, 1);
+	c.done = cc_xcalloc(g->nfacts, 1);
 	memset(out, 0, sizeof(*out));
 	out->p = 1;
 	collect(&c, fact, out);
@@ -219,16 +219,11 @@ void wg_path_from_m(const wg_graph *g, wg_metric m, const double *cost,
 	free(c.done);
 }
 
-void wg_path_from(const wg_graph *g, const int *best, int fact, wg_path *out)
-{
-	wg_path_from_m(g, WG_M_STEPS, NULL, best, fact, out);
-}
-
 int wg_path_best(const wg_graph *g, int fact, wg_metric metric,
 		 const double *pmul, wg_path *out)
 {
-	double *cost = wg_xcalloc(g->nfacts, sizeof(double));
-	int *best = wg_xcalloc(g->nfacts, sizeof(int));
+	double *cost = cc_xcalloc(g->nfacts, sizeof(double));
+	int *best = cc_xcalloc(g->nfacts, sizeof(int));
 	int rc = CC_ENOTFOUND;
 
 	memset(out, 0, sizeof(*out));
@@ -252,8 +247,8 @@ void wg_path_free(wg_path *p)
 
 double wg_graph_risk(const wg_graph *g, const uint8_t *removed, const double *pmul)
 {
-	double *cost = wg_xcalloc(g->nfacts, sizeof(double)), risk = 0;
-	int *best = wg_xcalloc(g->nfacts, sizeof(int));
+	double *cost = cc_xcalloc(g->nfacts, sizeof(double)), risk = 0;
+	int *best = cc_xcalloc(g->nfacts, sizeof(int));
 
 	wg_knuth(g, WG_M_PROB, removed, pmul, cost, best, NULL, NULL);
 	for (size_t j = 0; j < g->ngoals; j++) {

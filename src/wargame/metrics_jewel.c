@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 
 static void count_paths(const wg_graph *g, const int *order, size_t norder,
@@ -67,7 +67,7 @@ static bool in_path(const wg_graph *g, const wg_path *p, int fact)
 static void chokes(const wg_graph *g, wg_jewel_metrics *jm, int goal)
 {
 	const wg_graph_priv *pv = g->priv;
-	uint8_t *removed = wg_xcalloc(g->nfacts, 1), *out = wg_xcalloc(g->nfacts, 1);
+	uint8_t *removed = cc_xcalloc(g->nfacts, 1), *out = cc_xcalloc(g->nfacts, 1);
 	int jhost = g->model->jewels[jm->jewel].host;
 
 	for (size_t k = 0; k < jm->likely.ninsts; k++) {
@@ -77,7 +77,7 @@ static void chokes(const wg_graph *g, wg_jewel_metrics *jm, int goal)
 			continue;
 		removed[f] = 1;
 		if (!still(g, removed, out, goal)) {
-			jm->choke_facts = wg_xrealloc(jm->choke_facts,
+			jm->choke_facts = cc_xrealloc(jm->choke_facts,
 						      (jm->nchoke_facts + 1) * sizeof(int));
 			jm->choke_facts[jm->nchoke_facts++] = f;
 		}
@@ -101,7 +101,7 @@ static void chokes(const wg_graph *g, wg_jewel_metrics *jm, int goal)
 			if (ids[x] != WG_NONE)
 				removed[ids[x]] = 1;
 		if (!still(g, removed, out, goal)) {
-			jm->choke_hosts = wg_xrealloc(jm->choke_hosts,
+			jm->choke_hosts = cc_xrealloc(jm->choke_hosts,
 						      (jm->nchoke_hosts + 1) * sizeof(int));
 			jm->choke_hosts[jm->nchoke_hosts++] = h;
 		}
@@ -117,7 +117,7 @@ static wg_path path_dup(const wg_path *src)
 {
 	wg_path d = *src;
 
-	d.insts = wg_xcalloc(src->ninsts, sizeof(int));
+	d.insts = cc_xcalloc(src->ninsts, sizeof(int));
 	memcpy(d.insts, src->insts, src->ninsts * sizeof(int));
 	return d;
 }
@@ -147,22 +147,22 @@ static void pick_best(wg_jewel_metrics *jm)
 
 wg_metrics *wg_metrics_compute(const wg_graph *g, cc_err *e)
 {
-	wg_metrics *mt = wg_xcalloc(1, sizeof(*mt));
+	wg_metrics *mt = cc_xcalloc(1, sizeof(*mt));
 	size_t nf = g->nfacts, norder;
-	double *cost[4], *count = wg_xcalloc(nf, sizeof(double));
-	int *best[4], *order = wg_xcalloc(nf, sizeof(int));
+	double *cost[4], *count = cc_xcalloc(nf, sizeof(double));
+	int *best[4], *order = cc_xcalloc(nf, sizeof(int));
 
 	(void)e;
 	for (int m = 0; m < 4; m++) {
-		cost[m] = wg_xcalloc(nf, sizeof(double));
-		best[m] = wg_xcalloc(nf, sizeof(int));
+		cost[m] = cc_xcalloc(nf, sizeof(double));
+		best[m] = cc_xcalloc(nf, sizeof(int));
 		wg_knuth(g, (wg_metric)m, NULL, NULL, cost[m], best[m],
 			 m == WG_M_SIZE ? order : NULL, m == WG_M_SIZE ? &norder : NULL);
 	}
 	count_paths(g, order, norder, cost[WG_M_SIZE], count);
 	mt->risk = wg_graph_risk(g, NULL, NULL);    /* the same measure as hardening */
 	mt->njewels = g->ngoals;
-	mt->jewels = wg_xcalloc(mt->njewels, sizeof(*mt->jewels));
+	mt->jewels = cc_xcalloc(mt->njewels, sizeof(*mt->jewels));
 	for (size_t j = 0; j < g->ngoals; j++) {
 		wg_jewel_metrics *jm = &mt->jewels[j];
 		int f = g->goals[j].fact;

@@ -11,7 +11,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 typedef struct ld {
 	wgy y;
@@ -24,17 +24,16 @@ typedef struct ld {
 static void *grow(void *arr, size_t n, size_t sz)
 {
 	if ((n & (n - 1)) == 0)     /* n is 0 or a power of two: double */
-		arr = wg_xrealloc(arr, (n ? n * 2 : 1) * sz);
+		arr = cc_xrealloc(arr, (n ? n * 2 : 1) * sz);
 	return arr;
 }
 
 static int level_parse(ld *l, yaml_node_t *n, const char *path, wg_level *out)
 {
-	static const char *const names[] = { "none", "low", "medium", "high", "critical" };
 	const char *s = wgy_scalar(n);
 
-	for (int i = 0; s && i < 5; i++)
-		if (!strcmp(s, names[i])) {
+	for (int i = WG_LVL_NONE; s && i <= WG_LVL_CRITICAL; i++)
+		if (!strcmp(s, wg_level_name((wg_level)i))) {
 			*out = (wg_level)i;
 			return CC_OK;
 		}
@@ -247,7 +246,7 @@ static int service_parse(ld *l, yaml_node_t *n, const char *path, wg_service *s,
 		v[3] = sv[1];
 		v[4] = sv[2];
 		v[5] = sv[3];
-		s->kind = wg_strdup("software");
+		s->kind = cc_xstrdup("software");
 	} else {
 		if (wgy_keys(&l->y, n, path, keys, v))
 			return CC_ERR;
@@ -263,9 +262,9 @@ static int service_parse(ld *l, yaml_node_t *n, const char *path, wg_service *s,
 	    opt_str(l, v[4], path, "version", &s->version))
 		return CC_ERR;
 	if (!s->kind)
-		s->kind = wg_strdup("other");
+		s->kind = cc_xstrdup("other");
 	if (!s->name)
-		s->name = wg_strdup(s->kind);
+		s->name = cc_xstrdup(s->kind);
 	if (!v[5])
 		return CC_OK;
 	wg_pathf(p, "%s.cves", path);
@@ -481,7 +480,7 @@ static int flow_ports(ld *l, yaml_node_t *n, const char *path, wg_flow *f)
 	if (s && !strcmp(s, "any"))
 		return CC_OK;
 	if (s) {        /* a single port */
-		f->ports = wg_xcalloc(1, sizeof(int));
+		f->ports = cc_xcalloc(1, sizeof(int));
 		f->nports = 1;
 		return wgy_int(&l->y, n, path, 1, 65535, &f->ports[0]);
 	}
@@ -659,7 +658,7 @@ static void defaults(wg_model *m)
 	m->zones = grow(NULL, 0, sizeof(*m->zones));
 	z = &m->zones[0];
 	memset(z, 0, sizeof(*z));
-	z->name = wg_strdup("internet");
+	z->name = cc_xstrdup("internet");
 	z->internet = true;
 	z->segment_cost = -1;
 	m->nzones = 1;
@@ -696,9 +695,9 @@ wg_model *wg_model_load_mem(const char *data, size_t len, const char *name,
 	ld l;
 
 	memset(&l, 0, sizeof(l));
-	l.m = wg_xcalloc(1, sizeof(*l.m));
-	l.m->priv = wg_xcalloc(1, sizeof(*l.m->priv));
-	l.m->path = wg_strdup(name);
+	l.m = cc_xcalloc(1, sizeof(*l.m));
+	l.m->priv = cc_xcalloc(1, sizeof(*l.m->priv));
+	l.m->path = cc_xstrdup(name);
 	defaults(l.m);
 	if (wgy_open(&l.y, data, len, name, e))
 		goto out_fail;

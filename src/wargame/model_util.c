@@ -1,7 +1,7 @@
 /* model_util.c — freeing a model, name lookups, costs and names. */
 #include <stdlib.h>
 
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 static double or_default(double own, double def)
 {
@@ -138,9 +138,4 @@ int wg_model_host(const wg_model *m, const char *name)
 int wg_model_account(const wg_model *m, const char *name)
 {
 	return wg_strmap_get(&m->priv->accounts, name);
-}
-
-int wg_model_person(const wg_model *m, const char *name)
-{
-	return wg_strmap_get(&m->priv->people, name);
 }

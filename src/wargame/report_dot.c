@@ -1,15 +1,16 @@
 /*
  * report_dot.c — the attack graph picture of the report: the facts and
  * technique steps on every jewel's shortest, most likely and fastest
- * paths, in Graphviz, turned into SVG by running `dot -Tsvg` as a program.
+ * paths, in Graphviz, turned into SVG by running `dot -Tsvg` as a program
+ * (directly, the text on its standard input, with a time limit).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "wargame/report_priv.h"
+#include "util/proc.h"
+#include "util/xalloc.h"
+#include "wargame/report_int.h"
 
 static void dot_str(cc_buf *out, const char *s)
 {
@@ -68,10 +69,8 @@ static void emit_inst(const wg_graph *g, int i, uint8_t *fon, cc_buf *out)
 void wg_report_paths_dot(const wg_report_in *in, cc_buf *out)
 {
 	const wg_graph *g = in->g;
-	uint8_t *on = calloc(g->ninsts + 1, 1), *fon = calloc(g->nfacts + 1, 1);
+	uint8_t *on = cc_xcalloc(g->ninsts + 1, 1), *fon = cc_xcalloc(g->nfacts + 1, 1);
 
-	if (!on || !fon)
-		abort();
 	for (size_t j = 0; j < g->ngoals; j++)
 		if (g->goals[j].fact != WG_NONE)
 			for (int mt = WG_M_STEPS; mt <= WG_M_TIME; mt++)
@@ -102,51 +101,57 @@ void wg_report_paths_dot(const wg_report_in *in, cc_buf *out)
 	free(fon);
 }
 
-char *wg_report_dot_svg(const char *dot_text, const char **why)
+/* The first line of dot's complaint, for the report. */
+static const char *first_line(cc_buf *err)
 {
-	char tmpl[] = "/tmp/cybercell-dot-XXXXXX", cmd[128];
-	int fd = mkstemp(tmpl), st;
-	size_t len = strlen(dot_text);
-	cc_buf b = CC_BUF_INIT;
-	FILE *p;
-	char chunk[4096], *svg = NULL;
-	size_t n;
-	const char *start;
+	char *nl;
 
-	*why = NULL;
-	if (fd < 0 || write(fd, dot_text, len) != (ssize_t)len) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmpl);
-		}
-		*why = "could not write a temporary file for graphviz";
-		return NULL;
+	if (!err->len)
+		return "no message";
+	nl = strchr(err->data, '\n');
+	if (nl)
+		*nl = '\0';
+	return err->data;
+}
+
+char *wg_report_dot_svg(const char *dot_text, int timeout_ms, char *why, size_t whysz)
+{
+	static const char *const argv[] = { "dot", "-Tsvg", NULL };
+	cc_buf out = CC_BUF_INIT, err = CC_BUF_INIT;
+	cc_proc_result r;
+	const char *start;
+	char *svg = NULL;
+
+	why[0] = '\0';
+	r = cc_proc_filter((char *const *)argv, dot_text, strlen(dot_text), timeout_ms, &out, &err);
+	switch (r.end) {
+	case CC_PROC_OK:
+		start = strstr(cc_buf_str(&out), "<svg");
+		if (start)
+			svg = cc_xstrdup(start);
+		else
+			snprintf(why, whysz, "graphviz dot gave no SVG");
+		break;
+	case CC_PROC_NOT_FOUND:
+		snprintf(why, whysz, "graphviz dot is not installed, so the attack graph is not drawn");
+		break;
+	case CC_PROC_START_FAILED:
+		snprintf(why, whysz, "could not run graphviz dot: %s", strerror(r.err_no));
+		break;
+	case CC_PROC_EXIT:
+		snprintf(why, whysz, "graphviz dot failed to draw the attack graph (exit status %d: %s)",
+			 r.code, first_line(&err));
+		break;
+	case CC_PROC_SIGNAL:
+		snprintf(why, whysz, "graphviz dot failed to draw the attack graph (killed by signal %d)",
+			 r.code);
+		break;
+	case CC_PROC_TIMEOUT:
+		snprintf(why, whysz, "graphviz dot did not draw the attack graph within %d s and was stopped",
+			 (timeout_ms + 999) / 1000);
+		break;
 	}
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "dot -Tsvg %s 2>/dev/null", tmpl);
-	if (!(p = popen(cmd, "r"))) {
-		*why = "could not run graphviz dot";
-		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		cc_buf_append(&b, chunk, n);
-	st = pclose(p);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		*why = WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
-		       "graphviz dot is not installed, so the attack graph is not drawn" :
-		       "graphviz dot failed to draw the attack graph";
-		goto out;
-	}
-	start = strstr(cc_buf_str(&b), "<svg");
-	if (!start) {
-		*why = "graphviz dot gave no SVG";
-		goto out;
-	}
-	svg = strdup(start);
-	if (!svg)
-		abort();
-out:
-	cc_buf_free(&b);
-	unlink(tmpl);
+	cc_buf_free(&out);
+	cc_buf_free(&err);
 	return svg;
 }

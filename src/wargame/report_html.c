@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/report_priv.h"
+#include "wargame/report_int.h"
 
 static void esc(cc_buf *o, const char *s)
 {

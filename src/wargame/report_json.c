@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/report_priv.h"
+#include "wargame/report_int.h"
 
 /* Rounded to 6 significant digits so that the text is stable. */
 static json_t *num(double x)

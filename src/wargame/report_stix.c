@@ -19,7 +19,8 @@
 
 #include "util/time.h"
 #include "util/uuid.h"
-#include "wargame/report_priv.h"
+#include "util/xalloc.h"
+#include "wargame/report_int.h"
 
 #define MAX_RANKED 20
 
@@ -52,11 +53,9 @@ static bool lost_directly(const wg_graph *g, const uint8_t *removed,
 /* Mark in hit[rule] the technique rules the change hinders directly. */
 static void hindered(const wg_graph *g, const wg_change *c, uint8_t *hit)
 {
-	uint8_t *removed = calloc(g->nfacts + 1, 1), *still = calloc(g->nfacts + 1, 1);
-	double *pmul = malloc((g->ninsts + 1) * sizeof(double));
+	uint8_t *removed = cc_xcalloc(g->nfacts + 1, 1), *still = cc_xcalloc(g->nfacts + 1, 1);
+	double *pmul = cc_xmalloc((g->ninsts + 1) * sizeof(double));
 
-	if (!removed || !still || !pmul)
-		abort();
 	for (size_t i = 0; i < g->ninsts; i++)
 		pmul[i] = 1;
 	wg_change_apply(g, c, removed, pmul);
@@ -113,12 +112,10 @@ static const char *ap_ref(bundle *b, const wg_rule *ru)
 static void add_change(bundle *b, const wg_change *c, bool in_cut, json_t *seen)
 {
 	const wg_graph *g = b->in->g;
-	uint8_t *hit = calloc(g->rules->nrules + 1, 1);
+	uint8_t *hit = cc_xcalloc(g->rules->nrules + 1, 1);
 	char key[1024], coa[128], rel[512];
 	cc_buf d = CC_BUF_INIT;
 
-	if (!hit)
-		abort();
 	if (json_object_get(seen, c->label)) {
 		free(hit);
 		return;

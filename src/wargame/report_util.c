@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/report_priv.h"
+#include "util/xalloc.h"
+#include "wargame/report_int.h"
 
 double wg_report_rate(const wg_sim_result *r, const char *technique)
 {
@@ -51,9 +52,7 @@ static void add_row(const wg_report_in *in, int jewel, int step, int i,
 	wg_seen *s;
 	bool edr, mon;
 
-	*v = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!*v)
-		abort();
+	*v = cc_xrealloc(*v, (*n + 1) * sizeof(**v));
 	s = &(*v)[(*n)++];
 	memset(s, 0, sizeof(*s));
 	s->jewel = jewel;

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "util/file.h"
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 /* Predicates filled from the model (never a rule head), with arities. */
 static const struct { const char *name; int arity; } base_preds[] = {
@@ -49,12 +49,12 @@ bool wg_rules_pred_is_base(const char *name)
 
 wg_rules *wg_rules_new(void)
 {
-	wg_rules *r = wg_xcalloc(1, sizeof(*r));
+	wg_rules *r = cc_xcalloc(1, sizeof(*r));
 
 	for (int i = 0; base_preds[i].name; i++) {
-		r->preds = wg_xrealloc(r->preds, (r->npreds + 1) * sizeof(*r->preds));
-		r->arity = wg_xrealloc(r->arity, (r->npreds + 1) * sizeof(*r->arity));
-		r->preds[r->npreds] = wg_strdup(base_preds[i].name);
+		r->preds = cc_xrealloc(r->preds, (r->npreds + 1) * sizeof(*r->preds));
+		r->arity = cc_xrealloc(r->arity, (r->npreds + 1) * sizeof(*r->arity));
+		r->preds[r->npreds] = cc_xstrdup(base_preds[i].name);
 		r->arity[r->npreds++] = base_preds[i].arity;
 	}
 	return r;
@@ -237,7 +237,7 @@ static int var_index(wg_rule *ru, const char *name)
 				return v;
 	if (ru->nvars == WG_MAX_VARS)
 		return WG_NONE;
-	ru->vars[ru->nvars] = wg_strdup(name);
+	ru->vars[ru->nvars] = cc_xstrdup(name);
 	return ru->nvars++;
 }
 
@@ -252,9 +252,9 @@ static int pred_of(lex *x, const char *name, int nargs)
 				    r->arity[p], r->arity[p] == 1 ? "" : "s", nargs), WG_NONE;
 		return p;
 	}
-	r->preds = wg_xrealloc(r->preds, (r->npreds + 1) * sizeof(*r->preds));
-	r->arity = wg_xrealloc(r->arity, (r->npreds + 1) * sizeof(*r->arity));
-	r->preds[r->npreds] = wg_strdup(name);
+	r->preds = cc_xrealloc(r->preds, (r->npreds + 1) * sizeof(*r->preds));
+	r->arity = cc_xrealloc(r->arity, (r->npreds + 1) * sizeof(*r->arity));
+	r->preds[r->npreds] = cc_xstrdup(name);
 	r->arity[r->npreds] = nargs;
 	return (int)r->npreds++;
 }
@@ -283,7 +283,7 @@ static int atom(lex *x, wg_rule *ru, wg_atom *at)
 				if (t->var == WG_NONE)
 					return fail(x, "more than %d variables", WG_MAX_VARS);
 			} else if (x->tok == T_WORD || x->tok == T_STR) {
-				t->constant = wg_strdup(x->text);
+				t->constant = cc_xstrdup(x->text);
 			} else {
 				return fail(x, "expected a variable or a constant");
 			}
@@ -496,16 +496,16 @@ static int block_finish(lex *x, block *bk)
 		ru->noise = bk->proto.noise;
 		ru->time = bk->proto.time;
 	}
-	r->rules = wg_xrealloc(r->rules, (r->nrules + (size_t)bk->nclauses) *
+	r->rules = cc_xrealloc(r->rules, (r->nrules + (size_t)bk->nclauses) *
 			       sizeof(*r->rules));
 	for (int c = 0; c < bk->nclauses; c++) {
 		wg_rule *ru = &r->rules[r->nrules++];
 
 		*ru = bk->clauses[c];
-		ru->technique = wg_strdup(bk->proto.technique);
-		ru->name = wg_strdup(bk->proto.name);
-		ru->tactic = wg_strdup(bk->proto.tactic);
-		ru->file = wg_strdup(x->name);
+		ru->technique = cc_xstrdup(bk->proto.technique);
+		ru->name = cc_xstrdup(bk->proto.name);
+		ru->tactic = cc_xstrdup(bk->proto.tactic);
+		ru->file = cc_xstrdup(x->name);
 	}
 	bk->nclauses = 0;
 	return CC_OK;
@@ -521,7 +521,7 @@ static int block_head(lex *x, block *bk)
 		next(x);
 		if (x->tok != T_STR)
 			return fail(x, "builtin: expected a quoted name");
-		p->name = wg_strdup(x->text);
+		p->name = cc_xstrdup(x->text);
 		next(x);
 		return CC_OK;
 	}
@@ -530,15 +530,15 @@ static int block_head(lex *x, block *bk)
 	next(x);
 	if (x->tok != T_WORD || x->text[0] != 'T' || !isdigit((unsigned char)x->text[1]))
 		return fail(x, "technique: expected an ATT&CK id such as T1566.001");
-	p->technique = wg_strdup(x->text);
+	p->technique = cc_xstrdup(x->text);
 	next(x);
 	if (x->tok != T_STR)
 		return fail(x, "technique: expected a quoted name");
-	p->name = wg_strdup(x->text);
+	p->name = cc_xstrdup(x->text);
 	next(x);
 	if (x->tok != T_WORD || !islower((unsigned char)x->text[0]))
 		return fail(x, "technique: expected a tactic (initial-access, ...)");
-	p->tactic = wg_strdup(x->text);
+	p->tactic = cc_xstrdup(x->text);
 	p->prob = -1;
 	next(x);
 	return CC_OK;
@@ -621,8 +621,8 @@ wg_rules *wg_rules_load_dir(const char *dir, cc_err *e)
 		size_t l = strlen(de->d_name);
 
 		if (l > 6 && !strcmp(de->d_name + l - 6, ".rules")) {
-			names = wg_xrealloc(names, (n + 1) * sizeof(*names));
-			names[n++] = wg_strdup(de->d_name);
+			names = cc_xrealloc(names, (n + 1) * sizeof(*names));
+			names[n++] = cc_xstrdup(de->d_name);
 		}
 	}
 	closedir(d);

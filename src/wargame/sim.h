@@ -267,7 +267,6 @@ void wg_ex_describe(const wg_exercise *x, cc_buf *out);
 bool wg_ex_evicted(const wg_exercise *x);
 bool wg_ex_jewel_lost(const wg_exercise *x);
 int wg_ex_score(const wg_exercise *x);
-int wg_ex_turn(const wg_exercise *x);
 /* Hosts where the attacker holds a foothold now (up to max); count. */
 size_t wg_ex_footholds(const wg_exercise *x, int *hosts, size_t max);
 
@@ -296,9 +295,11 @@ void wg_report_html(const wg_report_in *in, const char *dot_svg,
 		    const char *dot_note, cc_buf *out);
 /* Graphviz text of the part of the graph on the best paths to jewels. */
 void wg_report_paths_dot(const wg_report_in *in, cc_buf *out);
-/* Run `dot -Tsvg` on text; NULL (and *why set) when dot is missing or
- * fails.  Caller frees. */
-char *wg_report_dot_svg(const char *dot_text, const char **why);
+/* The SVG `dot -Tsvg` draws of dot_text (caller frees), or NULL with why
+ * (whysz bytes) saying what went wrong: dot missing, failing (its exit
+ * status and first line of complaint), killed, or still running after
+ * timeout_ms (then it is stopped). */
+char *wg_report_dot_svg(const char *dot_text, int timeout_ms, char *why, size_t whysz);
 /* STIX 2.1 bundle: course-of-action per hardening change, `mitigates`
  * relationships to the attack-patterns it hinders (ids from the store when
  * known, else UUIDv5 of the technique id, with the attack-pattern objects

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
 #include "wargame/sim.h"
 
 /* Keep the first row's id. */
@@ -14,8 +15,8 @@ static int id_row(const store_row *row, void *ud)
 {
 	char **out = ud;
 
-	if (!*out && !(*out = strdup(row->id)))
-		abort();
+	if (!*out)
+		*out = cc_xstrdup(row->id);
 	return 1;
 }
 

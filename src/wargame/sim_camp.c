@@ -12,15 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
+#include "util/xalloc.h"
+#include "wargame/sim_int.h"
 
 void wg_camp_init(wg_camp *s, const wg_simctx *c)
 {
@@ -28,16 +21,14 @@ void wg_camp_init(wg_camp *s, const wg_simctx *c)
 
 	memset(s, 0, sizeof(*s));
 	s->c = c;
-	s->fs = calloc(g->nfacts + 1, 1);
-	s->hb = malloc(g->nfacts + 1);
-	s->via = calloc(g->nfacts + 1, sizeof(int));
-	s->is = calloc(g->ninsts + 1, 1);
-	s->iso = calloc(c->m->nhosts + 1, 1);
-	s->work = calloc(g->nfacts + 1, sizeof(int));
-	s->rwork = calloc(g->nfacts + 1, sizeof(int));
-	s->goal_t = calloc(g->ngoals + 1, sizeof(double));
-	if (!s->fs || !s->hb || !s->via || !s->is || !s->iso || !s->work || !s->rwork || !s->goal_t)
-		abort();
+	s->fs = cc_xcalloc(g->nfacts + 1, 1);
+	s->hb = cc_xmalloc(g->nfacts + 1);
+	s->via = cc_xcalloc(g->nfacts + 1, sizeof(int));
+	s->is = cc_xcalloc(g->ninsts + 1, 1);
+	s->iso = cc_xcalloc(c->m->nhosts + 1, 1);
+	s->work = cc_xcalloc(g->nfacts + 1, sizeof(int));
+	s->rwork = cc_xcalloc(g->nfacts + 1, sizeof(int));
+	s->goal_t = cc_xcalloc(g->ngoals + 1, sizeof(double));
 	memcpy(s->hb, c->stat, g->nfacts);
 }
 
@@ -45,18 +36,8 @@ void wg_camp_free(wg_camp *s)
 {
 	if (!s)
 		return;
-	free(s->fs);
-	free(s->hb);
-	free(s->via);
-	free(s->is);
-	free(s->iso);
-	free(s->tf);
-	free(s->ti);
-	free(s->heap);
-	free(s->work);
-	free(s->rwork);
-	free(s->resp);
-	free(s->goal_t);
+	CC_FREE_ALL(s->fs, s->hb, s->via, s->is, s->iso, s->tf, s->ti, s->heap, s->work,
+		    s->rwork, s->resp, s->goal_t);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -65,7 +46,7 @@ static void set_fs(wg_camp *s, int f, uint8_t v)
 	if (s->fs[f] == FS_DEFAULT) {
 		if (s->ntf == s->capf) {
 			s->capf = s->capf ? 2 * s->capf : 256;
-			s->tf = xrealloc(s->tf, s->capf * sizeof(int));
+			s->tf = cc_xrealloc(s->tf, s->capf * sizeof(int));
 		}
 		s->tf[s->ntf++] = f;
 	}
@@ -80,7 +61,7 @@ static void set_is(wg_camp *s, int i, uint8_t v)
 	if (s->is[i] == IS_IDLE) {
 		if (s->nti == s->capi) {
 			s->capi = s->capi ? 2 * s->capi : 256;
-			s->ti = xrealloc(s->ti, s->capi * sizeof(int));
+			s->ti = cc_xrealloc(s->ti, s->capi * sizeof(int));
 		}
 		s->ti[s->nti++] = i;
 	}
@@ -159,7 +140,7 @@ static void heap_reserve(wg_camp *s, size_t n)
 		return;
 	while (s->capheap < n)
 		s->capheap = s->capheap ? 2 * s->capheap : 256;
-	s->heap = xrealloc(s->heap, s->capheap * sizeof(*s->heap));
+	s->heap = cc_xrealloc(s->heap, s->capheap * sizeof(*s->heap));
 }
 
 /* The policy key of action i: its cost to the nearest jewel not yet

@@ -10,16 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
-
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (!p)
-		abort();
-	return p;
-}
+#include "util/xalloc.h"
+#include "wargame/sim_int.h"
 
 static const wg_rule *inst_rule(const wg_graph *g, int i)
 {
@@ -59,8 +51,8 @@ static void packed(wg_simctx *c)
 	const wg_graph *g = c->g;
 	uint32_t nd = 0;
 
-	c->ci = xcalloc(g->ninsts, sizeof(*c->ci));
-	c->dbody = xcalloc(g->nbody + 1, sizeof(int));
+	c->ci = cc_xcalloc(g->ninsts, sizeof(*c->ci));
+	c->dbody = cc_xcalloc(g->nbody + 1, sizeof(int));
 	for (size_t i = 0; i < g->ninsts; i++) {
 		const wg_inst *in = &g->insts[i];
 		wg_cinst *ci = &c->ci[i];
@@ -181,11 +173,11 @@ static void goal_scores(wg_simctx *c, size_t j, double *dist, dheap *h)
 static void scores(wg_simctx *c)
 {
 	const wg_graph *g = c->g;
-	double *dist = xcalloc(g->nfacts, sizeof(*dist));
-	dheap h = { xcalloc(g->nbody + 1, sizeof(double)),
-		    xcalloc(g->nbody + 1, sizeof(int)), 0 };
+	double *dist = cc_xcalloc(g->nfacts, sizeof(*dist));
+	dheap h = { cc_xcalloc(g->nbody + 1, sizeof(double)),
+		    cc_xcalloc(g->nbody + 1, sizeof(int)), 0 };
 
-	c->score_g = xcalloc(g->ngoals * g->ninsts + 1, sizeof(float));
+	c->score_g = cc_xcalloc(g->ngoals * g->ninsts + 1, sizeof(float));
 	for (size_t i = 0; i < g->ninsts; i++)
 		c->score[i] = INFINITY;
 	for (size_t j = 0; j < g->ngoals; j++)
@@ -210,8 +202,8 @@ static void initial(wg_simctx *c)
 {
 	const wg_graph *g = c->g;
 
-	c->init = xcalloc(g->ninsts, sizeof(*c->init));
-	c->init_auto = xcalloc(g->ninsts, sizeof(int));
+	c->init = cc_xcalloc(g->ninsts, sizeof(*c->init));
+	c->init_auto = cc_xcalloc(g->ninsts, sizeof(int));
 	for (size_t i = 0; i < g->ninsts; i++) {
 		const wg_inst *in = &g->insts[i];
 		bool all = !c->stat[in->head];
@@ -238,10 +230,8 @@ static void pairs_add(pairs *p, int k, int v)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 256;
-		p->k = realloc(p->k, p->cap * sizeof(int));
-		p->v = realloc(p->v, p->cap * sizeof(int));
-		if (!p->k || !p->v)
-			abort();
+		p->k = cc_xrealloc(p->k, p->cap * sizeof(int));
+		p->v = cc_xrealloc(p->v, p->cap * sizeof(int));
 	}
 	p->k[p->n] = k;
 	p->v[p->n++] = v;
@@ -249,8 +239,8 @@ static void pairs_add(pairs *p, int k, int v)
 
 static void pairs_csr(pairs *p, size_t nkeys, uint32_t **off, int **val)
 {
-	uint32_t *o = xcalloc(nkeys + 1, sizeof(*o));
-	int *v = xcalloc(p->n, sizeof(*v));
+	uint32_t *o = cc_xcalloc(nkeys + 1, sizeof(*o));
+	int *v = cc_xcalloc(p->n, sizeof(*v));
 
 	for (size_t i = 0; i < p->n; i++)
 		o[p->k[i] + 1]++;
@@ -290,9 +280,7 @@ static void fact_indexes(wg_simctx *c)
 			if ((size_t)s >= nsymacc) {
 				size_t n = (size_t)s * 2 + 16;
 
-				symacc = realloc(symacc, n * sizeof(*symacc));
-				if (!symacc)
-					abort();
+				symacc = cc_xrealloc(symacc, n * sizeof(*symacc));
 				for (size_t j = nsymacc; j < n; j++)
 					symacc[j] = -2;
 				nsymacc = n;
@@ -335,7 +323,7 @@ static void flow_facts(wg_simctx *c)
 {
 	const wg_model *m = c->m;
 
-	c->fact_flow = xcalloc(m->nflows, sizeof(int));
+	c->fact_flow = cc_xcalloc(m->nflows, sizeof(int));
 	for (size_t i = 0; i < m->nflows; i++) {
 		char s[300];
 		const char *arg = s;
@@ -366,17 +354,17 @@ static void detection(wg_simctx *c, const wg_intel *intel)
 
 wg_simctx *wg_simctx_new(const wg_graph *g, const wg_intel *intel, double epsilon)
 {
-	wg_simctx *c = xcalloc(1, sizeof(*c));
+	wg_simctx *c = cc_xcalloc(1, sizeof(*c));
 
 	c->g = g;
 	c->m = g->model;
 	c->epsilon = epsilon < 0 ? 0.2 : epsilon > 1 ? 1 : epsilon;
 	c->response_h = c->m->controls.response_hours;
-	c->stat = xcalloc(g->nfacts, 1);
-	c->autom = xcalloc(g->ninsts, 1);
-	c->det = xcalloc(g->ninsts, sizeof(double));
-	c->score = xcalloc(g->ninsts, sizeof(double));
-	c->goal_of = xcalloc(g->nfacts, sizeof(int));
+	c->stat = cc_xcalloc(g->nfacts, 1);
+	c->autom = cc_xcalloc(g->ninsts, 1);
+	c->det = cc_xcalloc(g->ninsts, sizeof(double));
+	c->score = cc_xcalloc(g->ninsts, sizeof(double));
+	c->goal_of = cc_xcalloc(g->nfacts, sizeof(int));
 	for (size_t i = 0; i < g->ninsts; i++) {
 		const wg_rule *ru = inst_rule(g, (int)i);
 
@@ -404,22 +392,7 @@ void wg_simctx_free(wg_simctx *c)
 {
 	if (!c)
 		return;
-	free(c->stat);
-	free(c->autom);
-	free(c->ci);
-	free(c->dbody);
-	free(c->det);
-	free(c->score);
-	free(c->score_g);
-	free(c->init);
-	free(c->init_auto);
-	free(c->goal_of);
-	free(c->hf_off);
-	free(c->hf);
-	free(c->af_off);
-	free(c->af);
-	free(c->ha_off);
-	free(c->ha);
-	free(c->fact_flow);
-	free(c);
+	CC_FREE_ALL(c->stat, c->autom, c->ci, c->dbody, c->det, c->score, c->score_g,
+		    c->init, c->init_auto, c->goal_of, c->hf_off, c->hf, c->af_off, c->af,
+		    c->ha_off, c->ha, c->fact_flow, c);
 }

@@ -18,28 +18,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/xalloc.h"
 #include "wargame/sim.h"
 
 #define BOOST_TTP 0.30
 #define BOOST_IOC 0.50
 #define BOOST_ADV 0.10
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
-}
-
 wg_intel *wg_intel_new(const char *collection)
 {
-	wg_intel *in = calloc(1, sizeof(*in));
+	wg_intel *in = cc_xcalloc(1, sizeof(*in));
 
-	if (!in)
-		abort();
-	in->collection = xstrdup(collection ? collection : "");
+	in->collection = cc_xstrdup(collection ? collection : "");
 	return in;
 }
 
@@ -62,11 +52,9 @@ void wg_intel_add(wg_intel *in, const char *technique, unsigned flags)
 			in->flags[i] |= flags;
 			return;
 		}
-	in->techniques = realloc(in->techniques, (in->n + 1) * sizeof(char *));
-	in->flags = realloc(in->flags, (in->n + 1) * sizeof(unsigned));
-	if (!in->techniques || !in->flags)
-		abort();
-	in->techniques[in->n] = xstrdup(technique);
+	in->techniques = cc_xrealloc(in->techniques, (in->n + 1) * sizeof(char *));
+	in->flags = cc_xrealloc(in->flags, (in->n + 1) * sizeof(unsigned));
+	in->techniques[in->n] = cc_xstrdup(technique);
 	in->flags[in->n++] = flags;
 }
 
@@ -146,10 +134,8 @@ static const char *ap_technique(json_t *o)
 
 static void push_str(char ***v, size_t n, const char *s)
 {
-	*v = realloc(*v, (n + 1) * sizeof(char *));
-	if (!*v)
-		abort();
-	(*v)[n] = xstrdup(s);
+	*v = cc_xrealloc(*v, (n + 1) * sizeof(char *));
+	(*v)[n] = cc_xstrdup(s);
 }
 
 static int scan_row(const store_row *row, void *ud)
@@ -169,12 +155,10 @@ static int scan_row(const store_row *row, void *ud)
 		const char *rt = json_string_value(json_object_get(o, "relationship_type"));
 
 		if (a && b && rt) {
-			sc->rels = realloc(sc->rels, (sc->nrels + 1) * sizeof(*sc->rels));
-			if (!sc->rels)
-				abort();
-			sc->rels[sc->nrels].src = xstrdup(a);
-			sc->rels[sc->nrels].type = xstrdup(rt);
-			sc->rels[sc->nrels++].tgt = xstrdup(b);
+			sc->rels = cc_xrealloc(sc->rels, (sc->nrels + 1) * sizeof(*sc->rels));
+			sc->rels[sc->nrels].src = cc_xstrdup(a);
+			sc->rels[sc->nrels].type = cc_xstrdup(rt);
+			sc->rels[sc->nrels++].tgt = cc_xstrdup(b);
 		}
 	} else if (!strcmp(row->type, "intrusion-set") || !strcmp(row->type, "threat-actor")) {
 		const char *nm = json_string_value(json_object_get(o, "name"));
@@ -193,7 +177,7 @@ static int tech_row(const store_row *row, void *ud)
 	const char *t = o ? ap_technique(o) : NULL;
 
 	if (t && !*out)
-		*out = xstrdup(t);
+		*out = cc_xstrdup(t);
 	json_decref(o);
 	return 1;
 }
@@ -207,7 +191,7 @@ static char *technique_of(scan *sc, const char *id)
 		return NULL;
 	for (size_t i = 0; i < sc->nap; i++)
 		if (!strcmp(sc->ap_id[i], id))
-			return xstrdup(sc->ap_tech[i]);
+			return cc_xstrdup(sc->ap_tech[i]);
 	store_get(sc->s, id, 0, false, tech_row, &t, NULL);
 	return t;
 }

@@ -24,7 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
+#include "util/xalloc.h"
+#include "wargame/sim_int.h"
 
 #define MAX_STEPS 100000        /* safety bound on actions per campaign */
 
@@ -79,9 +80,7 @@ static void schedule(wg_camp *s, double t, int host)
 
 	if (s->nresp == s->capresp) {
 		s->capresp = s->capresp ? 2 * s->capresp : 16;
-		s->resp = realloc(s->resp, s->capresp * sizeof(*s->resp));
-		if (!s->resp)
-			abort();
+		s->resp = cc_xrealloc(s->resp, s->capresp * sizeof(*s->resp));
 	}
 	while (k > 0 && s->resp[k - 1].t > t) {
 		s->resp[k] = s->resp[k - 1];
@@ -174,12 +173,10 @@ static void worker_init(worker *w, shared *sh, int id)
 	w->sh = sh;
 	w->id = id;
 	wg_camp_init(&w->camp, sh->c);
-	w->att = calloc(nr, sizeof(uint64_t));
-	w->suc = calloc(nr, sizeof(uint64_t));
-	w->det = calloc(nr, sizeof(uint64_t));
-	w->taken = calloc(g->model->nhosts + 1, sizeof(uint64_t));
-	if (!w->att || !w->suc || !w->det || !w->taken)
-		abort();
+	w->att = cc_xcalloc(nr, sizeof(uint64_t));
+	w->suc = cc_xcalloc(nr, sizeof(uint64_t));
+	w->det = cc_xcalloc(nr, sizeof(uint64_t));
+	w->taken = cc_xcalloc(g->model->nhosts + 1, sizeof(uint64_t));
 }
 
 static void worker_free(worker *w)
@@ -225,12 +222,10 @@ int wg_sim_run(const wg_graph *g, const wg_sim_opts *o, wg_sim_result **out,
 		nt = (int)sh.runs;
 	sh.nthreads = nt;
 	sh.c = wg_simctx_new(g, o->intel, o->epsilon);
-	sh.recs = calloc(sh.runs, sizeof(wg_sim_rec));
-	sh.jt = calloc(sh.runs * (g->ngoals ? g->ngoals : 1), sizeof(double));
-	ws = calloc((size_t)nt, sizeof(*ws));
-	tids = calloc((size_t)nt, sizeof(*tids));
-	if (!sh.recs || !sh.jt || !ws || !tids)
-		abort();
+	sh.recs = cc_xcalloc(sh.runs, sizeof(wg_sim_rec));
+	sh.jt = cc_xcalloc(sh.runs * (g->ngoals ? g->ngoals : 1), sizeof(double));
+	ws = cc_xcalloc((size_t)nt, sizeof(*ws));
+	tids = cc_xcalloc((size_t)nt, sizeof(*tids));
 	for (int t = 0; t < nt; t++)
 		worker_init(&ws[t], &sh, t);
 	for (int t = 1; t < nt; t++, started++)
@@ -243,9 +238,7 @@ int wg_sim_run(const wg_graph *g, const wg_sim_opts *o, wg_sim_result **out,
 	for (int t = 1; t <= started; t++)
 		pthread_join(tids[t], NULL);
 	if (rc == CC_OK) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			abort();
+		r = cc_xcalloc(1, sizeof(*r));
 		r->runs = sh.runs;
 		r->seed = o->seed;
 		r->threads = nt;

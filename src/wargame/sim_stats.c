@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/sim_priv.h"
+#include "util/xalloc.h"
+#include "wargame/sim_int.h"
 
 static int dcmp(const void *a, const void *b)
 {
@@ -83,9 +84,7 @@ static void jewels(wg_sim_result *r, const wg_graph *g, const double *jt,
 	size_t ng = g->ngoals, nany = 0;
 
 	r->njewels = ng;
-	r->jewels = calloc(ng + 1, sizeof(*r->jewels));
-	if (!r->jewels)
-		abort();
+	r->jewels = cc_xcalloc(ng + 1, sizeof(*r->jewels));
 	for (size_t j = 0; j < ng; j++) {
 		wg_sim_jewel *sj = &r->jewels[j];
 		size_t n = 0;
@@ -127,11 +126,7 @@ static int tech_cmp(const void *a, const void *b)
 
 static char *dup(const char *s)
 {
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
+	return cc_xstrdup(s ? s : "");
 }
 
 static void techniques(wg_sim_result *r, const wg_graph *g, const uint64_t *att,
@@ -139,9 +134,7 @@ static void techniques(wg_sim_result *r, const wg_graph *g, const uint64_t *att,
 {
 	const wg_rules *rs = g->rules;
 
-	r->techs = calloc(rs->nrules + 1, sizeof(*r->techs));
-	if (!r->techs)
-		abort();
+	r->techs = cc_xcalloc(rs->nrules + 1, sizeof(*r->techs));
 	for (size_t k = 0; k < rs->nrules; k++) {
 		const wg_rule *ru = &rs->rules[k];
 		wg_sim_tech *t = NULL;
@@ -179,11 +172,9 @@ static void actions(wg_sim_result *r, const wg_graph *g, const wg_sim_rec *recs,
 		    const uint64_t *taken)
 {
 	const wg_model *m = g->model;
-	size_t *dec = calloc(m->nhosts + 1, sizeof(size_t));
+	size_t *dec = cc_xcalloc(m->nhosts + 1, sizeof(size_t));
 
-	r->actions = calloc(m->nhosts + 1, sizeof(*r->actions));
-	if (!dec || !r->actions)
-		abort();
+	r->actions = cc_xcalloc(m->nhosts + 1, sizeof(*r->actions));
 	for (size_t k = 0; k < r->runs; k++)
 		if (recs[k].decisive != WG_NONE)
 			dec[recs[k].decisive]++;
@@ -209,12 +200,10 @@ void wg_sim_aggregate(wg_sim_result *r, const wg_graph *g, const wg_sim_rec *rec
 		      const double *jt, const uint64_t *att, const uint64_t *suc,
 		      const uint64_t *det, const uint64_t *taken)
 {
-	double *tmp = calloc(r->runs + 1, sizeof(double));
+	double *tmp = cc_xcalloc(r->runs + 1, sizeof(double));
 	uint64_t steps = 0;
 	size_t n = 0;
 
-	if (!tmp)
-		abort();
 	jewels(r, g, jt, tmp);
 	for (size_t k = 0; k < r->runs; k++) {
 		r->ends[recs[k].end]++;

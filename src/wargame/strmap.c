@@ -2,18 +2,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wargame/internal.h"
+#include "util/hash.h"
+#include "wargame/wargame_int.h"
 
-uint64_t wg_hash_bytes(const void *p, size_t n)
+/* The home slot of key in a table of cap (a power of two) slots: FNV-1a
+ * with its high bits folded into the low ones the mask keeps. */
+static size_t slot(const char *key, size_t cap)
 {
-	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = cc_fnv1a(key, strlen(key));
 
-	while (n--) {
-		h ^= *s++;
-		h *= 1099511628211ull;
-	}
-	return h ^ (h >> 29);
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
 }
 
 int wg_strmap_get(const wg_strmap *m, const char *key)
@@ -22,7 +20,7 @@ int wg_strmap_get(const wg_strmap *m, const char *key)
 
 	if (!m->cap)
 		return WG_NONE;
-	i = wg_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	i = slot(key, m->cap);
 	while (m->keys[i]) {
 		if (!strcmp(m->keys[i], key))
 			return m->vals[i];
@@ -34,13 +32,13 @@ int wg_strmap_get(const wg_strmap *m, const char *key)
 static void strmap_grow(wg_strmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	char **nk = wg_xcalloc(ncap, sizeof(*nk));
-	int *nv = wg_xcalloc(ncap, sizeof(*nv));
+	char **nk = cc_xcalloc(ncap, sizeof(*nk));
+	int *nv = cc_xcalloc(ncap, sizeof(*nv));
 
 	for (i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
-		j = wg_hash_bytes(m->keys[i], strlen(m->keys[i])) & (ncap - 1);
+		j = slot(m->keys[i], ncap);
 		while (nk[j])
 			j = (j + 1) & (ncap - 1);
 		nk[j] = m->keys[i];
@@ -59,13 +57,13 @@ int wg_strmap_put(wg_strmap *m, const char *key, int val)
 
 	if ((m->n + 1) * 2 > m->cap)
 		strmap_grow(m);
-	i = wg_hash_bytes(key, strlen(key)) & (m->cap - 1);
+	i = slot(key, m->cap);
 	while (m->keys[i]) {
 		if (!strcmp(m->keys[i], key))
 			return m->vals[i];
 		i = (i + 1) & (m->cap - 1);
 	}
-	m->keys[i] = wg_strdup(key);
+	m->keys[i] = cc_xstrdup(key);
 	m->vals[i] = val;
 	m->n++;
 	return val;

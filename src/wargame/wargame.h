@@ -206,7 +206,6 @@ void wg_model_free(wg_model *m);
 int wg_model_zone(const wg_model *m, const char *name);
 int wg_model_host(const wg_model *m, const char *name);
 int wg_model_account(const wg_model *m, const char *name);
-int wg_model_person(const wg_model *m, const char *name);
 
 /* Cost helpers: the element's own cost or the model's default. */
 double wg_model_patch_cost(const wg_model *m, const wg_cve *c);

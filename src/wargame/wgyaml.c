@@ -8,40 +8,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
-#include "wargame/internal.h"
-
-char *wg_strdup(const char *s)
-{
-	size_t n;
-	char *d;
-
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	d = malloc(n);
-	if (!d)
-		abort();
-	memcpy(d, s, n);
-	return d;
-}
-
-void *wg_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		abort();
-	return q;
-}
-
-void *wg_xcalloc(size_t n, size_t size)
-{
-	void *q = calloc(n ? n : 1, size ? size : 1);
-
-	if (!q)
-		abort();
-	return q;
-}
+#include "wargame/wargame_int.h"
 
 int wgy_open(wgy *y, const char *data, size_t len, const char *name, cc_err *e)
 {
@@ -127,7 +94,7 @@ int wgy_str(wgy *y, yaml_node_t *n, const char *path, char **out)
 	if (!s || !*s || strlen(s) != n->data.scalar.length)
 		return wgy_fail(y, n, path, "expected a non-empty string");
 	free(*out);
-	*out = wg_strdup(s);
+	*out = cc_xstrdup(s);
 	return CC_OK;
 }
 

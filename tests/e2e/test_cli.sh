@@ -17,4 +17,17 @@ for c in init import export get find validate stats serve org user collection gr
 	t_true "$c --help shows usage" grep -q "^usage: cybercell $c" "$OUT"
 	t_ok "help $c" cc help "$c"
 done
+
+# the library (all of src/ but main.c, linked by the unit tests and fuzzers)
+# must not need a symbol that only main.c defines
+lib_needs_main() {
+	local b; b=$(dirname "$CYBERCELL")
+	nm -g --defined-only "$b/obj/src/main.o" | awk '{print $3}' | sort -u >"$T/main.syms" &&
+		grep -qx main "$T/main.syms" &&
+		nm -u "$b/libcybercell.a" | awk '{print $2}' | sort -u >"$T/lib.undef" &&
+		grep -qx json_loadb "$T/lib.undef" &&
+		comm -12 "$T/lib.undef" "$T/main.syms"
+}
+t_ok "nm reads the library and main.o" lib_needs_main
+t_true "the library needs nothing from main.c" [ ! -s "$OUT" ]
 t_done

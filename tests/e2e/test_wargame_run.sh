@@ -27,6 +27,16 @@ t_ok "report without graphviz" env PATH="$T/nodot" "$CYBERCELL" wargame run "$ba
 	--adversary-file "$adv" --runs 50 --report "$T/nodot.html"
 t_true "report says dot is missing" grep -q "graphviz dot is not installed" "$T/nodot.html"
 t_true "and still has the histogram" grep -q "<svg" "$T/nodot.html"
+mkdir -p "$T/baddot"
+printf '#!/bin/sh\necho "$@" >"%s/dot.args"\ncat >"%s/dot.in"\necho "Error: <stdin>: syntax error in line 1" >&2\nexit 1\n' \
+	"$T" "$T" >"$T/baddot/dot"
+chmod +x "$T/baddot/dot"
+t_ok "report with a failing dot" env PATH="$T/baddot:$PATH" "$CYBERCELL" wargame run "$bank" \
+	--adversary-file "$adv" --runs 50 --report "$T/baddot.html"
+t_true "dot was run as 'dot -Tsvg'" [ "$(cat "$T/dot.args")" = "-Tsvg" ]
+t_true "with the graph on its standard input" sh -c "head -1 '$T/dot.in' | grep -qx 'digraph attack {'"
+t_true "the error output names the failure" grep -qxF "cybercell: wargame run: graphviz dot failed to draw the attack graph (exit status 1: Error: <stdin>: syntax error in line 1)" "$ERR"
+t_true "and so does the report" grep -qF "graphviz dot failed to draw the attack graph (exit status 1: Error: &lt;stdin&gt;: syntax error in line 1)" "$T/baddot.html"
 t_ok "stix validates" cc validate "$T/a.stix.json"
 t_true "stix has courses of action" \
 	sh -c "jq -e '[.objects[]|select(.type==\"course-of-action\")]|length > 0' '$T/a.stix.json'"

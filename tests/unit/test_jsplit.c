@@ -1,5 +1,6 @@
-/* Unit tests of src/util/jsplit: cutting a bundle's objects array into
- * pieces, giving up on other shapes, and compacting JSON text. */
+/* Unit tests of src/util/jsplit: cutting a bundle's objects array (or a
+ * top-level array) into pieces, giving up on other shapes, the envelope,
+ * and compacting JSON text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,6 +68,47 @@ static void test_split_gives_up(void **state)
 	}
 }
 
+static void test_split_array(void **state)
+{
+	static const char *const bad[] = {
+		"{\"objects\":[{}]}", "[1]", "[{},]", "[{}", "[{}] x", "[{}][{}]",
+		"[{\"a\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}]",     /* too deep */
+	};
+	const char *t = " [ {\"a\":\"]\"} ,\n{\"b\":[{}]} ] \n";
+	cc_jspan *el;
+	size_t n;
+
+	(void)state;
+	assert_true(cc_jsplit_array(t, strlen(t), 16, &el, &n));
+	assert_int_equal(n, 2);
+	piece_is(t, &el[0], "{\"a\":\"]\"}");
+	piece_is(t, &el[1], "{\"b\":[{}]}");
+	free(el);
+	assert_true(cc_jsplit_array("[]", 2, 16, &el, &n));
+	assert_int_equal(n, 0);
+	assert_null(el);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(cc_jsplit_array(bad[i], strlen(bad[i]), 16, &el, &n));
+		assert_null(el);
+		assert_int_equal(n, 0);
+	}
+}
+
+static void test_envelope(void **state)
+{
+	const char *t = "{\"type\":\"bundle\", \"objects\": [{\"a\":1}, {}] ,\"id\":\"x\"}";
+	cc_buf b = CC_BUF_INIT;
+	cc_jspan *el, arr;
+	size_t n;
+
+	(void)state;
+	assert_true(cc_jsplit_bundle(t, strlen(t), 16, &el, &n, &arr));
+	cc_jsplit_envelope(t, strlen(t), arr, &b);
+	assert_string_equal(cc_buf_str(&b), "{\"type\":\"bundle\", \"objects\": [] ,\"id\":\"x\"}");
+	cc_buf_free(&b);
+	free(el);
+}
+
 static void test_compact(void **state)
 {
 	const char *t = "{ \"a\" : [ 1 ,\t2 ] ,\n \"s\" : \" keep  \\\" this \" }";
@@ -88,6 +130,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_gives_up),
+		cmocka_unit_test(test_split_array),
+		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_compact),
 	};
 

@@ -14,6 +14,7 @@
 
 #include "match/match.h"
 #include "match/match_int.h"
+#include "util/buf.h"
 
 /* ---- helpers ---- */
 
@@ -437,6 +438,97 @@ static void test_bundle_load(void **state)
 	match_free(m);
 }
 
+/* Load text as an indicator file: the return code, the indicators taken,
+ * and the first warning (objects[i] of a bad indicator) in warn. */
+static void note_warn(void *ud, const char *msg)
+{
+	char *w = ud;
+
+	if (!*w)
+		snprintf(w, 256, "%s", msg);
+}
+
+static int load_text(const char *text, size_t *n_ind, char warn[256])
+{
+	char path[] = "/tmp/test_match_shape_XXXXXX";
+	int fd = mkstemp(path), rc;
+	matcher *m = match_new();
+	match_stats st;
+	cc_err e = { 0 };
+	const char *slash;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	warn[0] = '\0';
+	rc = match_add_bundle_file(m, path, note_warn, warn, &e);
+	unlink(path);
+	if (warn[0] && (slash = strstr(warn, ": objects[")))  /* drop the temp name */
+		memmove(warn, slash + 2, strlen(slash + 2) + 1);
+	assert_int_equal(match_compile(m, &e), 0);
+	match_get_stats(m, &st);
+	*n_ind = st.indicators;
+	match_free(m);
+	return rc;
+}
+
+/* The shapes an indicator file may have: a bundle (the "objects" array
+ * anywhere among its keys), an array of objects, or one object; what is
+ * not an object is passed over, and what is not JSON is refused. */
+static void test_bundle_shapes(void **state)
+{
+#define IND(x) "{\"type\":\"indicator\",\"id\":\"indicator--" x "\",\"pattern_type\":\"stix\"," \
+	"\"pattern\":\"[ipv4-addr:value = '192.0.2." x "']\"}"
+	static const struct { const char *text; int ok; size_t n; const char *warn; } cases[] = {
+		{ "{\"type\":\"bundle\",\"id\":\"bundle--1\",\"objects\":[" IND("1") "," IND("2") "]}", 1, 2, "" },
+		{ "{\"objects\":[" IND("1") "],\"type\":\"bundle\"}\n", 1, 1, "" },
+		{ " [" IND("1") ",\n" IND("2") "," IND("3") "] ", 1, 3, "" },
+		{ IND("7"), 1, 1, "" },
+		{ "{\"type\":\"malware\",\"id\":\"malware--1\"}", 1, 0, "" },
+		{ "{\"type\":\"bundle\",\"objects\":[]}", 1, 0, "" },
+		{ "[]", 1, 0, "" },
+		{ "{\"type\":\"bundle\",\"objects\":[1,\"x\"," IND("1") ",null]}", 1, 1, "" },
+		{ "[[" IND("1") "]," IND("2") "]", 1, 1, "" },
+		{ "{\"type\":\"bundle\",\"objects\":{\"a\":1}}", 1, 0, "" },
+		{ "{\"objects\":[{\"type\":\"malware\"},{\"type\":\"indicator\",\"id\":\"indicator--x\","
+		  "\"pattern_type\":\"stix\",\"pattern\":\"[\"}]}", 1, 0,
+		  "objects[1]: indicator--x: pattern:1:2: expected an object path, found end of pattern" },
+		{ "{\"objects\":[" IND("1") ",{\"type\":\"indicator\" \"id\":1}]}", 1, 1,
+		  "objects[1]: not a JSON object" },
+		{ "", 0, 0, "" },
+		{ "nonsense", 0, 0, "" },
+		{ "\"indicator\"", 0, 0, "" },
+		{ "{\"type\":\"bundle\",\"objects\":[" IND("1"), 0, 0, "" },
+		{ "{\"type\": bundle, \"objects\":[" IND("1") "]}", 0, 0, "" },
+		{ "{\"objects\":[" IND("1") "], \"type\": bundle}", 0, 0, "" },
+		{ "{\"objects\":[" IND("1") "]} x", 0, 0, "" },
+	};
+	char warn[256];
+	cc_buf deep = CC_BUF_INIT;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = load_text(cases[i].text, &n, warn);
+
+		if ((rc == 0) != cases[i].ok || (cases[i].ok && n != cases[i].n) ||
+		    strcmp(warn, cases[i].warn))
+			fail_msg("case %zu: rc %d, %zu indicators, warning '%s'", i, rc, n, warn);
+	}
+	/* an object nested deeper than the splitter goes does not stop the rest */
+	cc_buf_puts(&deep, "{\"type\":\"bundle\",\"objects\":[{\"type\":\"malware\",\"x\":");
+	for (int i = 0; i < 300; i++)
+		cc_buf_putc(&deep, '[');
+	for (int i = 0; i < 300; i++)
+		cc_buf_putc(&deep, ']');
+	cc_buf_puts(&deep, "}," IND("9") "]}");
+	assert_int_equal(load_text(cc_buf_str(&deep), &n, warn), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(warn, "");
+	cc_buf_free(&deep);
+#undef IND
+}
+
 /* The same hits whatever the thread count, on more than one piece. */
 static void test_threads(void **state)
 {
@@ -474,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_csv_text_readers),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_bundle_load),
+		cmocka_unit_test(test_bundle_shapes),
 		cmocka_unit_test(test_threads),
 	};
 

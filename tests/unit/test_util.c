@@ -1,4 +1,5 @@
-/* Unit tests of src/util: buffers, timestamps, UUIDs, errors, files. */
+/* Unit tests of src/util: buffers, timestamps, UUIDs, errors, files,
+ * hashing, allocation and running a program as a filter. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,10 @@
 #include "util/time.h"
 #include "util/uuid.h"
 #include "util/unicode.h"
+#include "util/hash.h"
 #include "util/hex.h"
+#include "util/proc.h"
+#include "util/xalloc.h"
 
 static void test_buf(void **state)
 {
@@ -150,6 +154,91 @@ static void test_hex(void **state)
 	assert_int_equal(cc_hex_digit('/'), -1);
 }
 
+static void test_fnv1a(void **state)
+{
+	(void)state;
+	/* the published FNV-1a 64 test vectors */
+	assert_true(cc_fnv1a("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(cc_fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(cc_fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
+/* Run argv on in with a limit; the result, its output in out. */
+static cc_proc_result run(const char *const *argv, const char *in, size_t n, int ms,
+			  cc_buf *out, cc_buf *err)
+{
+	cc_buf_reset(out);
+	if (err)
+		cc_buf_reset(err);
+	return cc_proc_filter((char *const *)argv, in, n, ms, out, err);
+}
+
+static void test_proc(void **state)
+{
+	static const char *const cat[] = { "cat", NULL };
+	static const char *const fail[] = { "sh", "-c", "echo oops >&2; exit 3", NULL };
+	static const char *const deaf[] = { "true", NULL };
+	static const char *const slow[] = { "sleep", "5", NULL };
+	static const char *const killed[] = { "sh", "-c", "kill -TERM $$", NULL };
+	static const char *const none[] = { "cybercell-no-such-program", NULL };
+	size_t big = 3 << 20;                   /* more than any pipe holds */
+	char *in = malloc(big);
+	cc_buf out = CC_BUF_INIT, err = CC_BUF_INIT;
+	cc_proc_result r;
+	int64_t t0;
+
+	(void)state;
+	assert_non_null(in);
+	for (size_t i = 0; i < big; i++)
+		in[i] = (char)('a' + i % 26);
+	r = run(cat, in, big, 20000, &out, &err);
+	assert_int_equal(r.end, CC_PROC_OK);
+	assert_int_equal(out.len, big);
+	assert_memory_equal(out.data, in, big);
+	r = run(fail, "x", 1, 20000, &out, &err);
+	assert_int_equal(r.end, CC_PROC_EXIT);
+	assert_int_equal(r.code, 3);
+	assert_string_equal(cc_buf_str(&err), "oops\n");
+	r = run(deaf, in, big, 20000, &out, NULL);  /* stops reading: no SIGPIPE */
+	assert_int_equal(r.end, CC_PROC_OK);
+	t0 = cc_mono_us();
+	r = run(slow, "", 0, 300, &out, &err);
+	assert_int_equal(r.end, CC_PROC_TIMEOUT);
+	assert_true(cc_mono_us() - t0 < 3000000);
+	r = run(killed, "", 0, 20000, &out, &err);
+	assert_int_equal(r.end, CC_PROC_SIGNAL);
+	assert_int_equal(r.code, 15);
+	r = run(none, "x", 1, 20000, &out, &err);
+	assert_int_equal(r.end, CC_PROC_NOT_FOUND);
+	cc_buf_free(&out);
+	cc_buf_free(&err);
+	free(in);
+}
+
+static void test_xalloc(void **state)
+{
+	unsigned char *z = cc_xcalloc(0, 0);
+	int *v = cc_xcalloc(4, sizeof(int));
+	char *s;
+
+	(void)state;
+	assert_non_null(z);                     /* zero sizes still give memory */
+	assert_int_equal(v[0] | v[1] | v[2] | v[3], 0);
+	v = cc_xrealloc(v, 8 * sizeof(int));
+	v[7] = 7;
+	assert_int_equal(v[7], 7);
+	assert_null(cc_xstrdup(NULL));
+	s = cc_xstrdup("abc");
+	assert_string_equal(s, "abc");
+	free(s);
+	s = cc_xmemdup("abcdef", 3);            /* n bytes and a NUL */
+	assert_string_equal(s, "abc");
+	free(s);
+	s = cc_xmalloc(0);
+	assert_non_null(s);
+	CC_FREE_ALL(s, NULL, v, z);     /* the leak checker sees what is missed */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +249,9 @@ int main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_fnv1a),
+		cmocka_unit_test(test_xalloc),
+		cmocka_unit_test(test_proc),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -465,6 +467,61 @@ static void test_reports(void **st)
 	world_free(&w);
 }
 
+/* A fake dot: script as /bin/sh text in dir/dot. */
+static void fake_dot(const char *dir, const char *script)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/dot", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", script);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* dot runs without a shell or temp file, the text on its standard input;
+ * each way it can go wrong is said in the message. */
+static void test_dot_svg(void **st)
+{
+	static const struct { const char *script; int ms; const char *svg, *why; } cases[] = {
+		{ "printf 'head<svg>'; /bin/cat", 20000, "<svg>digraph g {}", "" },
+		{ "/bin/cat >/dev/null; echo nothing", 20000, NULL, "graphviz dot gave no SVG" },
+		{ "/bin/cat >/dev/null; printf 'Error: bad\\nmore\\n' >&2; exit 2", 20000, NULL,
+		  "graphviz dot failed to draw the attack graph (exit status 2: Error: bad)" },
+		{ "kill -KILL $$", 20000, NULL,
+		  "graphviz dot failed to draw the attack graph (killed by signal 9)" },
+		{ "exec /bin/sleep 10", 300, NULL,
+		  "graphviz dot did not draw the attack graph within 1 s and was stopped" },
+		{ NULL, 20000, NULL, "graphviz dot is not installed, so the attack graph is not drawn" },
+	};
+	char dir[] = "/tmp/test_wgsim_dot_XXXXXX", path[512], why[512];
+	char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	setenv("PATH", dir, 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *svg;
+
+		snprintf(path, sizeof(path), "%s/dot", dir);
+		if (cases[i].script)
+			fake_dot(dir, cases[i].script);
+		else
+			unlink(path);
+		svg = wg_report_dot_svg("digraph g {}", cases[i].ms, why, sizeof(why));
+		if ((svg == NULL) != (cases[i].svg == NULL) ||
+		    (svg && strcmp(svg, cases[i].svg)) || strcmp(why, cases[i].why))
+			fail_msg("case %zu: svg '%s', why '%s'", i, svg ? svg : "(none)", why);
+		free(svg);
+	}
+	if (old)
+		setenv("PATH", old, 1);
+	free(old);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_ex_budget),
 		cmocka_unit_test(test_ex_parse),
 		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_dot_svg),
 	};
 
 	return cmocka_run_group_tests_name("wgsim", tests, NULL, NULL);

@@ -1,11 +1,11 @@
 /*
- * harden_priv.h — the hardening search state shared by harden.c and
+ * harden_int.h — the hardening search state shared by harden.c and
  * harden_cut.c only.
  */
-#ifndef CC_WARGAME_HARDEN_PRIV_H
-#define CC_WARGAME_HARDEN_PRIV_H
+#ifndef CC_WARGAME_HARDEN_INT_H
+#define CC_WARGAME_HARDEN_INT_H
 
-#include "wargame/graph_priv.h"
+#include "wargame/graph_int.h"
 
 #define WG_EXACT_NODE_LIMIT 20000
 

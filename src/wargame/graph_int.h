@@ -1,11 +1,11 @@
 /*
- * graph_priv.h — the private state of a wg_graph, shared by graph*.c,
+ * graph_int.h — the private state of a wg_graph, shared by graph*.c,
  * metrics.c and harden.c only.
  */
-#ifndef CC_WARGAME_GRAPH_PRIV_H
-#define CC_WARGAME_GRAPH_PRIV_H
+#ifndef CC_WARGAME_GRAPH_INT_H
+#define CC_WARGAME_GRAPH_INT_H
 
-#include "wargame/internal.h"
+#include "wargame/wargame_int.h"
 
 #define IDX_SLOTS (WG_MAX_ARITY + 1)    /* one list per argument + "all" */
 #define IDX_ALL WG_MAX_ARITY
@@ -72,10 +72,9 @@ void wg_graph_relevant(const wg_graph *g, uint8_t *fact_rel, uint8_t *inst_rel);
  * facts in finalisation order, *norder their number. */
 void wg_knuth(const wg_graph *g, wg_metric m, const uint8_t *removed,
 	      const double *pmul, double *cost, int *best, int *order, size_t *norder);
-/* The best tree of fact under best[] as a path. */
-void wg_path_from(const wg_graph *g, const int *best, int fact, wg_path *out);
-/* The same, taking an instance whose body the path already achieved when
- * it is no worse than best (cost: the search's costs under metric m). */
+/* The best tree of fact under best[] as a path, taking an instance whose
+ * body the path already achieved when it is no worse than best (cost: the
+ * search's costs under metric m). */
 void wg_path_from_m(const wg_graph *g, wg_metric m, const double *cost,
 		    const int *best, int fact, wg_path *out);
 

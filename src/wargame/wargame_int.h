@@ -1,13 +1,13 @@
 /*
- * internal.h — helpers shared by the files of src/wargame only (not part of
- * the module's interface, which is wargame.h).
+ * wargame_int.h — private to src/wargame: helpers shared by its files (not
+ * part of the module's interface, which is wargame.h).
  *
  * wgy_*: walking a libyaml document with errors that name
  * "file:line:col: path: what".  The document and the error belong to the
  * wgy context; nodes are borrowed from the document.
  */
-#ifndef CC_WARGAME_INTERNAL_H
-#define CC_WARGAME_INTERNAL_H
+#ifndef CC_WARGAME_WARGAME_INT_H
+#define CC_WARGAME_WARGAME_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "util/err.h"
+#include "util/xalloc.h"
 #include "wargame/wargame.h"
 
 typedef struct wgy {
@@ -65,7 +66,6 @@ int wg_strmap_get(const wg_strmap *m, const char *key);
 /* Insert key -> val unless present; returns the value now stored. */
 int wg_strmap_put(wg_strmap *m, const char *key, int val);
 void wg_strmap_free(wg_strmap *m);
-uint64_t wg_hash_bytes(const void *p, size_t n);
 
 /* Format an element path ("hosts[3].services[0].port") into p, which has
  * room for WG_PATH_MAX bytes (truncating). */
@@ -79,9 +79,5 @@ struct wg_model_priv {
 
 /* Is name a predicate the model fills (or the engine derives from flows)? */
 bool wg_rules_pred_is_base(const char *name);
-
-char *wg_strdup(const char *s);
-void *wg_xrealloc(void *p, size_t n);
-void *wg_xcalloc(size_t n, size_t size);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * sim_priv.h — what sim*.c and exercise*.c share: the prepared simulation
+ * sim_int.h — what sim*.c and exercise*.c share: the prepared simulation
  * (read-only, shared by all threads) and one campaign's state (one per
  * thread, reused from campaign to campaign).  Not part of the interface.
  *
@@ -9,8 +9,8 @@
  * in a touched list so resetting costs what the campaign touched, not the
  * size of the graph.
  */
-#ifndef CC_WARGAME_SIM_PRIV_H
-#define CC_WARGAME_SIM_PRIV_H
+#ifndef CC_WARGAME_SIM_INT_H
+#define CC_WARGAME_SIM_INT_H
 
 #include "wargame/sim.h"
 

@@ -1,10 +1,10 @@
 /*
- * report_priv.h — helpers shared by report*.c (JSON, HTML, STIX): the
+ * report_int.h — helpers shared by report*.c (JSON, HTML, STIX): the
  * per-step "what your defenders would see" rows and small formatters.
  * Not part of the interface.
  */
-#ifndef CC_WARGAME_REPORT_PRIV_H
-#define CC_WARGAME_REPORT_PRIV_H
+#ifndef CC_WARGAME_REPORT_INT_H
+#define CC_WARGAME_REPORT_INT_H
 
 #include "wargame/sim.h"
 

@@ -1,9 +1,9 @@
 /*
- * import.h — private to `cybercell import`: the per-run context shared by
+ * import_int.h — private to `cybercell import`: the per-run context shared by
  * the command (import.c) and its parallel pipeline (import_par.c).
  */
-#ifndef CC_CMD_IMPORT_H
-#define CC_CMD_IMPORT_H
+#ifndef CC_CMD_IMPORT_INT_H
+#define CC_CMD_IMPORT_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

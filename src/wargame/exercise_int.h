@@ -1,14 +1,14 @@
 /*
- * exercise_priv.h — the state of an exercise game, shared by exercise.c
+ * exercise_int.h — the state of an exercise game, shared by exercise.c
  * (the rules of the game) and exercise_msg.c (messages, briefing and
  * after-action review).  Not part of the interface.
  */
-#ifndef CC_WARGAME_EXERCISE_PRIV_H
-#define CC_WARGAME_EXERCISE_PRIV_H
+#ifndef CC_WARGAME_EXERCISE_INT_H
+#define CC_WARGAME_EXERCISE_INT_H
 
 #include <jansson.h>
 
-#include "wargame/sim_priv.h"
+#include "wargame/sim_int.h"
 
 enum { EX_RUNNING = 0, EX_EVICTED, EX_JEWEL, EX_TURNS };
 

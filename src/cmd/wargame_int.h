@@ -1,13 +1,14 @@
 /*
- * wargame_common.h — what the `wargame` and `exercise` commands share:
- * loading a model, the rules and an adversary and building the attack
- * graph (wg_session), and printing the graph results.
+ * wargame_int.h — private to src/cmd: what the `wargame` and `exercise`
+ * commands share: loading a model, the rules and an adversary and building
+ * the attack graph (wg_session), printing the graph results, and
+ * `wargame run` (wargame_run.c), called by the dispatcher in wargame.c.
  *
  * Ownership: a wg_session owns everything it holds; wg_session_close()
  * frees it (also after a failed open).
  */
-#ifndef CC_CMD_WARGAME_COMMON_H
-#define CC_CMD_WARGAME_COMMON_H
+#ifndef CC_CMD_WARGAME_INT_H
+#define CC_CMD_WARGAME_INT_H
 
 #include "cmd/cmd.h"
 #include "wargame/wargame.h"
@@ -39,5 +40,9 @@ const char *wg_default_rules_dir(char *buf, size_t size);
 int wg_print_text(wg_session *s);
 int wg_print_json(wg_session *s);
 int wg_print_dot(wg_session *s);
+
+/* `cybercell wargame run`: argv[0] is "run"; returns the exit status (0,
+ * 1 failed, 2 bad usage). */
+int cmd_wargame_run(int argc, char **argv, const cc_cli *cli);
 
 #endif
