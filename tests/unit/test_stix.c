@@ -1,6 +1,7 @@
 /* Unit tests of src/stix: strict parsing, validation (data-driven from
- * tests/data/stix/valid and invalid), ids, TLP, the 2.0 -> 2.1 upgrade and
- * the real data in ../shared/data. */
+ * tests/data/stix/valid and invalid), ids, TLP, the 2.0 -> 2.1 upgrade of a
+ * bundle shaped like ATT&CK (tests/data/store/attack20.json), and real data
+ * (ATT&CK, the OASIS examples) when the outside test data is there. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,19 +15,13 @@
 #include "stix/stix.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "testdata.h"
 
 static const char *root_dir(void)
 {
 	const char *r = getenv("CC_ROOT");
 
 	return r ? r : ".";
-}
-
-static const char *shared_dir(void)
-{
-	const char *s = getenv("CC_SHARED");
-
-	return s ? s : "../shared";
 }
 
 /* Parse a whole file (".gz" too) strictly; fails the test on error. */
@@ -127,7 +122,7 @@ static void test_valid_files(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/data/stix/valid", root_dir());
-	assert_true(each_json(dir, check_valid_file) >= 44);
+	assert_int_equal(each_json(dir, check_valid_file), 51);
 }
 
 static void test_invalid_files(void **state)
@@ -136,7 +131,7 @@ static void test_invalid_files(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/data/stix/invalid", root_dir());
-	assert_true(each_json(dir, check_invalid_file) >= 45);
+	assert_int_equal(each_json(dir, check_invalid_file), 59);
 }
 
 /* Parse text and return the error message ("" when it parsed). */
@@ -520,14 +515,30 @@ static size_t check_data_file(const char *path, bool expect_20, json_t *counts)
 	return n;
 }
 
+static void test_attack_shaped_20(void **state)
+{
+	char path[1024];
+	json_t *counts = json_object();
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/store/attack20.json", root_dir());
+	assert_int_equal(check_data_file(path, true, counts), 30);
+	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), 13);
+	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), 6);
+	assert_int_equal(json_integer_value(json_object_get(counts, "intrusion-set")), 2);
+	assert_int_equal(json_integer_value(json_object_get(counts, "malware")), 2);
+	assert_int_equal(json_integer_value(json_object_get(counts, "observed-data")), 1);
+	json_decref(counts);
+}
+
 static void test_attack_enterprise(void **state)
 {
 	char path[1024];
 	json_t *counts = json_object();
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/data/attack/enterprise-attack-v18.1-stix2.0.json.gz",
-		 shared_dir());
+	testdata_need(path, sizeof(path), "data/attack/enterprise-attack-v18.1-stix2.0.json.gz",
+		      "stix: ATT&CK Enterprise");
 	assert_int_equal(check_data_file(path, true, counts), 24771);
 	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), 20048);
 	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), 835);
@@ -541,7 +552,7 @@ static void test_attack_ics(void **state)
 	char path[1024];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/data/attack/ics-attack-18.1.json", shared_dir());
+	testdata_need(path, sizeof(path), "data/attack/ics-attack-18.1.json", "stix: ATT&CK for ICS");
 	assert_int_equal(check_data_file(path, false, NULL), 1826);
 }
 
@@ -555,10 +566,10 @@ static void test_oasis_examples(void **state)
 	char dir[1024];
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/data/oasis/examples", shared_dir());
-	assert_true(each_json(dir, check_example) >= 6);
-	snprintf(dir, sizeof(dir), "%s/data/oasis/examples/threat-reports", shared_dir());
-	assert_true(each_json(dir, check_example) >= 2);
+	testdata_need(dir, sizeof(dir), "data/oasis/examples/threat-reports", "stix: OASIS examples");
+	assert_int_equal(each_json(dir, check_example), 2);
+	testdata_need(dir, sizeof(dir), "data/oasis/examples", "stix: OASIS examples");
+	assert_int_equal(each_json(dir, check_example), 6);
 }
 
 int main(void)
@@ -574,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_observed),
 		cmocka_unit_test(test_upgrade_sdos),
 		cmocka_unit_test(test_upgrade_errors),
+		cmocka_unit_test(test_attack_shaped_20),
 		cmocka_unit_test(test_attack_enterprise),
 		cmocka_unit_test(test_attack_ics),
 		cmocka_unit_test(test_oasis_examples),
