@@ -39,9 +39,11 @@ t_true "readable line names file:line and indicator" \
 # format detection = explicit format
 for pair in conn.log:zeek zeek.ndjson:zeek-json eve.json:eve sample.csv:csv sample.txt:text; do
 	f=${pair%%:*} fmt=${pair#*:}
-	cc match --indicators "$IND" --json "$D/$f" >"$T/auto" 2>/dev/null
-	cc match --indicators "$IND" --json --format "$fmt" "$D/$f" >"$T/expl" 2>/dev/null
-	t_true "auto-detects $f as $fmt" cmp -s "$T/auto" "$T/expl"
+	t_ok "$f, format detected" cc match --indicators "$IND" --json "$D/$f"
+	cp "$OUT" "$T/auto"
+	t_ok "$f, --format $fmt" cc match --indicators "$IND" --json --format "$fmt" "$D/$f"
+	t_true "auto-detects $f as $fmt: the same hits, the expected ones" \
+		sh -c "cmp -s '$T/auto' '$OUT' && jq -r '\"\\(.line) \\(.indicator)\"' '$OUT' | cmp -s - '$D/expected/$f.hits'"
 done
 
 # .gz and stdin

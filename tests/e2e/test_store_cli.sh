@@ -31,7 +31,13 @@ t_true "init says ready" grep -q "ready (schema version" "$OUT"
 t_ok "init again (idempotent)" cc init
 t_true "store file exists" test -s "$CYBERCELL_DB"
 t_true "WAL mode" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA journal_mode')" = wal ]
-t_true "schema version set" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA user_version')" -ge 2 ]
+# the schema version: what init says, what the file says, and the number of
+# migration steps in the source
+schema=$(sed -n 's/.* ready (schema version \([0-9]*\))$/\1/p' "$OUT")
+steps=$(awk '/^static const store_step steps\[\] = \{/ { in_t = 1; next }
+	in_t && /^\};/ { in_t = 0 } in_t && /^\t\{ / { n++ } END { print n + 0 }' "$ROOT/src/store/store.c")
+t_true "schema version $schema set, as many as the migration steps ($steps)" \
+	[ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA user_version')" = "$steps" -a "$schema" = "$steps" ]
 t_ok "stats on empty store" cc stats --json
 t_true "empty: 0 objects, default collection" jq -e '.objects == 0 and (.collections | has("default"))' "$OUT"
 
