@@ -15,7 +15,8 @@
 
 /* The path of rel (e.g. "data/attack/ics-attack-18.1.json") in the outside
  * test data, written into buf (size n); skips the running test, saying it
- * needed it for what, when it is not there. */
+ * needed it for what, when it is not there.  The skip leaves the test at
+ * once (a longjmp): call this before allocating anything. */
 static const char *testdata_need(char *buf, size_t n, const char *rel, const char *what)
 {
 	const char *d = getenv("CYBERCELL_TESTDATA");
