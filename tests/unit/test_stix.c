@@ -515,37 +515,37 @@ static size_t check_data_file(const char *path, bool expect_20, json_t *counts)
 	return n;
 }
 
+/* A STIX 2.0 bundle shaped like ATT&CK upgrades and validates, with n
+ * objects: rel relationships, ap attack-patterns, is intrusion-sets, mw malware. */
+static void check_attack_20(const char *path, size_t n, int rel, int ap, int is, int mw)
+{
+	json_t *counts = json_object();
+
+	assert_int_equal(check_data_file(path, true, counts), n);
+	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), rel);
+	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), ap);
+	assert_int_equal(json_integer_value(json_object_get(counts, "intrusion-set")), is);
+	assert_int_equal(json_integer_value(json_object_get(counts, "malware")), mw);
+	json_decref(counts);
+}
+
 static void test_attack_shaped_20(void **state)
 {
 	char path[1024];
-	json_t *counts = json_object();
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/tests/data/store/attack20.json", root_dir());
-	assert_int_equal(check_data_file(path, true, counts), 30);
-	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), 13);
-	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), 6);
-	assert_int_equal(json_integer_value(json_object_get(counts, "intrusion-set")), 2);
-	assert_int_equal(json_integer_value(json_object_get(counts, "malware")), 2);
-	assert_int_equal(json_integer_value(json_object_get(counts, "observed-data")), 1);
-	json_decref(counts);
+	check_attack_20(path, 30, 13, 6, 2, 2);
 }
 
 static void test_attack_enterprise(void **state)
 {
 	char path[1024];
-	json_t *counts;
 
 	(void)state;
 	testdata_need(path, sizeof(path), "data/attack/enterprise-attack-v18.1-stix2.0.json.gz",
 		      "stix: ATT&CK Enterprise");
-	counts = json_object();     /* after the skip, which leaves the test at once */
-	assert_int_equal(check_data_file(path, true, counts), 24771);
-	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), 20048);
-	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), 835);
-	assert_int_equal(json_integer_value(json_object_get(counts, "intrusion-set")), 187);
-	assert_int_equal(json_integer_value(json_object_get(counts, "malware")), 696);
-	json_decref(counts);
+	check_attack_20(path, 24771, 20048, 835, 187, 696);
 }
 
 static void test_attack_ics(void **state)
