@@ -83,7 +83,9 @@ static int collect(json_t *doc, json_t *ods, json_t *scos, cc_err *e)
 	else if (json_is_object(doc))
 		list = NULL;
 	if (!list) {
-		if (!json_equal(json_object_get(doc, "type"), json_string("observed-data")))
+		const char *type = json_string_value(json_object_get(doc, "type"));
+
+		if (!type || strcmp(type, "observed-data") != 0)
 			return cc_err_set(e, CC_ERR, "not a bundle, a list or an observed-data object");
 		json_array_append(ods, doc);
 		return 0;

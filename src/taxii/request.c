@@ -1,6 +1,7 @@
 /*
  * request.c — parsing the pieces of a TAXII request: media types, Basic
- * credentials, the query string and the URL filters.
+ * credentials and the URL filters (from the query arguments libmicrohttpd
+ * has split and percent-decoded).
  */
 #include "taxii/taxii.h"
 
@@ -12,7 +13,6 @@
 
 #include <sodium.h>
 
-#include "util/hex.h"
 #include "util/time.h"
 
 /* Trim spaces/tabs around [*s, *e). */
@@ -138,95 +138,6 @@ bool taxii_basic_auth_decode(const char *h, char *user, size_t un, char *pass, s
 	pass[len - ulen - 1] = 0;
 	sodium_memzero(dec, sizeof(dec));
 	return true;
-}
-
-/* Percent-decode [s, s+n) into a new string; NULL when it holds a NUL. */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = malloc(n + 1), *o = out;
-	size_t i;
-
-	if (!out)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		int hi, lo;
-
-		if (s[i] == '+') {
-			*o++ = ' ';
-		} else if (s[i] == '%' && i + 2 < n &&
-			   (hi = cc_hex_digit((unsigned char)s[i + 1])) >= 0 &&
-			   (lo = cc_hex_digit((unsigned char)s[i + 2])) >= 0) {
-			if (hi == 0 && lo == 0) {
-				free(out);
-				return NULL;
-			}
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = 0;
-	return out;
-}
-
-void taxii_args_free(taxii_arg *args, size_t n)
-{
-	size_t i;
-
-	for (i = 0; args && i < n; i++) {
-		free((char *)args[i].key);
-		free((char *)args[i].value);
-	}
-	free(args);
-}
-
-int taxii_args_parse_query(const char *qs, taxii_arg **out, size_t *n, cc_err *e)
-{
-	taxii_arg *v = NULL;
-	size_t cnt = 0, cap = 0;
-	const char *p = qs ? qs : "";
-
-	while (*p) {
-		const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
-		const char *eq = memchr(p, '=', (size_t)(end - p));
-
-		if (end > p) {
-			char *k, *val = NULL;
-
-			k = pct_decode(p, (size_t)((eq ? eq : end) - p));
-			if (k && eq)
-				val = pct_decode(eq + 1, (size_t)(end - eq - 1));
-			if (!k || (eq && !val)) {
-				free(k);
-				free(val);
-				taxii_args_free(v, cnt);
-				return cc_err_set(e, CC_EUSAGE, "query: bad percent-encoding");
-			}
-			if (cnt == cap) {
-				taxii_arg *nv;
-
-				cap = cap ? cap * 2 : 8;
-				nv = realloc(v, cap * sizeof(*v));
-				if (!nv) {
-					free(k);
-					free(val);
-					taxii_args_free(v, cnt);
-					return cc_err_set(e, CC_ENOMEM, "query: out of memory");
-				}
-				v = nv;
-			}
-			v[cnt].key = k;
-			v[cnt].value = val;
-			cnt++;
-		}
-		if (!amp)
-			break;
-		p = amp + 1;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
 }
 
 /* Append the comma-separated items of value to *list. */

@@ -50,7 +50,8 @@ bool taxii_content_type_ok(const char *content_type);
 bool taxii_basic_auth_decode(const char *header, char *user, size_t un,
 			     char *pass, size_t pn);
 
-/* One query argument, already percent-decoded. */
+/* One query argument as libmicrohttpd gives it: key and value split at the
+ * first '=' and percent-decoded ('+' is a space). */
 typedef struct taxii_arg {
 	const char *key;        /* e.g. "match[type]" */
 	const char *value;      /* NULL when the argument had no '=' */
@@ -73,12 +74,6 @@ typedef struct taxii_filter {
  * but malformed filter is CC_EUSAGE with "<name>: <what>" in *e. */
 int taxii_filter_parse(const taxii_arg *args, size_t n, taxii_filter *f, cc_err *e);
 void taxii_filter_clear(taxii_filter *f);
-
-/* Split a query string "a=b&c=d" into args, percent-decoding keys and
- * values ('+' is a space).  *out and every string in it are owned by the
- * caller: free with taxii_args_free. */
-int taxii_args_parse_query(const char *qs, taxii_arg **out, size_t *n, cc_err *e);
-void taxii_args_free(taxii_arg *args, size_t n);
 
 /* ---- passwords --------------------------------------------------------- */
 

@@ -39,9 +39,11 @@ t_true "readable line names file:line and indicator" \
 # format detection = explicit format
 for pair in conn.log:zeek zeek.ndjson:zeek-json eve.json:eve sample.csv:csv sample.txt:text; do
 	f=${pair%%:*} fmt=${pair#*:}
-	cc match --indicators "$IND" --json "$D/$f" >"$T/auto" 2>/dev/null
-	cc match --indicators "$IND" --json --format "$fmt" "$D/$f" >"$T/expl" 2>/dev/null
-	t_true "auto-detects $f as $fmt" cmp -s "$T/auto" "$T/expl"
+	t_ok "$f, format detected" cc match --indicators "$IND" --json "$D/$f"
+	cp "$OUT" "$T/auto"
+	t_ok "$f, --format $fmt" cc match --indicators "$IND" --json --format "$fmt" "$D/$f"
+	t_true "auto-detects $f as $fmt: the same hits, the expected ones" \
+		sh -c "cmp -s '$T/auto' '$OUT' && jq -r '\"\\(.line) \\(.indicator)\"' '$OUT' | cmp -s - '$D/expected/$f.hits'"
 done
 
 # .gz and stdin
@@ -110,25 +112,59 @@ t_exit 1 "unknown org" cc match --org "Nobody" --sightings "$T/o.json" "$D/eve.j
 t_ok "export sightings" cc export --type sighting
 t_true "stored sightings" jq -e '[.objects[] | select(.type=="sighting")] | length == 8' "$OUT"
 
-# real Zeek 6.2 logs: the TSV and the JSON writer's output give the same hits
-L="$CC_SHARED/data/logs"
-cat > "$T/real.json" <<'EOF2'
+# Zeek's two formats of the same records (tests/data/match/gen_zeek.py): the
+# TSV and the JSON reader give the same hits, exactly those an awk over the
+# TSV finds (a domain in any case, an upper-case hash against lower-case
+# fingerprints, a server subnet and port)
+G=$T/zeek
+fp=$(python3 "$D/gen_zeek.py" "$G")
+I=indicator--20000000-0000-4000-8000-00000000000
+for log in dns ssl x509; do
+	t_ok "generated $log.log" cc match --indicators "$G/indicators.json" --json "$G/$log.log"
+	jq -r '"\(.line - 8) \(.indicator)"' "$OUT" | sort >"$T/tsv.$log"
+	t_ok "generated $log.ndjson" cc match --indicators "$G/indicators.json" --json "$G/$log.ndjson"
+	jq -r '"\(.line) \(.indicator)"' "$OUT" | sort >"$T/json.$log"
+	t_true "$log: TSV and JSON readers agree" cmp -s "$T/tsv.$log" "$T/json.$log"
+done
+awk -F'\t' -v i="$I" '!/^#/ && tolower($8) == "ise.corp.test" { print NR - 8, i 1 }' "$G/dns.log" | sort >"$T/want.dns"
+awk -F'\t' -v i="$I" -v fp="$fp" '!/^#/ {
+	if ($8 == "ise.corp.test") print NR - 8, i 1
+	if (index($10, fp)) print NR - 8, i 2
+	if ($5 ~ /^10\.47\.3\./ && $6 == 443) print NR - 8, i 3 }' "$G/ssl.log" | sort >"$T/want.ssl"
+awk -F'\t' -v i="$I" -v fp="$fp" '!/^#/ && $2 == fp { print NR - 8, i 2 }' "$G/x509.log" | sort >"$T/want.x509"
+per() { # per FILE: the number of hits of each indicator, in indicator order
+	cut -d' ' -f2 "$1" | sort | uniq -c | awk '{ printf "%s%s", s, $1; s = " " }'
+}
+t_true "dns: the 118 records of the domain" [ "$(per "$T/want.dns")" = 118 ]
+t_true "ssl: 71 by server name, 48 by certificate, 43 by server and port" [ "$(per "$T/want.ssl")" = "71 48 43" ]
+t_true "x509: the 10 certificates with the hash" [ "$(per "$T/want.x509")" = 10 ]
+for log in dns ssl x509; do
+	t_true "$log: the readers find exactly those" cmp -s "$T/want.$log" "$T/tsv.$log"
+done
+
+# real Zeek 6.2 logs (outside test data): the TSV and the JSON writer's output give the same hits
+if t_need "real Zeek logs" data/logs/zeek-tsv data/logs/zeek-ndjson; then
+	L=$TESTDATA/data/logs
+	cat > "$T/real.json" <<'EOF2'
 [{"type":"indicator","id":"indicator--10000000-0000-4000-8000-000000000001","pattern_type":"stix",
   "pattern":"[domain-name:value = 'ISE.wrccdc.org']"},
  {"type":"indicator","id":"indicator--10000000-0000-4000-8000-000000000002","pattern_type":"stix",
   "pattern":"[x509-certificate:hashes.'SHA-256' = 'B2DAFBCDBC75210672F137F27CE882CCB799887631655D4F11191D5A678E44FE']"},
  {"type":"indicator","id":"indicator--10000000-0000-4000-8000-000000000003","pattern_type":"stix",
-  "pattern":"[ipv4-addr:value ISSUBSET '10.47.3.0/24' AND network-traffic:dst_port = 443]"}]
+  "pattern":"[network-traffic:dst_ref.value ISSUBSET '10.47.3.0/24' AND network-traffic:dst_port = 443]"}]
 EOF2
-for log in dns ssl x509; do
-	t_ok "real $log.log.gz" cc match --indicators "$T/real.json" --json "$L/zeek-tsv/$log.log.gz"
-	jq -r '"\(.line - 8) \(.indicator)"' "$OUT" > "$T/tsv.$log"
-	t_ok "real $log.ndjson.gz" cc match --indicators "$T/real.json" --json "$L/zeek-ndjson/$log.ndjson.gz"
-	jq -r '"\(.line) \(.indicator)"' "$OUT" > "$T/json.$log"
-	t_true "$log: TSV and JSON readers agree, with hits" sh -c "[ -s '$T/tsv.$log' ] && cmp -s '$T/tsv.$log' '$T/json.$log'"
-done
-t_true "dns: the domain hits as many records as carry it" sh -c \
-	"[ \$(grep -c 000000000001 '$T/tsv.dns') = \$(zcat '$L/zeek-tsv/dns.log.gz' | grep -c 'ise\.wrccdc\.org') ]"
+	for log in dns ssl x509; do
+		t_ok "real $log.log.gz" cc match --indicators "$T/real.json" --json "$L/zeek-tsv/$log.log.gz"
+		jq -r '"\(.line - 8) \(.indicator)"' "$OUT" > "$T/tsv.$log"
+		t_ok "real $log.ndjson.gz" cc match --indicators "$T/real.json" --json "$L/zeek-ndjson/$log.ndjson.gz"
+		jq -r '"\(.line) \(.indicator)"' "$OUT" > "$T/json.$log"
+		t_true "real $log: TSV and JSON readers agree, with hits" sh -c "[ -s '$T/tsv.$log' ] && cmp -s '$T/tsv.$log' '$T/json.$log'"
+	done
+	t_true "real dns: the domain hits as many records as carry it" sh -c \
+		"[ \$(grep -c 000000000001 '$T/tsv.dns') = \$(zcat '$L/zeek-tsv/dns.log.gz' | grep -c 'ise\.wrccdc\.org') ]"
+	t_true "real ssl: the server and port hit as many records as have them" sh -c \
+		"[ \$(grep -c 000000000003 '$T/tsv.ssl') = \$(zcat '$L/zeek-tsv/ssl.log.gz' | awk -F'\t' '!/^#/ && \$5 ~ /^10\\.47\\.3\\./ && \$6 == 443' | wc -l) ]"
+fi
 
 # usage
 t_exit 2 "no LOG" cc match --indicators "$IND"

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # The store commands on the real binary: init, import, export, get, find,
-# stats; real data (ATT&CK, OASIS examples), bad inputs, a killed import.
+# stats; our fixtures and generated bundles, bad inputs, a killed import;
+# real data (ATT&CK, OASIS examples) when the outside test data is there.
 . "$(dirname "$0")/lib.sh"
 D="$(cd "$(dirname "$0")/../data/store" && pwd)"
-ENT="$CC_SHARED/data/attack/enterprise-attack-v18.1-stix2.0.json.gz"
-ICS="$CC_SHARED/data/attack/ics-attack-18.1.json"
 IND=indicator--a932fcc6-e032-476c-826f-cb970a5a1ade
 
 # jq program: the objects of a bundle, array or single object, sorted, keys sorted
@@ -32,7 +31,13 @@ t_true "init says ready" grep -q "ready (schema version" "$OUT"
 t_ok "init again (idempotent)" cc init
 t_true "store file exists" test -s "$CYBERCELL_DB"
 t_true "WAL mode" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA journal_mode')" = wal ]
-t_true "schema version set" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA user_version')" -ge 2 ]
+# the schema version: what init says, what the file says, and the number of
+# migration steps in the source
+schema=$(sed -n 's/.* ready (schema version \([0-9]*\))$/\1/p' "$OUT")
+steps=$(awk '/^static const store_step steps\[\] = \{/ { in_t = 1; next }
+	in_t && /^\};/ { in_t = 0 } in_t && /^\t\{ / { n++ } END { print n + 0 }' "$ROOT/src/store/store.c")
+t_true "schema version $schema set, as many as the migration steps ($steps)" \
+	[ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA user_version')" = "$steps" -a "$schema" = "$steps" ]
 t_ok "stats on empty store" cc stats --json
 t_true "empty: 0 objects, default collection" jq -e '.objects == 0 and (.collections | has("default"))' "$OUT"
 
@@ -147,77 +152,143 @@ t_true "missing file message" grep -q "^cybercell: $T/does-not-exist.json: No su
 t_exit 1 "a bad file among good ones fails" cc import "$D/good.json" "$T/truncated.json"
 t_true "the good one was still imported" grep -q "from $D/good.json" "$OUT"
 
-# ---- OASIS examples round-trip JSON-equal ----
-n=0
-while IFS= read -r f; do
-	n=$((n + 1))
-	export CYBERCELL_DB="$T/oasis$n.db"
-	t_ok "import $(basename "$f")" cc import "$f"
-	t_ok "export $(basename "$f")" cc export --all-versions -o "$T/oasis$n.json"
-	t_true "round trip $(basename "$f")" same_objects "$f" "$T/oasis$n.json"
-	rm -f "$T/oasis$n".*
-done < <(find "$CC_SHARED/data/oasis/examples" -name '*.json' | sort)
-t_true "examples found, incl. threat reports" [ "$n" -ge 8 ]
+# ---- every object type of tests/data/stix/valid round-trips JSON-equal ----
+# Four files hold an object with the same id and version as another file
+# (a variant of it): they go to a second store.
+V=$ROOT/tests/data/stix/valid
+variants="ipv4-cidr ipv6-cidr property-extension granular-marking"
+: >"$T/va.list"; : >"$T/vb.list"
+for f in "$V"/*.json; do
+	case " $variants " in *" $(basename "$f" .json) "*) echo "$f" >>"$T/vb.list" ;; *) echo "$f" >>"$T/va.list" ;; esac
+done
+t_true "51 valid files, 4 of them variants" [ "$(cat "$T"/va.list "$T"/vb.list | wc -l) $(wc -l <"$T/vb.list")" = "51 4" ]
+for s in va vb; do
+	export CYBERCELL_DB="$T/$s.db"
+	mapfile -t files <"$T/$s.list"
+	jq -s . "${files[@]}" >"$T/$s.in.json"
+	t_ok "import the $s valid objects" cc import "${files[@]}"
+	t_ok "export the $s valid objects" cc export --all-versions -o "$T/$s.out.json"
+	t_true "$s valid objects: export JSON-equal to the input" same_objects "$T/$s.in.json" "$T/$s.out.json"
+done
 
-# ---- ATT&CK for ICS: STIX 2.1 unchanged ----
-export CYBERCELL_DB="$T/ics.db"
-t_ok "import ICS" cc import "$ICS"
-t_true "1826 objects" grep -q "^imported 1826 objects (1826 new versions" "$OUT"
-t_ok "export ICS" cc export --all-versions -o "$T/ics-out.json"
-t_true "ICS export JSON-equal to the input" same_objects "$ICS" "$T/ics-out.json"
+# ---- OASIS examples (outside test data) round-trip JSON-equal ----
+if t_need "OASIS examples round trip" data/oasis/examples/threat-reports; then
+	n=0
+	while IFS= read -r f; do
+		n=$((n + 1))
+		export CYBERCELL_DB="$T/oasis$n.db"
+		t_ok "import $(basename "$f")" cc import "$f"
+		t_ok "export $(basename "$f")" cc export --all-versions -o "$T/oasis$n.json"
+		t_true "round trip $(basename "$f")" same_objects "$f" "$T/oasis$n.json"
+		rm -f "$T/oasis$n".*
+	done < <(find "$TESTDATA/data/oasis/examples" -name '*.json' | sort)
+	t_true "8 examples found, incl. threat reports" [ "$n" = 8 ]
+fi
+
+# ---- a large STIX 2.1 bundle, generated: unchanged by import and export ----
+# bench/gen_stix.py: 2000 objects of many types in one bundle of 640 KiB,
+# which import parses on several threads (over 64 KiB and 512 objects).
+python3 "$ROOT/bench/gen_stix.py" -n 2000 -f 1 -s 12 "$T/gen" && mv "$T/gen/synth-00.json" "$T/big.json"
+BIG=$T/big.json
+t_true "generated: 2000 objects, over 64 KiB" \
+	[ "$(jq '.objects|length' "$BIG")" = 2000 -a "$(stat -c %s "$BIG")" -gt 65536 ]
+export CYBERCELL_DB="$T/big.db"
+t_ok "import the generated bundle" cc import "$BIG"
+t_true "2000 objects" grep -q "^imported 2000 objects (2000 new versions" "$OUT"
+t_ok "export the generated bundle" cc export --all-versions -o "$T/big-out.json"
+t_true "export JSON-equal to the input" same_objects "$BIG" "$T/big-out.json"
+
+# ---- ATT&CK for ICS (outside test data, STIX 2.1): unchanged ----
+ICS=$TESTDATA/data/attack/ics-attack-18.1.json
+if t_need "ATT&CK for ICS round trip" data/attack/ics-attack-18.1.json; then
+	export CYBERCELL_DB="$T/ics.db"
+	t_ok "import ICS" cc import "$ICS"
+	t_true "1826 objects" grep -q "^imported 1826 objects (1826 new versions" "$OUT"
+	t_ok "export ICS" cc export --all-versions -o "$T/ics-out.json"
+	t_true "ICS export JSON-equal to the input" same_objects "$ICS" "$T/ics-out.json"
+fi
 
 # ---- large bundles (parallel path): invalid objects and syntax errors ----
-export CYBERCELL_DB="$T/big.db"
-jq '.objects[100].created = "yesterday" | .objects[1500].id = "malware--not-a-uuid"' "$ICS" > "$T/ics-bad.json"
-t_exit 1 "large bundle with 2 invalid objects" cc import "$T/ics-bad.json"
-t_true "both reported with index and property" sh -c "grep -q '^cybercell: $T/ics-bad.json: objects\[100\] (.*): created: ' '$ERR' && grep -q 'objects\[1500\] (malware--not-a-uuid): id: ' '$ERR'"
+export CYBERCELL_DB="$T/bad.db"
+# a bad created on the first SDO from index 100 on, a bad id at index 1500
+i1=$(jq '[.objects | to_entries[] | select(.key >= 100 and (.value | has("created"))) | .key][0]' "$BIG")
+jq --argjson i "$i1" '.objects[$i].created = "yesterday" | .objects[1500].id = "malware--not-a-uuid"' "$BIG" > "$T/big-bad.json"
+t_exit 1 "large bundle with 2 invalid objects" cc import "$T/big-bad.json"
+t_true "both reported with index and property" sh -c "grep -q '^cybercell: $T/big-bad.json: objects\[$i1\] (.*): created: ' '$ERR' && grep -q 'objects\[1500\] (malware--not-a-uuid): id: ' '$ERR'"
 t_true "nothing imported" grep -q "2 invalid objects (2 problems); nothing imported" "$ERR"
-t_ok "the same with --skip-invalid" cc import --skip-invalid --json "$T/ics-bad.json"
-t_true "1824 stored, 2 skipped" jq -e '.objects == 1824 and .skipped == 2' "$OUT"
-sed '0,/"type": "attack-pattern",/s//"type": "attack-pattern", "type": "attack-pattern",/' "$ICS" > "$T/ics-dup.json"
+t_ok "the same with --skip-invalid" cc import --skip-invalid --json "$T/big-bad.json"
+t_true "1998 stored, 2 skipped" jq -e '.objects == 1998 and .skipped == 2' "$OUT"
+sed '0,/"type":"indicator",/s//"type":"indicator","type":"indicator",/' "$BIG" > "$T/big-dup.json"
+t_true "a duplicate key was written" [ "$(grep -o '"type":"indicator","type":"indicator",' "$T/big-dup.json" | wc -l)" = 1 ]
 stats before
-t_exit 1 "large bundle with a duplicate key" cc import "$T/ics-dup.json"
-t_true "reported with line and column" grep -qE "^cybercell: $T/ics-dup.json:[0-9]+:[0-9]+: " "$ERR"
+t_exit 1 "large bundle with a duplicate key" cc import "$T/big-dup.json"
+t_true "reported with line and column" grep -qE "^cybercell: $T/big-dup.json:[0-9]+:[0-9]+: " "$ERR"
 stats after
 t_true "store unchanged" cmp -s "$T/stats.before" "$T/stats.after"
 
 # ---- several large files in one run: read and parsed ahead, one transaction each ----
 export CYBERCELL_DB="$T/multi.db"
-jq '.objects |= .[:900]' "$ICS" > "$T/ics-1.json"
-jq '.objects |= .[900:]' "$ICS" | gzip > "$T/ics-2.json.gz"
+jq '.objects |= .[:900]' "$BIG" > "$T/big-1.json"
+jq '.objects |= .[900:]' "$BIG" | gzip > "$T/big-2.json.gz"
 t_exit 1 "five files, three of them bad" \
-	cc import "$T/ics-1.json" "$T/ics-bad.json" "$T/missing.json" "$T/ics-dup.json" "$T/ics-2.json.gz"
-t_true "the good ones imported, in order" sh -c "grep -o 'from .*' '$OUT' | tr '\n' ' ' | grep -qx 'from $T/ics-1.json from $T/ics-2.json.gz '"
-t_true "each bad one reported as alone" sh -c "grep -q '^cybercell: $T/ics-bad.json: objects\[1500\] (malware--not-a-uuid): id: ' '$ERR' && grep -q '^cybercell: $T/missing.json: No such file' '$ERR' && grep -qE '^cybercell: $T/ics-dup.json:[0-9]+:[0-9]+: ' '$ERR'"
+	cc import "$T/big-1.json" "$T/big-bad.json" "$T/missing.json" "$T/big-dup.json" "$T/big-2.json.gz"
+t_true "the good ones imported, in order" sh -c "grep -o 'from .*' '$OUT' | tr '\n' ' ' | grep -qx 'from $T/big-1.json from $T/big-2.json.gz '"
+t_true "each bad one reported as alone" sh -c "grep -q '^cybercell: $T/big-bad.json: objects\[1500\] (malware--not-a-uuid): id: ' '$ERR' && grep -q '^cybercell: $T/missing.json: No such file' '$ERR' && grep -qE '^cybercell: $T/big-dup.json:[0-9]+:[0-9]+: ' '$ERR'"
 t_ok "export" cc export --all-versions -o "$T/multi-out.json"
-t_true "the two good halves make ICS again" same_objects "$ICS" "$T/multi-out.json"
+t_true "the two good halves make the bundle again" same_objects "$BIG" "$T/multi-out.json"
 t_true "integrity_check ok" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA integrity_check')" = ok ]
 t_true "no WAL left behind" [ ! -e "$CYBERCELL_DB-wal" ]
-t_ok "again: all duplicates" cc import --json "$T/ics-1.json" "$T/ics-2.json.gz"
-t_true "1826 duplicates" jq -s -e 'map(.duplicates) | add == 1826' "$OUT"
+t_ok "again: all duplicates" cc import --json "$T/big-1.json" "$T/big-2.json.gz"
+t_true "2000 duplicates" jq -s -e 'map(.duplicates) | add == 2000' "$OUT"
 
-# ---- ATT&CK Enterprise (STIX 2.0, gz): upgrade, counts, find ----
-export CYBERCELL_DB="$T/ent.db"
-t_ok "import Enterprise 2.0 .gz" cc import "$ENT"
+# ---- STIX 2.0 (gz), shaped like ATT&CK: upgrade, counts, find ----
+# tests/data/store/attack20.json: 30 objects, one of them an observed-data
+# whose two embedded objects become SCOs of their own.
+export CYBERCELL_DB="$T/a20.db"
+gzip -c "$D/attack20.json" >"$T/attack20.json.gz"
+HERON=intrusion-set--c0de0030-5e1f-4a11-8a5e-000000000030
+t_ok "import STIX 2.0 .gz" cc import "$T/attack20.json.gz"
+t_true "30 objects and 2 SCOs" grep -qx "imported 32 objects (32 new versions, 0 duplicates, 0 skipped) from $T/attack20.json.gz" "$OUT"
 t_ok "stats" cc stats --json
-t_true "24771 objects, 20048 relationships, 835 attack-patterns, 187 intrusion-sets, 696 malware" \
-	jq -e '.objects == 24771 and .total.relationship.objects == 20048 and .total["attack-pattern"].objects == 835 and .total["intrusion-set"].objects == 187 and .total.malware.objects == 696' "$OUT"
-t_ok "find APT38" cc find --type intrusion-set --alias APT38
-t_true "APT38 (G0082)" grep -qE '^intrusion-set +intrusion-set--[0-9a-f-]+ +APT38 +G0082$' "$OUT"
-t_ok "find T1566" cc find --external-id T1566 --json
-t_true "Phishing" jq -e -s 'length == 1 and .[0].name == "Phishing" and .[0].spec_version == "2.1"' "$OUT"
-t_ok "what APT38 uses" cc find --related-to "$(cc find --alias APT38 --json | jq -r .id)" --relationship-type uses --type attack-pattern --json
-t_true "APT38 uses attack-patterns" [ "$(wc -l < "$OUT")" -gt 10 ]
-t_ok "malware upgraded" cc find --type malware --limit 1 --json
-t_true "is_family set" jq -e '.is_family != null' "$OUT"
+t_true "32 objects, 13 relationships, 6 attack-patterns, 2 intrusion-sets, 2 malware, the SCOs" \
+	jq -e '.objects == 32 and .total.relationship.objects == 13 and .total["attack-pattern"].objects == 6 and .total["intrusion-set"].objects == 2 and .total.malware.objects == 2 and .total["domain-name"].objects == 1 and .total["ipv4-addr"].objects == 1' "$OUT"
+t_ok "find by alias" cc find --type intrusion-set --alias "heron team"
+t_true "STONE HERON (G9001)" grep -qE "^intrusion-set +$HERON +STONE HERON +G9001$" "$OUT"
+t_ok "find T9101.001" cc find --external-id T9101.001 --json
+t_true "the sub-technique, upgraded" jq -e -s 'length == 1 and .[0].name == "Lure Mail with Attachment" and .[0].spec_version == "2.1"' "$OUT"
+t_ok "what STONE HERON uses" cc find --related-to "$HERON" --relationship-type uses --type attack-pattern --json
+t_true "its three attack-patterns" jq -e -s '[.[].name] | sort == ["Harvest Cached Credentials", "Lure Mail", "Lure Mail with Attachment"]' "$OUT"
+t_ok "get the malware" cc get malware--c0de0040-5e1f-4a11-8a5e-000000000040
+t_true "upgraded: labels became malware_types, is_family set" \
+	jq -e '.spec_version == "2.1" and .is_family == true and .malware_types == ["malware"] and (has("labels") | not)' "$OUT"
+
+# ---- ATT&CK Enterprise (outside test data, STIX 2.0, gz): upgrade, counts, find ----
+ENT=$TESTDATA/data/attack/enterprise-attack-v18.1-stix2.0.json.gz
+if t_need "ATT&CK Enterprise import" data/attack/enterprise-attack-v18.1-stix2.0.json.gz; then
+	export CYBERCELL_DB="$T/ent.db"
+	t_ok "import Enterprise 2.0 .gz" cc import "$ENT"
+	t_ok "stats" cc stats --json
+	t_true "24771 objects, 20048 relationships, 835 attack-patterns, 187 intrusion-sets, 696 malware" \
+		jq -e '.objects == 24771 and .total.relationship.objects == 20048 and .total["attack-pattern"].objects == 835 and .total["intrusion-set"].objects == 187 and .total.malware.objects == 696' "$OUT"
+	t_ok "find APT38" cc find --type intrusion-set --alias APT38
+	t_true "APT38 (G0082)" grep -qE '^intrusion-set +intrusion-set--[0-9a-f-]+ +APT38 +G0082$' "$OUT"
+	t_ok "find T1566" cc find --external-id T1566 --json
+	t_true "Phishing" jq -e -s 'length == 1 and .[0].name == "Phishing" and .[0].spec_version == "2.1"' "$OUT"
+	apt38=$(cc find --alias APT38 --json | jq -r .id)
+	t_ok "what APT38 uses" cc find --related-to "$apt38" --relationship-type uses --type attack-pattern --json
+	t_true "APT38 uses 56 attack-patterns" [ "$(wc -l < "$OUT")" = 56 ]
+	t_ok "malware upgraded" cc find --type malware --limit 1 --json
+	t_true "is_family set" jq -e '.is_family != null' "$OUT"
+fi
 
 # ---- kill -9 during a big import leaves the store as before ----
 export CYBERCELL_DB="$T/kill.db"
-t_ok "kill test: a store with ICS" cc import "$ICS"
+python3 "$ROOT/bench/gen_stix.py" -n 30000 -f 1 -s 13 "$T/gen" && mv "$T/gen/synth-00.json" "$T/huge.json"
+t_ok "kill test: a store with the generated bundle" cc import "$BIG"
 sqlite3 "$CYBERCELL_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
 stats before
 # a small page cache makes the import write pages to the WAL long before its commit
-CYBERCELL_CACHE_MB=2 "$CYBERCELL" import "$ENT" > /dev/null 2>&1 &
+CYBERCELL_CACHE_MB=2 "$CYBERCELL" import "$T/huge.json" > /dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 1200); do   # wait until the import is writing pages to the WAL
 	[ "$(stat -c %s "$CYBERCELL_DB-wal" 2>/dev/null || echo 0)" -gt 1000000 ] && break

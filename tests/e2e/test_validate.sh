@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end tests of `cybercell validate`: real data valid, every bad input
+# End-to-end tests of `cybercell validate`: our fixtures of every type, and
+# real data when the outside test data is there, valid; every bad input
 # of the foundation issue a clear error with its place and exit 1, no crash
 # and no hang on huge or deep input.
 . "$(dirname "$0")/lib.sh"
 
-D=$CC_SHARED/data
 IND='{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:48.000Z","modified":"2016-04-06T20:03:48.000Z","pattern":"[ipv4-addr:value = '"'"'198.51.100.1'"'"']","pattern_type":"stix","valid_from":"2016-04-06T20:03:48.000Z"'
 bundle() { # bundle FILE OBJECT-JSON...: write a bundle of the objects
 	local f=$1; shift
@@ -14,15 +14,28 @@ bundle() { # bundle FILE OBJECT-JSON...: write a bundle of the objects
 err_has() { grep -qF -- "$1" "$ERR"; }
 
 # --- good input ---
-t_ok "ICS ATT&CK (STIX 2.1) valid" cc validate "$D/attack/ics-attack-18.1.json"
-t_true "ICS: 1826 objects" grep -q "1826 objects, valid" "$OUT"
-t_ok "Enterprise ATT&CK (STIX 2.0, gz) upgrades and validates" \
-	cc validate "$D/attack/enterprise-attack-v18.1-stix2.0.json.gz"
-t_true "Enterprise: 24771 objects" grep -q "24771 objects, valid" "$OUT"
-for f in "$D"/oasis/examples/*.json "$D"/oasis/examples/threat-reports/*.json; do
-	[ -f "$f" ] || continue
-	t_ok "OASIS example $(basename "$f") valid" cc validate "$f"
-done
+V=$ROOT/tests/data/stix/valid
+t_ok "every object type of tests/data/stix/valid" cc validate "$V"/*.json
+t_true "51 files, each 1 object, valid" [ "$(grep -c ': 1 objects, valid$' "$OUT")" = 51 ]
+gzip -c "$ROOT/tests/data/store/attack20.json" >"$T/attack20.json.gz"
+t_ok "STIX 2.0 (gz) shaped like ATT&CK upgrades and validates" cc validate "$T/attack20.json.gz"
+t_true "attack20: 30 objects" grep -qx "$T/attack20.json.gz: 30 objects, valid" "$OUT"
+if t_need "ATT&CK (outside test data) validates" data/attack/ics-attack-18.1.json \
+	data/attack/enterprise-attack-v18.1-stix2.0.json.gz; then
+	t_ok "ICS ATT&CK (STIX 2.1) valid" cc validate "$TESTDATA/data/attack/ics-attack-18.1.json"
+	t_true "ICS: 1826 objects" grep -q "1826 objects, valid" "$OUT"
+	t_ok "Enterprise ATT&CK (STIX 2.0, gz) upgrades and validates" \
+		cc validate "$TESTDATA/data/attack/enterprise-attack-v18.1-stix2.0.json.gz"
+	t_true "Enterprise: 24771 objects" grep -q "24771 objects, valid" "$OUT"
+fi
+if t_need "OASIS examples (outside test data) validate" data/oasis/examples/threat-reports; then
+	n=0
+	for f in "$TESTDATA"/data/oasis/examples/*.json "$TESTDATA"/data/oasis/examples/threat-reports/*.json; do
+		n=$((n + 1))
+		t_ok "OASIS example $(basename "$f") valid" cc validate "$f"
+	done
+	t_true "8 OASIS examples, threat reports included" [ "$n" = 8 ]
+fi
 bundle "$T/good.json" "$IND}"
 t_ok "stdin '-'" sh -c "'$CYBERCELL' validate - <'$T/good.json'"
 t_true "stdin shown as <stdin>" grep -q "<stdin>: 1 objects, valid" "$OUT"
@@ -55,7 +68,7 @@ bad() { # bad DESC FILE EXPECTED-STDERR-FRAGMENT
 }
 printf '{"type": "bundle", "objects": [ {"type": }\n]}' >"$T/invalid.json"
 bad "invalid JSON" "$T/invalid.json" "invalid.json:1:"
-head -c 300 "$D/attack/ics-attack-18.1.json" >"$T/truncated.json"
+head -c 300 "$ROOT/tests/data/store/attack20.json" >"$T/truncated.json"
 bad "truncated file" "$T/truncated.json" "truncated.json:"
 bundle "$T/prefix.json" "${IND/indicator--8e2e/malware--8e2e}}"
 bad "wrong id prefix" "$T/prefix.json" 'objects[0] (malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f): id: identifier type does not match "indicator"'

@@ -37,9 +37,7 @@ t_true "json jewel p" jq -e '.jewels[0].most_likely.p > 0.0719 and .jewels[0].mo
 t_true "json cut" jq -e '.hardening.cut_found and .hardening.cut_exact and (.hardening.cut | length) == 1' "$OUT"
 t_ok "graph chain --dot" cc wargame graph "$D/chain.yaml" $ADV --dot
 t_true "dot header" grep -q "^digraph attack {" "$OUT"
-if command -v dot >/dev/null; then
-	t_ok "dot renders" dot -Tsvg "$OUT" -o "$T/g.svg"
-fi
+t_ok "dot renders (graphviz, from scripts/install-deps)" dot -Tsvg "$OUT" -o "$T/g.svg"
 
 # the demo bank with the project's rules and adversary
 t_ok "graph the demo bank" cc wargame graph "$root/data/demo/bank.yaml" --adversary-file "$root/data/demo/adversary.yaml" --rules "$root/data/rules"

@@ -18,7 +18,11 @@ t_true "json is valid with 300 runs" \
 	sh -c "jq -e '.simulation.runs == 300 and (.simulation.jewels|length) > 0' '$T/a.json'"
 t_true "json has the defenders' view" \
 	sh -c "jq -e '(.defenders_view|length) > 0 and .defenders_view[0].what_defenders_see' '$T/a.json'"
-t_true "json has hardening" sh -c "jq -e '.hardening.risk_before >= 0' '$T/a.json'"
+# the risk is the attack graph's (no randomness): the jewels' values times
+# the probability of their most likely attack; the exact cut removes it all
+t_true "json has hardening: risk 30.3124 before, 0 after the cut" \
+	jq -e '.hardening.risk_before == 30.3124 and .attack_graph.risk == 30.3124 and
+	       .hardening.cut.found and .hardening.cut.exact and .hardening.risk_after == 0' "$T/a.json"
 t_true "report is html" grep -q "<!DOCTYPE html>" "$T/a.html"
 t_true "report has svg" grep -q "<svg" "$T/a.html"
 t_true "report has the defenders table" grep -q "What your defenders would see" "$T/a.html"
@@ -66,11 +70,13 @@ for f in "$root"/data/demo/*.json; do
 	t_ok "import $(basename "$f")" cc import -c shared "$f"
 done
 t_ok "run with store adversary and intel" cc wargame run "$bank" --adversary "GLASS KRAKEN" \
-	--with-intel shared --runs 300 --json "$T/k.json" --stix "$T/k.stix.json"
-t_true "summary shows the value of sharing" grep -q "with intel from 'shared'" "$OUT"
-t_true "intel found techniques" sh -c "jq -e '(.intel.techniques|length) > 0' '$T/k.json'"
-t_true "intel raises detection" sh -c "jq -e '.simulation_with_intel.detected_campaigns \
-	>= .simulation.detected_campaigns' '$T/k.json'"
+	--with-intel shared --runs 300 --seed 7 --json "$T/k.json" --stix "$T/k.stix.json"
+t_true "summary shows the value of sharing" \
+	grep -q "with intel from 'shared' (14 techniques, 12 indicators): .*detected campaigns 266 -> 296;" "$OUT"
+t_true "intel found the 14 techniques" jq -e '(.intel.techniques|length) == 14' "$T/k.json"
+# the same seed with and without the intel: the 30 more detections are its doing
+t_true "intel raises detection from 266 to 296 campaigns of 300" \
+	jq -e '.simulation.detected_campaigns == 266 and .simulation_with_intel.detected_campaigns == 296' "$T/k.json"
 t_true "adversary id from the store" \
 	sh -c "jq -e '.adversary.id|startswith(\"intrusion-set--\")' '$T/k.json'"
 ap=$(cc find --type attack-pattern --external-id T1566.001 --json 2>/dev/null | jq -r '.. | .id? // empty' | grep '^attack-pattern--' | head -1)

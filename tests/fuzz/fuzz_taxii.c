@@ -6,7 +6,10 @@
  * Input: line 1 the method, line 2 the path with an optional ?query, then
  * "Name: value" header lines up to an empty line, then the body.  The user
  * "u" has password "pw" (Authorization: Basic dTpwdw==); the collection id
- * is 11111111-2222-4333-8444-555555555555.
+ * is 11111111-2222-4333-8444-555555555555.  The query becomes arguments as
+ * the server gets them from libmicrohttpd (split at '&' and the first '=',
+ * '+' a space, MHD_http_unescape), which also go to taxii_filter_parse
+ * directly.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
 #include <sodium.h>
 
 #include "store/store.h"
@@ -66,14 +70,85 @@ static char *next_line(const char **p, const char *end)
 	return s;
 }
 
+#define MAX_ARGS 64    /* as many as the server takes */
+
+/* Split query q (modified in place) into args as libmicrohttpd does for the
+ * server: '&'-separated, key and value at the first '=' (no '=': NULL
+ * value), '+' a space, percent-decoded.  Returns how many. */
+static size_t split_query(char *q, taxii_arg *args)
+{
+	size_t n = 0;
+
+	while (q && *q && n < MAX_ARGS) {
+		char *amp = strchr(q, '&'), *eq, *p;
+
+		if (amp)
+			*amp = 0;
+		for (p = q; *p; p++)
+			if (*p == '+')
+				*p = ' ';
+		eq = strchr(q, '=');
+		if (eq)
+			*eq++ = 0;
+		MHD_http_unescape(q);
+		if (eq)
+			MHD_http_unescape(eq);
+		args[n].key = q;
+		args[n].value = eq;
+		n++;
+		q = amp ? amp + 1 : NULL;
+	}
+	return n;
+}
+
+/* taxii_filter_parse on its own: a failure leaves nothing behind. */
+static void check_filters(const taxii_arg *args, size_t n)
+{
+	taxii_filter f;
+	cc_err e;
+
+	if (taxii_filter_parse(args, n, &f, &e) != 0) {
+		if (f.ids || f.types || f.specs || f.version_us || f.n_ids || f.limit || !e.msg[0])
+			abort();
+		return;
+	}
+	if (f.limit > 1000000000 || f.next_us < 0 || f.added_after_us < 0)
+		abort();
+	taxii_filter_clear(&f);
+}
+
+/* Answer rq through the memo; a GET must get what a fresh handler answers. */
+static void handle(const taxii_request *rq)
+{
+	taxii_response rs;
+
+	if (!g_memo)
+		g_memo = taxii_memo_new();
+	taxii_handle_memo(g_ctx, g_store, g_memo, rq, &rs);
+	if (rs.status < 200 || rs.status > 599)
+		abort();
+	if (strcmp(rq->method, "GET") == 0) {
+		taxii_response fresh;
+		size_t n1, n2;
+		const char *b1 = taxii_response_body(&rs, &n1);
+		const char *b2;
+
+		taxii_handle(g_ctx, g_store, rq, &fresh);
+		b2 = taxii_response_body(&fresh, &n2);
+		if (fresh.status != rs.status || n1 != n2 || (n1 && memcmp(b1, b2, n1) != 0))
+			abort();
+		taxii_response_clear(&fresh);
+	}
+	taxii_response_clear(&rs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	char *method, *url, *hdrs[16] = { 0 }, *q;
-	size_t nh = 0, na = 0, i;
-	taxii_arg *args = NULL;
+	size_t nh = 0, na, i;
+	taxii_arg args[MAX_ARGS];
 	taxii_request rq;
-	taxii_response rs;
 
 	if (!g_store)
 		setup();
@@ -106,35 +181,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q = strchr(url, '?');
 	if (q)
 		*q++ = 0;
-	if (taxii_args_parse_query(q, &args, &na, NULL) == 0) {
-		rq.method = method;
-		rq.path = url;
-		rq.args = args;
-		rq.n_args = na;
-		rq.tls = true;
-		rq.body = p;
-		rq.body_len = (size_t)(end - p);
-		if (!g_memo)
-			g_memo = taxii_memo_new();
-		taxii_handle_memo(g_ctx, g_store, g_memo, &rq, &rs);
-		if (rs.status < 200 || rs.status > 599)
-			abort();
-		if (strcmp(method, "GET") == 0) {
-			/* what the memo answered is what a fresh handler answers */
-			taxii_response fresh;
-			size_t n1, n2;
-			const char *b1 = taxii_response_body(&rs, &n1);
-			const char *b2;
-
-			taxii_handle(g_ctx, g_store, &rq, &fresh);
-			b2 = taxii_response_body(&fresh, &n2);
-			if (fresh.status != rs.status || n1 != n2 || (n1 && memcmp(b1, b2, n1) != 0))
-				abort();
-			taxii_response_clear(&fresh);
-		}
-		taxii_response_clear(&rs);
-		taxii_args_free(args, na);
-	}
+	na = split_query(q, args);
+	check_filters(args, na);
+	rq.method = method;
+	rq.path = url;
+	rq.args = args;
+	rq.n_args = na;
+	rq.tls = true;
+	rq.body = p;
+	rq.body_len = (size_t)(end - p);
+	handle(&rq);
 	for (i = 0; i < nh; i++)
 		free(hdrs[i]);
 	free(method);

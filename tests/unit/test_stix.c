@@ -1,6 +1,7 @@
 /* Unit tests of src/stix: strict parsing, validation (data-driven from
- * tests/data/stix/valid and invalid), ids, TLP, the 2.0 -> 2.1 upgrade and
- * the real data in ../shared/data. */
+ * tests/data/stix/valid and invalid), ids, TLP, the 2.0 -> 2.1 upgrade of a
+ * bundle shaped like ATT&CK (tests/data/store/attack20.json), and real data
+ * (ATT&CK, the OASIS examples) when the outside test data is there. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,19 +15,13 @@
 #include "stix/stix.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "testdata.h"
 
 static const char *root_dir(void)
 {
 	const char *r = getenv("CC_ROOT");
 
 	return r ? r : ".";
-}
-
-static const char *shared_dir(void)
-{
-	const char *s = getenv("CC_SHARED");
-
-	return s ? s : "../shared";
 }
 
 /* Parse a whole file (".gz" too) strictly; fails the test on error. */
@@ -127,7 +122,7 @@ static void test_valid_files(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/data/stix/valid", root_dir());
-	assert_true(each_json(dir, check_valid_file) >= 44);
+	assert_int_equal(each_json(dir, check_valid_file), 51);
 }
 
 static void test_invalid_files(void **state)
@@ -136,7 +131,7 @@ static void test_invalid_files(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tests/data/stix/invalid", root_dir());
-	assert_true(each_json(dir, check_invalid_file) >= 45);
+	assert_int_equal(each_json(dir, check_invalid_file), 59);
 }
 
 /* Parse text and return the error message ("" when it parsed). */
@@ -520,20 +515,37 @@ static size_t check_data_file(const char *path, bool expect_20, json_t *counts)
 	return n;
 }
 
+/* A STIX 2.0 bundle shaped like ATT&CK upgrades and validates, with n
+ * objects: rel relationships, ap attack-patterns, is intrusion-sets, mw malware. */
+static void check_attack_20(const char *path, size_t n, int rel, int ap, int is, int mw)
+{
+	json_t *counts = json_object();
+
+	assert_int_equal(check_data_file(path, true, counts), n);
+	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), rel);
+	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), ap);
+	assert_int_equal(json_integer_value(json_object_get(counts, "intrusion-set")), is);
+	assert_int_equal(json_integer_value(json_object_get(counts, "malware")), mw);
+	json_decref(counts);
+}
+
+static void test_attack_shaped_20(void **state)
+{
+	char path[1024];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/store/attack20.json", root_dir());
+	check_attack_20(path, 30, 13, 6, 2, 2);
+}
+
 static void test_attack_enterprise(void **state)
 {
 	char path[1024];
-	json_t *counts = json_object();
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/data/attack/enterprise-attack-v18.1-stix2.0.json.gz",
-		 shared_dir());
-	assert_int_equal(check_data_file(path, true, counts), 24771);
-	assert_int_equal(json_integer_value(json_object_get(counts, "relationship")), 20048);
-	assert_int_equal(json_integer_value(json_object_get(counts, "attack-pattern")), 835);
-	assert_int_equal(json_integer_value(json_object_get(counts, "intrusion-set")), 187);
-	assert_int_equal(json_integer_value(json_object_get(counts, "malware")), 696);
-	json_decref(counts);
+	testdata_need(path, sizeof(path), "data/attack/enterprise-attack-v18.1-stix2.0.json.gz",
+		      "stix: ATT&CK Enterprise");
+	check_attack_20(path, 24771, 20048, 835, 187, 696);
 }
 
 static void test_attack_ics(void **state)
@@ -541,7 +553,7 @@ static void test_attack_ics(void **state)
 	char path[1024];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/data/attack/ics-attack-18.1.json", shared_dir());
+	testdata_need(path, sizeof(path), "data/attack/ics-attack-18.1.json", "stix: ATT&CK for ICS");
 	assert_int_equal(check_data_file(path, false, NULL), 1826);
 }
 
@@ -555,10 +567,10 @@ static void test_oasis_examples(void **state)
 	char dir[1024];
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/data/oasis/examples", shared_dir());
-	assert_true(each_json(dir, check_example) >= 6);
-	snprintf(dir, sizeof(dir), "%s/data/oasis/examples/threat-reports", shared_dir());
-	assert_true(each_json(dir, check_example) >= 2);
+	testdata_need(dir, sizeof(dir), "data/oasis/examples/threat-reports", "stix: OASIS examples");
+	assert_int_equal(each_json(dir, check_example), 2);
+	testdata_need(dir, sizeof(dir), "data/oasis/examples", "stix: OASIS examples");
+	assert_int_equal(each_json(dir, check_example), 6);
 }
 
 int main(void)
@@ -574,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_observed),
 		cmocka_unit_test(test_upgrade_sdos),
 		cmocka_unit_test(test_upgrade_errors),
+		cmocka_unit_test(test_attack_shaped_20),
 		cmocka_unit_test(test_attack_enterprise),
 		cmocka_unit_test(test_attack_ics),
 		cmocka_unit_test(test_oasis_examples),

@@ -1,5 +1,6 @@
 /* Unit tests of src/taxii request parsing: media types, Basic credentials,
- * query strings and filters; and the handler against an in-memory store. */
+ * the filters of the query arguments as libmicrohttpd gives them; and the
+ * handler against an in-memory store. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,34 +78,6 @@ static void test_basic_auth(void **state)
 	assert_false(taxii_basic_auth_decode("Basic YQBiOmM=", u, sizeof(u), p, sizeof(p)));
 }
 
-static void test_query(void **state)
-{
-	taxii_arg *a = NULL;
-	size_t n = 0;
-	cc_err e;
-
-	(void)state;
-	assert_int_equal(taxii_args_parse_query("match%5Btype%5D=indicator,malware&limit=5&flag&x=a+b%2C",
-						&a, &n, &e), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(a[0].key, "match[type]");
-	assert_string_equal(a[0].value, "indicator,malware");
-	assert_string_equal(a[1].key, "limit");
-	assert_string_equal(a[2].key, "flag");
-	assert_null(a[2].value);
-	assert_string_equal(a[3].value, "a b,");
-	taxii_args_free(a, n);
-	assert_int_equal(taxii_args_parse_query("", &a, &n, &e), 0);
-	assert_int_equal(n, 0);
-	taxii_args_free(a, n);
-	assert_int_not_equal(taxii_args_parse_query("a=%00", &a, &n, &e), 0);
-	/* a lone % stays literal */
-	assert_int_equal(taxii_args_parse_query("a=%&b=%4", &a, &n, &e), 0);
-	assert_string_equal(a[0].value, "%");
-	assert_string_equal(a[1].value, "%4");
-	taxii_args_free(a, n);
-}
-
 static void test_filters(void **state)
 {
 	taxii_arg ok[] = {
@@ -157,6 +130,45 @@ static void test_filters(void **state)
 			assert_int_equal(taxii_filter_parse(bad[i], 1, &f, &e), CC_EUSAGE);
 			assert_non_null(strstr(e.msg, bad[i][0].key));
 		}
+	}
+	{
+		/* libmicrohttpd gives a bare "?key" a NULL value and a '+' as a
+		 * space: a filter without a value is an error, an unknown one is
+		 * ignored, spaces around the items of a list go */
+		static const taxii_arg bare[][1] = {
+			{ { "match[id]", NULL } }, { { "match[type]", NULL } },
+			{ { "match[spec_version]", NULL } }, { { "match[version]", NULL } },
+			{ { "added_after", NULL } }, { { "next", NULL } },
+		};
+		taxii_arg spaced[] = {
+			{ "flag", NULL }, { "match[type]", " indicator , malware" },
+			{ "match[version]", "first, all" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(bare) / sizeof(bare[0]); i++) {
+			assert_int_equal(taxii_filter_parse(bare[i], 1, &f, &e), CC_EUSAGE);
+			assert_non_null(strstr(e.msg, bare[i][0].key));
+		}
+		assert_int_equal(taxii_filter_parse(spaced, 3, &f, &e), 0);
+		assert_int_equal(f.n_types, 2);
+		assert_string_equal(f.types[0], "indicator");
+		assert_string_equal(f.types[1], "malware");
+		assert_int_equal(f.versions, STORE_VER_FIRST | STORE_VER_ALL);
+		taxii_filter_clear(&f);
+	}
+	{
+		/* a bad filter after good ones: the error, and nothing kept */
+		taxii_arg later[] = {
+			{ "match[id]", "indicator--a,tool--b" }, { "match[version]", "2016-01-01T00:00:00Z" },
+			{ "limit", "0" },
+		};
+
+		assert_int_equal(taxii_filter_parse(later, 3, &f, &e), CC_EUSAGE);
+		assert_non_null(strstr(e.msg, "limit"));
+		assert_int_equal(f.n_ids, 0);
+		assert_null(f.ids);
+		assert_null(f.version_us);
 	}
 }
 
@@ -402,7 +414,6 @@ int main(void)
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_content_type),
 		cmocka_unit_test(test_basic_auth),
-		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_password),
 		cmocka_unit_test(test_handler),
