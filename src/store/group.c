@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "store/store_int.h"
+#include "util/xalloc.h"
 
 int store_entry_level(int tlp, int gtlp, int default_tlp)
 {
@@ -60,9 +61,7 @@ static grow *group_add(group *g)
 {
 	if (g->n == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 16;
-		g->v = realloc(g->v, g->cap * sizeof(*g->v));
-		if (!g->v)
-			abort();        /* like cc_buf: out of memory is not recoverable */
+		g->v = cc_xrealloc(g->v, g->cap * sizeof(*g->v));
 	}
 	memset(&g->v[g->n], 0, sizeof(g->v[0]));
 	return &g->v[g->n++];
@@ -129,9 +128,7 @@ static void group_compute(group *g)
 				first = g->v[j].da;
 		copy_flags(g->v + i, j - i);
 		if (nc == cap) {
-			gcopy *n = malloc(2 * cap * sizeof(*n));
-			if (!n)
-				abort();        /* like cc_buf */
+			gcopy *n = cc_xmalloc(2 * cap * sizeof(*n));
 			memcpy(n, c, nc * sizeof(*c));
 			if (c != small)
 				free(c);
@@ -236,9 +233,7 @@ static void keep_changes(changes *c, int64_t coll, group *g)
 		*group_add(&c->rows) = g->v[i];
 		if (c->rows.n > c->cap_coll) {
 			c->cap_coll = c->rows.cap;
-			c->coll = realloc(c->coll, c->cap_coll * sizeof(*c->coll));
-			if (!c->coll)
-				abort();
+			c->coll = cc_xrealloc(c->coll, c->cap_coll * sizeof(*c->coll));
 		}
 		c->coll[c->rows.n - 1] = coll;
 	}
@@ -391,9 +386,7 @@ int store_owner_flags_fix_all(store *s, cc_err *e)
 			free(gid);
 			gid = store_col_dup(st, 1);
 			gidh = h;
-			starts = realloc(starts, (n_starts + 1) * sizeof(*starts));
-			if (!starts)
-				abort();
+			starts = cc_xrealloc(starts, (n_starts + 1) * sizeof(*starts));
 			starts[n_starts++] = all.n;
 		}
 		grow_from(st, 2, group_add(&all));

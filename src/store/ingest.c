@@ -11,6 +11,7 @@
 
 #include "stix/stix.h"
 #include "store/store_int.h"
+#include "util/xalloc.h"
 #include "util/jdump.h"
 
 /* Passes the problems of one object to the caller's function with its id. */
@@ -43,9 +44,7 @@ static store_ready *ready_add(store_ingest *in)
 {
 	if (in->n == in->cap) {
 		in->cap = in->cap ? 2 * in->cap : 4;
-		in->v = realloc(in->v, in->cap * sizeof(*in->v));
-		if (!in->v)
-			abort();        /* like cc_buf: out of memory is not recoverable */
+		in->v = cc_xrealloc(in->v, in->cap * sizeof(*in->v));
 	}
 	memset(&in->v[in->n], 0, sizeof(in->v[0]));
 	return &in->v[in->n++];

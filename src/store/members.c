@@ -110,42 +110,24 @@ int store_collection_add(store *s, const char *name, const char *title, const ch
 	return rc;
 }
 
-static int coll_get(store *s, const char *sql, const char *key, int64_t id,
-		    store_collection *out, cc_err *e)
+int store_collection_get(store *s, const char *name_or_uuid, store_collection *out, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT " COLL_COLS " FROM collections WHERE name = ?1"
+					  " OR uuid = lower(?1) ORDER BY name = ?1 DESC LIMIT 1", e);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return CC_EIO;
-	if (key)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 1, name_or_uuid, -1, SQLITE_STATIC);
 	rc = row(s, st, e, "reading a collection");
-	if (rc == CC_ENOTFOUND) {
-		if (key)
-			return cc_err_set(e, rc, "collection %s: no such collection", key);
-		return cc_err_set(e, rc, "collection %lld: no such collection", (long long)id);
-	}
+	if (rc == CC_ENOTFOUND)
+		return cc_err_set(e, rc, "collection %s: no such collection", name_or_uuid);
 	if (rc)
 		return rc;
 	coll_from(st, out);
 	sqlite3_reset(st);
 	return 0;
-}
-
-int store_collection_get(store *s, const char *name_or_uuid, store_collection *out, cc_err *e)
-{
-	return coll_get(s, "SELECT " COLL_COLS " FROM collections WHERE name = ?1"
-			" OR uuid = lower(?1) ORDER BY name = ?1 DESC LIMIT 1",
-			name_or_uuid, 0, out, e);
-}
-
-int store_collection_get_id(store *s, int64_t id, store_collection *out, cc_err *e)
-{
-	return coll_get(s, "SELECT " COLL_COLS " FROM collections WHERE id = ?1", NULL, id, out, e);
 }
 
 int store_collection_set_tlp(store *s, int64_t id, int default_tlp, cc_err *e)

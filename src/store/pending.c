@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "store/store_int.h"
+#include "util/xalloc.h"
 
 /* Flush early past this many rows, to bound the memory of a huge import. */
 #define PEND_MAX_ROWS 1000000
@@ -35,10 +36,7 @@ static void *grow(void *v, size_t *cap, size_t n, size_t elem)
 	if (n < *cap)
 		return v;
 	*cap = *cap ? *cap * 2 : 256;
-	v = realloc(v, *cap * elem);
-	if (!v)
-		abort();        /* like cc_buf: out of memory is not recoverable */
-	return v;
+	return cc_xrealloc(v, *cap * elem);
 }
 
 static size_t pend_rows(const store_pending *p)
@@ -64,9 +62,7 @@ static void set_add(store_pending *p, uint64_t h)
 	}
 	if ((p->n_ids + 1) * 2 > p->idh_cap) {     /* keep it at most half full */
 		size_t cap = p->idh_cap ? p->idh_cap * 2 : 1024;
-		uint64_t *set = calloc(cap, sizeof(*set));
-		if (!set)
-			abort();
+		uint64_t *set = cc_xcalloc(cap, sizeof(*set));
 		for (size_t i = 0; i < p->idh_cap; i++)
 			if (p->idh_set[i])
 				set[set_slot(set, cap, p->idh_set[i])] = p->idh_set[i];

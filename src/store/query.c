@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "util/xalloc.h"
 
 /* A value to bind, in order of the ?s in the built SQL. */
 typedef struct qarg {
@@ -26,9 +27,7 @@ static void arg_int(qbuild *b, int64_t v)
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 16;
-		b->args = realloc(b->args, b->cap * sizeof(*b->args));
-		if (!b->args)
-			abort();
+		b->args = cc_xrealloc(b->args, b->cap * sizeof(*b->args));
 	}
 	b->args[b->n++] = (qarg){ false, NULL, v };
 }
@@ -308,9 +307,7 @@ static int collect_del(store *s, const store_query *q, del_list *dl, cc_err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (dl->n == dl->cap) {
 			dl->cap = dl->cap ? dl->cap * 2 : 16;
-			dl->v = realloc(dl->v, dl->cap * sizeof(*dl->v));
-			if (!dl->v)
-				abort();
+			dl->v = cc_xrealloc(dl->v, dl->cap * sizeof(*dl->v));
 		}
 		dl->v[dl->n].da = sqlite3_column_int64(st, 0);
 		dl->v[dl->n].vid = sqlite3_column_int64(st, 1);

@@ -15,6 +15,8 @@
 
 #include "stix/stix.h"
 #include "store/store_int.h"
+#include "util/xalloc.h"
+#include "util/hash.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
@@ -222,11 +224,6 @@ int store_schema_version(void)
 	return N_STEPS;
 }
 
-const char *store_path(const store *s)
-{
-	return s->path;
-}
-
 int store_sqlerr(store *s, int rc, cc_err *e, const char *what)
 {
 	int code = CC_EIO;
@@ -259,14 +256,10 @@ sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, cc_err *e)
 	return s->st[id];
 }
 
-/* FNV-1a, to find a cached statement without comparing long SQL texts. */
+/* A hash to find a cached statement without comparing long SQL texts. */
 static uint64_t sql_hash(const char *sql)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	return cc_fnv1a(sql, strlen(sql));
 }
 
 sqlite3_stmt *store_dyn_stmt(store *s, const char *sql, cc_err *e)
@@ -373,12 +366,8 @@ int64_t store_idhash(const char *id, size_t len)
 	unsigned char h[crypto_shorthash_BYTES], low[320], *heap = NULL, *t = low;
 	uint64_t v = 0;
 
-	if (len > sizeof(low)) {
-		heap = malloc(len);
-		if (!heap)
-			abort();        /* like cc_buf: out of memory is not recoverable */
-		t = heap;
-	}
+	if (len > sizeof(low))
+		t = heap = cc_xmalloc(len);
 	for (size_t i = 0; i < len; i++)
 		t[i] = (unsigned char)(id[i] >= 'A' && id[i] <= 'Z' ? id[i] + 32 : id[i]);
 	crypto_shorthash(h, t, len, key);
@@ -741,15 +730,7 @@ int store_next_date_added(store *s, int64_t *out, cc_err *e)
 
 char *store_col_dup(sqlite3_stmt *st, int col)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	char *d;
-
-	if (!t)
-		return NULL;
-	d = strdup((const char *)t);
-	if (!d)
-		abort();        /* like cc_buf: a few bytes of OOM is not recoverable */
-	return d;
+	return cc_xstrdup((const char *)sqlite3_column_text(st, col));
 }
 
 void store_row_from(sqlite3_stmt *st, store_row *r)
@@ -807,9 +788,7 @@ int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 8;
-			v = realloc(v, cap * elem_size);
-			if (!v)
-				abort();
+			v = cc_xrealloc(v, cap * elem_size);
 		}
 		memset(v + cnt * elem_size, 0, elem_size);
 		fill(st, v + cnt++ * elem_size);

@@ -93,8 +93,6 @@ int  store_set_cache_mb(store *s, int mb, cc_err *e);
  * the index.  Undone by store_close. */
 int  store_bulk_writer(store *s, cc_err *e);
 
-/* The database path the handle was opened on (borrowed). */
-const char *store_path(const store *s);
 
 /* ---- collections ---- */
 typedef struct store_collection {
@@ -112,8 +110,6 @@ int  store_collection_add(store *s, const char *name, const char *title, const c
                           const char *uuid, store_collection *out, cc_err *e);
 /* Look a collection up by name or UUID.  CC_ENOTFOUND. */
 int  store_collection_get(store *s, const char *name_or_uuid, store_collection *out, cc_err *e);
-/* The same by internal id.  CC_ENOTFOUND. */
-int  store_collection_get_id(store *s, int64_t id, store_collection *out, cc_err *e);
 /* Set the TLP level applied to unmarked objects of a collection. */
 int  store_collection_set_tlp(store *s, int64_t id, int default_tlp, cc_err *e);
 /* All collections ordered by id; free with store_collection_list_free. */
