@@ -223,27 +223,3 @@ void cc_jsplit_envelope(const char *text, size_t len, cc_jspan arr, cc_buf *out)
 	cc_buf_puts(out, "[]");
 	cc_buf_append(out, text + arr.off + arr.len, len - arr.off - arr.len);
 }
-
-void cc_json_compact(const char *text, size_t len, cc_buf *out)
-{
-	size_t i = 0, run = 0;
-
-	cc_buf_reserve(out, len);
-	while (i < len) {
-		char ch = text[i];
-		if (ch == '"') {                /* copy the string as is */
-			i = string_end(text, i + 1, len);
-			i = i < len ? i + 1 : len;
-			continue;
-		}
-		if (is_ws(ch)) {
-			cc_buf_append(out, text + run, i - run);
-			while (i < len && is_ws(text[i]))
-				i++;
-			run = i;
-			continue;
-		}
-		i++;
-	}
-	cc_buf_append(out, text + run, (i < len ? i : len) - run);
-}

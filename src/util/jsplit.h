@@ -44,8 +44,5 @@ bool cc_jsplit_array(const char *text, size_t len, size_t max_depth,
  * with its objects array (arr) emptied, for the caller to parse. */
 void cc_jsplit_envelope(const char *text, size_t len, cc_jspan arr, cc_buf *out);
 
-/* Append text[0..len) to out without whitespace outside strings.  For a
- * valid JSON value the result is the same value, compact. */
-void cc_json_compact(const char *text, size_t len, cc_buf *out);
 
 #endif

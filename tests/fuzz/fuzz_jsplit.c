@@ -1,12 +1,11 @@
 /*
- * fuzz_jsplit.c — the bundle splitter and the JSON compactor (util/jsplit)
+ * fuzz_jsplit.c — the bundle splitter (util/jsplit)
  * against jansson on arbitrary input:
  *  - when cc_jsplit_bundle accepts a text and every piece and the emptied
  *    envelope parse strictly, the whole text parses strictly too, with the
  *    same number of objects and the same objects;
  *  - the same for cc_jsplit_array on an array of objects;
- *  - spans lie inside the text and do not overlap;
- *  - compacting valid JSON gives an equal value.
+ *  - spans lie inside the text and do not overlap.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -94,25 +93,9 @@ static void check_split_array(const char *t, size_t len)
 	free(el);
 }
 
-static void check_compact(const char *t, size_t len)
-{
-	json_t *a = json_loadb(t, len, FLAGS, NULL), *c;
-	cc_buf b = CC_BUF_INIT;
-
-	if (!a)
-		return;
-	cc_json_compact(t, len, &b);
-	c = json_loadb(b.data ? b.data : "", b.len, FLAGS, NULL);
-	assert(c && json_equal(a, c));
-	json_decref(a);
-	json_decref(c);
-	cc_buf_free(&b);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_split((const char *)data, size);
 	check_split_array((const char *)data, size);
-	check_compact((const char *)data, size);
 	return 0;
 }

@@ -1,6 +1,5 @@
 /* Unit tests of src/util/jsplit: cutting a bundle's objects array (or a
- * top-level array) into pieces, giving up on other shapes, the envelope,
- * and compacting JSON text. */
+ * top-level array) into pieces, giving up on other shapes, the envelope. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,22 +108,6 @@ static void test_envelope(void **state)
 	free(el);
 }
 
-static void test_compact(void **state)
-{
-	const char *t = "{ \"a\" : [ 1 ,\t2 ] ,\n \"s\" : \" keep  \\\" this \" }";
-	cc_buf b = CC_BUF_INIT;
-
-	(void)state;
-	cc_json_compact(t, strlen(t), &b);
-	assert_string_equal(b.data, "{\"a\":[1,2],\"s\":\" keep  \\\" this \"}");
-	/* runs of backslashes: an even run does not escape the quote after it */
-	t = "{ \"s\" : \"x\\\\\" , \"t\" : \"\\\\\\\" q \" , \"u\" : \"\\\\\\\\\" }";
-	cc_buf_reset(&b);
-	cc_json_compact(t, strlen(t), &b);
-	assert_string_equal(b.data, "{\"s\":\"x\\\\\",\"t\":\"\\\\\\\" q \",\"u\":\"\\\\\\\\\"}");
-	cc_buf_free(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,7 +115,6 @@ int main(void)
 		cmocka_unit_test(test_split_gives_up),
 		cmocka_unit_test(test_split_array),
 		cmocka_unit_test(test_envelope),
-		cmocka_unit_test(test_compact),
 	};
 
 	return cmocka_run_group_tests_name("jsplit", tests, NULL, NULL);
