@@ -58,6 +58,14 @@ void cmd_getopt_reset(void);
 int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
 
+/* Parse argv for one optional flag (--LONG, or -SHORT when short is not
+ * 0; no value) and exactly one operand, for subcommands like "pattern
+ * check [--ast] PATTERN": *set tells whether the flag was given, *operand
+ * receives the operand.  0, or 2 after a usage error of cmd ("what" names
+ * the missing operand in it). */
+int cmd_flag_and_operand(const char *cmd, int argc, char **argv, const char *longname,
+			 char shortname, const char *what, bool *set, const char **operand);
+
 /* Parse a non-negative integer option; false (and a usage error printed)
  * when it is not one.  Range is [min, max]. */
 bool cmd_parse_long(const char *cmd, const char *opt, const char *s,

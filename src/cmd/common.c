@@ -155,3 +155,25 @@ int cmd_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 	option_error(cmd, c, argv, longopts);
 	return '?';
 }
+
+int cmd_flag_and_operand(const char *cmd, int argc, char **argv, const char *longname,
+			 char shortname, const char *what, bool *set, const char **operand)
+{
+	const struct option opts[] = {
+		{ longname, no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 }
+	};
+	char shortopts[2] = { shortname, 0 };
+	int c;
+
+	*set = false;
+	cmd_getopt_reset();
+	while ((c = cmd_getopt(cmd, argc, argv, shortopts, opts)) != -1) {
+		if (c != 'f' && c != shortname)
+			return 2;       /* reported by cmd_getopt */
+		*set = true;
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(cmd, "expected one %s", what);
+	*operand = argv[optind];
+	return 0;
+}

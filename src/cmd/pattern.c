@@ -33,25 +33,15 @@ const char cmd_pattern_usage[] =
 
 static int pattern_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ast", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool ast = false;
+	const char *text;
+	bool ast;
 	pattern *p;
 	cc_err e = { 0 };
-	int c;
+	int rc = cmd_flag_and_operand("pattern check", argc, argv, "ast", 0, "PATTERN", &ast, &text);
 
-	cmd_getopt_reset();
-	while ((c = cmd_getopt("pattern check", argc, argv, "+", opts)) != -1) {
-		if (c == 'a')
-			ast = true;
-		else
-			return 2;       /* reported by cmd_getopt */
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error("pattern", "check needs exactly one PATTERN");
-	p = pattern_parse(argv[optind], &e);
+	if (rc)
+		return rc;
+	p = pattern_parse(text, &e);
 	if (!p)
 		return cmd_fail(&e);
 	if (ast) {

@@ -93,24 +93,16 @@ static void check_json(const wg_model *m)
 
 static int wargame_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 }
-	};
-	bool json = false;
+	const char *path;
+	bool json;
 	wg_model *m;
 	cc_err e;
-	int c;
+	int rc = cmd_flag_and_operand("wargame check", argc, argv, "json", 0, "MODEL.yaml", &json,
+				      &path);
 
-	cmd_getopt_reset();
-	while ((c = cmd_getopt("wargame check", argc, argv, "", opts)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return 2;       /* reported by cmd_getopt */
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error("wargame", "check: expected one MODEL.yaml");
-	m = wg_model_load(argv[optind], &e);
+	if (rc)
+		return rc;
+	m = wg_model_load(path, &e);
 	if (!m)
 		return cmd_fail(&e);
 	if (json) {
