@@ -607,7 +607,7 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	sv.posts = taxii_pool_new(o->threads ? o->threads : 1);	/* NULL: POSTs run inline */
+	sv.posts = taxii_pool_new(o->threads ? o->threads : 1, 0);	/* NULL: POSTs run inline */
 	d = start(&sv, o, &ss, v6, &cert, &key);
 	if (!d) {
 		taxii_pool_free(sv.posts);
