@@ -47,18 +47,8 @@ code_is() { [ "$CODE" = "$1" ]; }
 jb() { jq -r "$1" "$T/b"; }
 hdr() { tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -1; }
 
-start_server() { # start_server [extra args]: sets BASE, SPID
-	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 --max-content-length 300000 "$@" \
-		>"$T/serve.out" 2>>"$T/serve.err" &
-	SPID=$!
-	for _ in $(seq 1 200); do
-		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
-		sleep 0.05
-	done
-	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
-	[ -n "$BASE" ]
-}
-stop_server() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }
+start_server() { serve_start --threads 2 --max-content-length 300000 "$@"; }	# sets BASE, SPID
+stop_server() { serve_stop; }
 
 # ---- members ----------------------------------------------------------------
 pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
@@ -387,8 +377,8 @@ page_all "/api1/collections/$COL/manifest/?"
 t_true "manifest paging: every object once" [ "$(sort "$T/paged" | comm -12 - "$T/pre.ids" | wc -l) $(sort "$T/paged" | uniq -d | wc -l)" = "300 0" ]
 
 # ---- access log, restart with the same certificate -------------------------------
-t_true "access log line" grep -q "GET /api1/collections/ 200 [0-9]* [0-9]*us alice" "$T/serve.err"
-t_true "access log for 401" grep -q "GET /taxii2/ 401 .* -" "$T/serve.err"
+t_true "access log line" grep -q ' 127\.0\.0\.1 GET "/api1/collections/" 200 [0-9]* [0-9]*us alice$' "$T/serve.err"
+t_true "access log for 401" grep -q 'GET "/taxii2/" 401 .* -$' "$T/serve.err"
 t_true "no password in the log" bash -c "! grep -q -e alice-password -e 'bob-password' '$T/serve.err'"
 stop_server
 t_true "SIGTERM stops cleanly" [ $? = 0 ]
