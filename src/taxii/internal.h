@@ -226,10 +226,10 @@ int taxii_tls_load(const taxii_serve_opts *o, cc_buf *cert, cc_buf *key, char *f
  * login_failures), of one address over all names and of one name over all
  * addresses (4 x login_failures each; one address adds at most
  * login_failures to them).  A name and address pair with a successful
- * login in the last day is trusted: only its own count holds it back, so
- * a guesser elsewhere, or at the same address under other names, cannot
- * lock its user out.  IPv6 addresses count by their /64.  Thread-safe;
- * the table is bounded (the oldest entries make room). */
+ * login is trusted: only its own count holds it back, so a guesser
+ * elsewhere, or at the same address under other names, cannot lock its
+ * user out.  IPv6 addresses count by their /64.  Thread-safe; the table is
+ * bounded (the oldest entries make room, trusted pairs last). */
 typedef struct taxii_throttle taxii_throttle;
 
 /* NULL when out of memory. */

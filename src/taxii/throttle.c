@@ -3,8 +3,8 @@
  * and client address, per address and per name, each with an exponential
  * backoff past its threshold (the rules are in internal.h).  Entries live
  * in a fixed table under keyed hashes (a random key per process, so a
- * client cannot aim its entries at someone else's slots); the oldest entry
- * of a small set makes room for a new one.
+ * client cannot aim its entries at someone else's slots); in a small set,
+ * the oldest entry makes room for a new one, trusted pairs last.
  */
 #include "taxii/internal.h"
 
@@ -16,7 +16,6 @@
 #define THR_WAYS 4
 #define THR_WIDE 4                          /* address and name thresholds, in
                                                multiples of login_failures */
-#define THR_TRUST_US (24 * 3600 * 1000000LL) /* a success trusts its pair this long */
 
 enum thr_kind { THR_PAIR, THR_ADDR, THR_NAME };
 
@@ -25,7 +24,7 @@ typedef struct thr_entry {
 	unsigned char key[16];              /* keyed hash of kind, address, name; 0 = free */
 	uint32_t failures;                  /* failed logins counted */
 	int64_t last_us;                    /* the last failure (monotonic µs) */
-	int64_t trusted_until_us;           /* pairs: trusted until then (a success) */
+	bool trusted;                       /* pairs: a login succeeded */
 	int64_t touched_us;                 /* last change, to pick what makes room */
 } thr_entry;
 
@@ -106,6 +105,17 @@ static void key_of(const taxii_throttle *t, int kind, const char *user,
 		key[0] = 1;	/* zero marks a free entry */
 }
 
+/* Whether entry a should make room before entry b: a free one first, then
+ * one that is not trusted, then the one untouched longest. */
+static bool before(const thr_entry *a, const thr_entry *b)
+{
+	if (a->touched_us == 0 || b->touched_us == 0)
+		return a->touched_us == 0 && b->touched_us != 0;
+	if (a->trusted != b->trusted)
+		return !a->trusted;
+	return a->touched_us < b->touched_us;
+}
+
 /* The entry of key (t->mu held); NULL when absent and !create. */
 static thr_entry *find(taxii_throttle *t, const unsigned char key[16], bool create,
 		       int64_t now)
@@ -116,7 +126,7 @@ static thr_entry *find(taxii_throttle *t, const unsigned char key[16], bool crea
 	for (size_t i = 0; i < THR_WAYS; i++) {
 		if (memcmp(e[i].key, key, 16) == 0)
 			return &e[i];
-		if (e[i].touched_us < old->touched_us)
+		if (before(&e[i], old))
 			old = &e[i];
 	}
 	if (!create)
@@ -164,7 +174,7 @@ int64_t taxii_throttle_wait(taxii_throttle *t, const char *user, const struct so
 	pthread_mutex_lock(&t->mu);
 	pair = find(t, k[0], false, now_us);
 	until = free_at(t, pair, t->threshold, now_us);
-	if (!pair || pair->trusted_until_us <= now_us) {
+	if (!pair || !pair->trusted) {
 		int64_t a = free_at(t, find(t, k[1], false, now_us), THR_WIDE * t->threshold, now_us);
 		int64_t n = free_at(t, find(t, k[2], false, now_us), THR_WIDE * t->threshold, now_us);
 
@@ -203,7 +213,7 @@ void taxii_throttle_record(taxii_throttle *t, const char *user, const struct soc
 	pair = find(t, k, true, now_us);
 	if (ok) {
 		pair->failures = 0;
-		pair->trusted_until_us = now_us + THR_TRUST_US;
+		pair->trusted = true;
 		pair->touched_us = now_us;
 		goto out;
 	}
