@@ -276,6 +276,27 @@ void taxii_conn_phase(taxii_conn *c, int phase);
 /* n more body bytes arrived on c; accepts NULL. */
 void taxii_conn_body(taxii_conn *c, size_t n);
 
+/* ---- listen.c: the defences together ---- */
+
+#define TAXII_MAX_AUTH_THREADS 8
+
+/* What enforces the limits, owned by the server. */
+typedef struct taxii_defences {
+	taxii_limits lim;                  /* the limits in force (defaults filled in) */
+	taxii_pool *auth;                  /* runs password checks (bounded queue) */
+	taxii_throttle *throttle;          /* failed logins */
+	taxii_guard *guard;                /* header and body deadlines */
+} taxii_defences;
+
+/* Fill d from limits l (zero fields: defaults) for a server of threads
+ * workers and start its threads; call with SIGINT and SIGTERM blocked, as
+ * for every thread of the server.  CC_EUSAGE for limits out of range.
+ * taxii_defences_stop undoes it (also after a failure), after the daemon
+ * has stopped. */
+int taxii_defences_start(taxii_defences *d, const taxii_limits *l, unsigned threads,
+			 cc_err *e);
+void taxii_defences_stop(taxii_defences *d);
+
 /* ---- log.c: the access log ---- */
 
 /* A log line under construction; what does not fit is cut. */

@@ -1,7 +1,7 @@
 /*
  * listen.c — where the server listens and how much it takes in: the
- * listen address, the defaults of the limits, and the open-file limit the
- * connections need.
+ * listen address, the limits (their defaults, the open files they need)
+ * and the machinery that enforces them.
  */
 #include "taxii/internal.h"
 
@@ -113,4 +113,34 @@ void taxii_files_fit(taxii_limits *lim, unsigned threads)
 	taxii_log_put(&l, " connections: the open-file limit is ", 37);
 	taxii_log_u64(&l, (uint64_t)rl.rlim_cur);
 	taxii_log_write(&l);
+}
+
+int taxii_defences_start(taxii_defences *d, const taxii_limits *l, unsigned threads, cc_err *e)
+{
+	memset(d, 0, sizeof(*d));
+	d->lim = *l;
+	taxii_limits_default(&d->lim);
+	if (d->lim.auth_threads > TAXII_MAX_AUTH_THREADS)
+		return cc_err_set(e, CC_EUSAGE, "serve: --auth-threads: at most %d",
+				  TAXII_MAX_AUTH_THREADS);
+	if (d->lim.conn_total < threads)
+		return cc_err_set(e, CC_EUSAGE, "serve: --max-connections: at least --threads (%u)",
+				  threads);
+	taxii_files_fit(&d->lim, threads);
+	d->auth = taxii_pool_new(d->lim.auth_threads, d->lim.auth_queue);
+	d->throttle = taxii_throttle_new(&d->lim);
+	d->guard = taxii_guard_new(&d->lim);
+	if (!d->auth || !d->throttle || !d->guard)
+		return cc_err_set(e, CC_ENOMEM, "serve: cannot start the auth threads");
+	return 0;
+}
+
+void taxii_defences_stop(taxii_defences *d)
+{
+	taxii_pool_free(d->auth);
+	taxii_guard_free(d->guard);
+	taxii_throttle_free(d->throttle);
+	d->auth = NULL;
+	d->guard = NULL;
+	d->throttle = NULL;
 }

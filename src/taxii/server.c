@@ -36,7 +36,6 @@
 #include "util/time.h"
 
 #define MAX_THREADS 64
-#define MAX_AUTH_THREADS 8
 #define IDLE_TIMEOUT 60                   /* seconds of silence before MHD hangs up */
 
 /* The running server. */
@@ -45,16 +44,13 @@ typedef struct server {
 	const char *db_path;              /* borrowed from the options */
 	bool tls;
 	pthread_mutex_t stores_lock;      /* guards stores/n_stores */
-	store *stores[2 * MAX_THREADS + MAX_AUTH_THREADS + 4]; /* every per-thread handle,
+	store *stores[2 * MAX_THREADS + TAXII_MAX_AUTH_THREADS + 4]; /* every per-thread handle,
 	                                     closed at the end */
-	taxii_memo *memos[2 * MAX_THREADS + MAX_AUTH_THREADS + 4]; /* the memo of each */
+	taxii_memo *memos[2 * MAX_THREADS + TAXII_MAX_AUTH_THREADS + 4]; /* the memo of each */
 	size_t n_stores;
 	atomic_long in_flight;            /* requests between first call and completion */
 	taxii_pool *posts;                /* runs POSTs (NULL: on the MHD thread) */
-	taxii_pool *auth;                 /* runs password checks (bounded queue) */
-	taxii_throttle *throttle;         /* failed logins */
-	taxii_guard *guard;               /* header and body deadlines */
-	taxii_limits lim;                 /* the limits in force */
+	taxii_defences def;               /* auth pool, throttle, deadlines, limits */
 	taxii_log_limit mhd_log;          /* libmicrohttpd's messages */
 } server;
 
@@ -246,6 +242,30 @@ static void run_post(void *arg)
 	MHD_resume_connection(st->conn);
 }
 
+/* The request on c as the handler sees it, its strings MHD's (valid until
+ * completion), its query arguments in *args; false when there are too many
+ * of them. */
+static bool request_of(server *sv, struct MHD_Connection *c, req_state *st, const char *url,
+		       const char *method, taxii_request *rq, arg_list *args)
+{
+	args->n = 0;
+	args->overflow = false;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, args);
+	memset(rq, 0, sizeof(*rq));
+	rq->method = method;
+	rq->path = url;
+	rq->args = args->v;
+	rq->n_args = args->n;
+	rq->accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+	rq->content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+	rq->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	rq->host = header(c, MHD_HTTP_HEADER_HOST);
+	rq->tls = sv->tls;
+	rq->body = st->body.data;
+	rq->body_len = st->body.len;
+	return !args->overflow;
+}
+
 static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state *st,
 				const char *url, const char *method)
 {
@@ -262,23 +282,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 		snprintf(d, sizeof(d), "the limit is %zu bytes", sv->ctx->max_content_length);
 		return queue_error(c, st, 413, "Payload Too Large", d);
 	}
-	args.n = 0;
-	args.overflow = false;
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
-	if (args.overflow)
+	if (!request_of(sv, c, st, url, method, &rq, &args))
 		return queue_error(c, st, 400, "Bad Request", "too many query arguments");
-	memset(&rq, 0, sizeof(rq));
-	rq.method = method;
-	rq.path = url;
-	rq.args = args.v;
-	rq.n_args = args.n;
-	rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
-	rq.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-	rq.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-	rq.host = header(c, MHD_HTTP_HEADER_HOST);
-	rq.tls = sv->tls;
-	rq.body = st->body.data;
-	rq.body_len = st->body.len;
 	if (sv->posts && strcmp(method, "POST") == 0) {
 		/* the connection waits, its MHD thread serves the others */
 		st->sv = sv;
@@ -298,6 +303,30 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 	ret = queue(c, st, &rs);
 	taxii_response_clear(&rs);
 	return ret;
+}
+
+/* Ask the handler about a POST on its headers alone (route, grant, media
+ * type: taxii_request.headers_only): true and *rs set when it is refused
+ * before its body is read. */
+static bool refused_on_headers(server *sv, struct MHD_Connection *c, req_state *st,
+			       const char *url, const char *method, taxii_response *rs)
+{
+	taxii_request rq;
+	arg_list args;
+	store *s;
+	cc_err e;
+
+	if (!request_of(sv, c, st, url, method, &rq, &args))
+		return false;	/* dispatch() says so */
+	rq.headers_only = true;
+	s = thread_store(sv, &e);
+	if (!s)
+		return false;
+	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, rs);
+	if (rs->status)
+		return true;
+	taxii_response_clear(rs);
+	return false;
 }
 
 /* How much of a body over the limit is read (and dropped) before the 413. */
@@ -334,13 +363,21 @@ static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-/* The credentials are good: refuse a body known to be too large, else let
- * it come (see on_request). */
-static enum MHD_Result authenticated(server *sv, struct MHD_Connection *c, req_state *st)
+/* The credentials are good: refuse a POST its headers already condemn, or
+ * a body known to be too large, else let the body come (see on_request). */
+static enum MHD_Result authenticated(server *sv, struct MHD_Connection *c, req_state *st,
+				     const char *url, const char *method)
 {
 	const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	taxii_response rs;
 	char d[96];
 
+	if (strcmp(method, "POST") == 0 && refused_on_headers(sv, c, st, url, method, &rs)) {
+		enum MHD_Result ret = queue(c, st, &rs);
+
+		taxii_response_clear(&rs);
+		return ret;
+	}
 	taxii_conn_phase(st->guard, TAXII_CONN_BODY);
 	if (!cl || strtoull(cl, NULL, 10) <= sv->ctx->max_content_length)
 		return MHD_YES;
@@ -369,7 +406,7 @@ static void run_auth(void *arg)
 		atomic_store(&st->auth, AUTH_BROKEN);
 	} else {
 		ok = taxii_auth_verify(sv->ctx, s, tl_memo, st->authorization);
-		taxii_throttle_record(sv->throttle, st->login, st->addr, ok, cc_mono_us());
+		taxii_throttle_record(sv->def.throttle, st->login, st->addr, ok, cc_mono_us());
 		atomic_store(&st->auth, ok ? AUTH_VALID : AUTH_INVALID);
 	}
 	MHD_resume_connection(st->conn);
@@ -383,7 +420,8 @@ static unsigned seconds_up(int64_t us)
 
 /* The credentials of a request, on its headers: 401, 429 or 503 at once,
  * on to authenticated(), or a check on the auth pool (suspended). */
-static enum MHD_Result authenticate(server *sv, struct MHD_Connection *c, req_state *st)
+static enum MHD_Result authenticate(server *sv, struct MHD_Connection *c, req_state *st,
+				    const char *url, const char *method)
 {
 	taxii_auth_need need;
 	int64_t wait;
@@ -395,7 +433,7 @@ static enum MHD_Result authenticate(server *sv, struct MHD_Connection *c, req_st
 				   "valid HTTP Basic credentials are required");
 	/* also for credentials in the cache: else a throttled guesser would
 	 * learn from a 200 instead of the 429 that a guess is right */
-	wait = taxii_throttle_wait(sv->throttle, st->login, st->addr, cc_mono_us());
+	wait = taxii_throttle_wait(sv->def.throttle, st->login, st->addr, cc_mono_us());
 	if (wait > 0) {
 		char d[96];
 
@@ -404,13 +442,13 @@ static enum MHD_Result authenticate(server *sv, struct MHD_Connection *c, req_st
 		return queue_error(c, st, 429, "Too Many Requests", d);
 	}
 	if (need == TAXII_AUTH_KNOWN)
-		return authenticated(sv, c, st);
+		return authenticated(sv, c, st, url, method);
 	st->sv = sv;
 	st->conn = c;
 	atomic_store(&st->auth, AUTH_WAITING);
 	taxii_conn_phase(st->guard, TAXII_CONN_BUSY);
 	MHD_suspend_connection(c);
-	if (taxii_pool_submit(sv->auth, run_auth, st))
+	if (taxii_pool_submit(sv->def.auth, run_auth, st))
 		return MHD_YES;
 	MHD_resume_connection(c);
 	atomic_store(&st->auth, AUTH_NOT_ASKED);
@@ -421,12 +459,13 @@ static enum MHD_Result authenticate(server *sv, struct MHD_Connection *c, req_st
 
 /* Back from the auth pool: libmicrohttpd calls again as if for the first
  * time, before any body is read. */
-static enum MHD_Result auth_done(server *sv, struct MHD_Connection *c, req_state *st)
+static enum MHD_Result auth_done(server *sv, struct MHD_Connection *c, req_state *st,
+				 const char *url, const char *method)
 {
 	int a = atomic_exchange(&st->auth, AUTH_NOT_ASKED);
 
 	if (a == AUTH_VALID)
-		return authenticated(sv, c, st);
+		return authenticated(sv, c, st, url, method);
 	if (a == AUTH_BROKEN)
 		return queue_error(c, st, 500, "Internal Server Error", "cannot check credentials");
 	return queue_error(c, st, 401, "Unauthorized", "valid HTTP Basic credentials are required");
@@ -457,7 +496,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
 		return queue_error(c, st, 400, "Bad Request",
 				   f.lengths_differ ? "two different Content-Length headers"
 						    : "both Content-Length and Transfer-Encoding");
-	return authenticate(sv, c, st);
+	return authenticate(sv, c, st, url, method);
 }
 
 /* libmicrohttpd calls this first when the headers are in (then a 401, 413
@@ -475,7 +514,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!st)
 		return first_call(sv, c, url, method, con_cls);
 	if (atomic_load(&st->auth) != AUTH_NOT_ASKED)	/* resumed: the check is done */
-		return auth_done(sv, c, st);
+		return auth_done(sv, c, st, url, method);
 	if (*upload_size) {
 		taxii_conn_body(st->guard, *upload_size);
 		if (!st->too_large && st->body.len + *upload_size <= sv->ctx->max_content_length) {
@@ -557,9 +596,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
-		*socket_context = ci ? taxii_guard_open(sv->guard, ci->connect_fd) : NULL;
+		*socket_context = ci ? taxii_guard_open(sv->def.guard, ci->connect_fd) : NULL;
 	} else {
-		taxii_guard_close(sv->guard, *socket_context);
+		taxii_guard_close(sv->def.guard, *socket_context);
 		*socket_context = NULL;
 	}
 }
@@ -589,7 +628,7 @@ static struct MHD_Daemon *start(server *sv, const taxii_serve_opts *o,
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert->data };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key->data };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
-						     (void *)sv->lim.tls_priorities };
+						     (void *)sv->def.lim.tls_priorities };
 	}
 	if (threads > 1)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, threads, NULL };
@@ -597,9 +636,9 @@ static struct MHD_Daemon *start(server *sv, const taxii_serve_opts *o,
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, 16 * 1024, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, sv->lim.conn_total, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, sv->def.lim.conn_total, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-					     sv->lim.conn_per_addr, NULL };
+					     sv->def.lim.conn_per_addr, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv,
 				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, sv,	/* first */
@@ -628,8 +667,8 @@ static void stop(server *sv, struct MHD_Daemon *d)
 	while (atomic_load(&sv->in_flight) > 0 && cc_mono_us() < until)
 		usleep(10000);
 	/* the pools run what they hold: every suspended request is resumed */
-	taxii_pool_free(sv->auth);
-	sv->auth = NULL;
+	taxii_pool_free(sv->def.auth);
+	sv->def.auth = NULL;
 	taxii_pool_free(sv->posts);
 	sv->posts = NULL;
 	MHD_stop_daemon(d);
@@ -638,40 +677,6 @@ static void stop(server *sv, struct MHD_Daemon *d)
 		store_close(sv->stores[i]);
 	}
 	sv->n_stores = 0;
-}
-
-/* The limits' machinery: auth pool, throttle, deadline thread (started
- * with SIGINT and SIGTERM blocked, like every thread of the server). */
-static int protect(server *sv, const taxii_serve_opts *o, cc_err *e)
-{
-	unsigned threads = o->threads ? o->threads : 2;
-
-	sv->lim = o->limits;
-	taxii_limits_default(&sv->lim);
-	if (sv->lim.auth_threads > MAX_AUTH_THREADS)
-		return cc_err_set(e, CC_EUSAGE, "serve: --auth-threads: at most %d", MAX_AUTH_THREADS);
-	if (sv->lim.conn_total < threads)
-		return cc_err_set(e, CC_EUSAGE, "serve: --max-connections: at least --threads (%u)",
-				  threads);
-	taxii_files_fit(&sv->lim, threads);
-	sv->ctx->auth_deferred = true;
-	sv->auth = taxii_pool_new(sv->lim.auth_threads, sv->lim.auth_queue);
-	sv->throttle = taxii_throttle_new(&sv->lim);
-	sv->guard = taxii_guard_new(&sv->lim);
-	if (!sv->auth || !sv->throttle || !sv->guard)
-		return cc_err_set(e, CC_ENOMEM, "serve: cannot start the auth threads");
-	return 0;
-}
-
-/* Undo protect() (after the daemon stopped). */
-static void unprotect(server *sv)
-{
-	taxii_pool_free(sv->auth);
-	taxii_guard_free(sv->guard);
-	taxii_throttle_free(sv->throttle);
-	sv->auth = NULL;
-	sv->guard = NULL;
-	sv->throttle = NULL;
 }
 
 int taxii_serve(const taxii_serve_opts *o, cc_err *e)
@@ -717,7 +722,8 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = protect(&sv, o, e)))
+	sv.ctx->auth_deferred = true;	/* passwords are checked on sv.def.auth */
+	if ((rc = taxii_defences_start(&sv.def, &o->limits, o->threads ? o->threads : 2, e)))
 		goto out_threads;
 	sv.posts = taxii_pool_new(o->threads ? o->threads : 1, 0);	/* NULL: POSTs run inline */
 	d = start(&sv, o, &ss, v6, &cert, &key);
@@ -740,7 +746,7 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	rc = 0;
 out_threads:
 	taxii_pool_free(sv.posts);
-	unprotect(&sv);
+	taxii_defences_stop(&sv.def);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 out_lock:
 	pthread_mutex_destroy(&sv.mhd_log.mu);

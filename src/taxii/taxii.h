@@ -115,6 +115,9 @@ typedef struct taxii_request {
 	const char *host;                  /* Host header, for absolute URLs */
 	bool tls;                          /* scheme https (for absolute URLs) */
 	const char *body; size_t body_len;
+	bool headers_only;                 /* the body is not read yet: a POST gets only the
+	                                      answers its headers decide (credentials, route,
+	                                      grant, media type), else status 0 */
 } taxii_request;
 
 typedef struct taxii_blob taxii_blob;

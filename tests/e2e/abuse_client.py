@@ -6,7 +6,8 @@ guessing benchmark.  Each subcommand prints one line of key=value pairs.
                                                       SRCS (a,b,...), then a member request
   abuse_client.py trickle HOSTPORT SRC N STEP SECS     N TLS connections sending a header
                                                       byte every STEP seconds
-  abuse_client.py slowbody HOSTPORT SRC AUTH STEP SECS a POST whose body trickles
+  abuse_client.py slowbody HOSTPORT SRC AUTH PATH STEP SECS
+                                                      a POST to PATH whose body trickles
   abuse_client.py upload HOSTPORT SRC N BYTES          N unauthenticated POSTs of BYTES at once
   abuse_client.py burst HOSTPORT PREFIX N              N password guesses at once, from
                                                       PREFIX.1 to PREFIX.N
@@ -227,12 +228,12 @@ def cmd_trickle(hp, src, n, step, secs):
                                          max(closed_at.values()) if closed_at else -1))
 
 
-def cmd_slowbody(hp, src, auth, step, secs):
+def cmd_slowbody(hp, src, auth, path, step, secs):
     s = connect(hp, src)
     t0 = time.monotonic()
-    s.sendall(("POST /api1/collections/x/objects/ HTTP/1.1\r\nHost: x\r\nAccept: %s\r\n"
+    s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nAccept: %s\r\n"
                "Content-Type: %s\r\nAuthorization: %s\r\nContent-Length: 100000\r\n\r\n"
-               % (MT, MT, basic(auth))).encode())
+               % (path, MT, MT, basic(auth))).encode())
     closed = -1.0
     while time.monotonic() - t0 < float(secs):
         try:

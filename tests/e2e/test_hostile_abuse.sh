@@ -22,6 +22,7 @@ pw alice-password alice bank-a
 pw carol-password carol bank-b
 COL=$(cc collection add intel)
 cc grant bank-a intel read-write >/dev/null
+cc grant bank-b intel read >/dev/null
 A=alice:alice-password C=carol:carol-password
 
 t_ok "server starts with the limits lowered for the test" serve_start --threads 2 \
@@ -49,6 +50,20 @@ t_true "... answered 401 at once, on the headers" [ "$(kv status)" = 401 ]
 t_ok "wrong password, 10 MB announced" ab raw "$HP" 127.0.0.7 5 \
 	"${POST10M}Authorization: Basic $(basic alice:not-her-password)\r\n\r\n"
 t_true "... 401 without waiting for the body" [ "$(kv status)" = 401 ]
+MT='application/taxii+json;version=2.1'
+early() { # early USER:PW COLLECTION CONTENT-TYPE: a POST announcing 10 MB, no body
+	ab raw "$HP" 127.0.0.7 3 "POST /api1/collections/$2/objects/ HTTP/1.1\r\nHost: x\r\nAccept: $MT\r\nContent-Type: $3\r\nAuthorization: Basic $(basic "$1")\r\nContent-Length: 10000000\r\n\r\n"
+}
+t_ok "a member's POST to a collection it cannot see, 10 MB announced" \
+	early "$A" 3f1e2d4c-0000-4000-8000-000000000000 "$MT"
+t_true "... 404 on the headers" [ "$(kv status)" = 404 ]
+t_ok "a POST with read access only" early "$C" "$COL" "$MT"
+t_true "... 403 on the headers" [ "$(kv status)" = 403 ]
+t_ok "a POST of the wrong media type" early "$A" "$COL" application/json
+t_true "... 415 on the headers" [ "$(kv status)" = 415 ]
+t_ok "a POST announcing 200 MB (the limit is 16 MiB)" ab raw "$HP" 127.0.0.7 3 \
+	"POST /api1/collections/$COL/objects/ HTTP/1.1\r\nHost: x\r\nAccept: $MT\r\nContent-Type: $MT\r\nAuthorization: Basic $(basic "$A")\r\nContent-Length: 200000000\r\n\r\n"
+t_true "... 413 on the headers" [ "$(kv status)" = 413 ]
 hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SPID/status"; }
 H0=$(hwm)
 t_ok "three unauthenticated 15 MiB uploads at once" ab upload "$HP" 127.0.0.7 3 15728640
@@ -91,7 +106,7 @@ t_true "refused connections do not flood the log" \
 	[ "$(grep -c 'connection limit' "$T/serve.err")" -le 40 ]
 ab trickle "$HP" 127.0.0.5 3 0.3 8 >"$T/trickle" 2>&1 &
 TRP=$!
-t_ok "a POST body trickling at 3 bytes/s" ab slowbody "$HP" 127.0.0.5 "$A" 0.3 8
+t_ok "a POST body trickling at 3 bytes/s" ab slowbody "$HP" 127.0.0.5 "$A" "/api1/collections/$COL/objects/" 0.3 8
 t_true "... is cut off after the 2 s grace ($(kv closed) s)" between 1.5 "$(kv closed)" 4.5
 wait "$TRP"
 t_true "headers trickling a byte every 0.3 s are cut off at the 2 s deadline ($(cat "$T/trickle"))" \
