@@ -17,7 +17,7 @@
 const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
-	"                       [--api-root NAME] [limits]\n"
+	"                       [--api-root NAME]\n"
 	"\n"
 	"Serve the store over TAXII 2.1 (HTTPS, TLS 1.2 and 1.3 only) until SIGINT or\n"
 	"SIGTERM.  Discovery is at /taxii2/, the API root at /NAME/.\n"
@@ -31,6 +31,10 @@ const char cmd_serve_usage[] =
 	"  --threads N                worker threads (default 2)\n"
 	"  --max-content-length BYTES largest request body accepted (default 16777216)\n"
 	"  --api-root NAME            name of the API root (default api1)\n"
+	"\n"
+	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
+	"request on stderr: time address method \"path\" status bytes duration user,\n"
+	"with what the client sent escaped (\\xHH).\n"
 	"\n"
 	"Limits (what one client gets before it is refused or cut off):\n"
 	"  --max-connections N        open connections in all (default "
@@ -59,11 +63,7 @@ const char cmd_serve_usage[] =
 	"  --auth-threads N           threads that check passwords (argon2id, 64 MiB\n"
 	"                             each; default " STR(TAXII_DEFAULT_AUTH_THREADS) ", at most 8)\n"
 	"  --tls-priorities STRING    GnuTLS priority string (default: TLS 1.2 and 1.3,\n"
-	"                             ECDHE key exchange, AEAD ciphers only)\n"
-	"\n"
-	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
-	"request on stderr: time address method \"path\" status bytes duration user,\n"
-	"with what the client sent escaped (\\xHH).\n";
+	"                             ECDHE key exchange, AEAD ciphers only)\n";
 
 static void on_ready(const char *url, const char *fp, const char *cert, void *ud)
 {
@@ -108,8 +108,8 @@ static const limit_opt limit_opts[] = {
 	LIM('T', "--auth-threads", 1, 8, auth_threads),
 };
 
-/* Set the limit of option c from arg: 0 when set, 2 (a usage error
- * printed) when arg is out of range, -1 when c is no limit option. */
+/* Set the limit of option c (one of limit_opts) from arg: 0, or 2 with a
+ * usage error printed when arg is out of its range. */
 static int limit_option(int c, const char *arg, taxii_limits *l)
 {
 	long long v;
@@ -126,19 +126,12 @@ static int limit_option(int c, const char *arg, taxii_limits *l)
 		*(unsigned *)((char *)l + lo->off) = (unsigned)v;
 		return 0;
 	}
-	return -1;
+	return 2;
 }
 
 int cmd_serve(int argc, char **argv, const cc_cli *cli)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "tls-cert", required_argument, NULL, 'c' },
-		{ "tls-key", required_argument, NULL, 'k' },
-		{ "insecure-http", no_argument, NULL, 'i' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "max-content-length", required_argument, NULL, 'm' },
-		{ "api-root", required_argument, NULL, 'a' },
 		{ "max-connections", required_argument, NULL, 'C' },
 		{ "max-connections-per-address", required_argument, NULL, 'P' },
 		{ "header-timeout", required_argument, NULL, 'H' },
@@ -149,12 +142,19 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "auth-queue", required_argument, NULL, 'Q' },
 		{ "auth-threads", required_argument, NULL, 'T' },
 		{ "tls-priorities", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ "insecure-http", no_argument, NULL, 'i' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-content-length", required_argument, NULL, 'm' },
+		{ "api-root", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	taxii_serve_opts o;
 	long long v;
 	cc_err e;
-	int c, rc;
+	int c;
 
 	memset(&o, 0, sizeof(o));
 	o.db_path = cli->db_path;
@@ -167,6 +167,12 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
+		case 'C': case 'P': case 'H': case 'R': case 'F': case 'B': case 'M': case 'Q':
+		case 'T':
+			if (limit_option(c, optarg, &o.limits) != 0)
+				return 2;
+			break;
+		case 'p': o.limits.tls_priorities = optarg; break;
 		case 'c': o.cert_file = optarg; break;
 		case 'k': o.key_file = optarg; break;
 		case 'i': o.insecure_http = true; break;
@@ -187,13 +193,8 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 						       optarg);
 			o.cfg.api_root = optarg;
 			break;
-		case 'p': o.limits.tls_priorities = optarg; break;
 		default:
-			rc = limit_option(c, optarg, &o.limits);
-			if (rc < 0)
-				return cmd_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
-			if (rc)
-				return rc;
+			return cmd_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

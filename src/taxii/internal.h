@@ -31,16 +31,16 @@ struct taxii_ctx {
 	char *api_root;                    /* API root name, owned */
 	char *title;                       /* discovery title, owned */
 	size_t max_content_length;         /* bytes */
+	bool auth_deferred;                /* set by the server, which verifies every new
+	                                      password on its auth pool before the handler
+	                                      runs: a cache miss in the handler is then a
+	                                      401, never an argon2 run on a network thread */
 	pthread_mutex_t write_lock;        /* serialises write transactions */
 	pthread_mutex_t cache_lock;        /* guards cache */
 	unsigned char cache_key[crypto_generichash_KEYBYTES]; /* random per process */
 	taxii_cache_slot cache[TAXII_CACHE_SLOTS];
 	char dummy_hash[TAXII_PWHASH_MAX]; /* verified against for unknown users,
 	                                      so their answer takes as long */
-	bool auth_deferred;                /* set by the server, which verifies every new
-	                                      password on its auth pool before the handler
-	                                      runs: a cache miss in the handler is then a
-	                                      401, never an argon2 run on a network thread */
 };
 
 /* A user as the memo keeps it. */

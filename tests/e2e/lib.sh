@@ -3,10 +3,6 @@
 #   t_exit N DESC CMD...    CMD must exit N
 #   t_true DESC CMD...      a condition on $OUT/$ERR ([ ... ], grep -q ...) that leaves them alone
 #   t_done                  print "<script>: N passed, M failed" and set the exit status
-#   serve_start ARGS...     `cybercell serve --listen 127.0.0.1:0 ARGS` in the background,
-#                           ready: sets SPID, BASE (scheme://host:port), HP (host:port);
-#                           stdout in $T/serve.out, stderr appended to $T/serve.err
-#   serve_stop              SIGTERM and wait; its exit status
 # $CYBERCELL is the binary under test, $CC_SHARED the shared data folder,
 # $T a fresh temporary folder removed at exit, $OUT/$ERR the last command's output.
 set -u
@@ -49,16 +45,3 @@ t_done() {
 	echo "$(basename "$0" .sh): $_pass passed, $_fail failed"
 	[ "$_fail" = 0 ]
 }
-
-serve_start() {
-	"$CYBERCELL" serve --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>>"$T/serve.err" &
-	SPID=$!
-	for _ in $(seq 1 200); do
-		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
-		sleep 0.05
-	done
-	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
-	HP=${BASE#*://}
-	[ -n "$BASE" ]
-}
-serve_stop() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }

@@ -16,6 +16,19 @@ kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" "$OUT" | tail -1; }
 between() { awk -v lo="$1" -v x="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
 basic() { printf '%s' "$1" | base64 -w0; }
 
+start_server() { # start_server [ARGS]: serve on 127.0.0.1 (a free port): BASE, HP, SPID
+	"$CYBERCELL" serve --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>>"$T/serve.err" &
+	SPID=$!
+	for _ in $(seq 1 200); do
+		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
+	HP=${BASE#*://}
+	[ -n "$BASE" ]
+}
+stop_server() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }
+
 pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
 cc org add bank-a >/dev/null && cc org add bank-b >/dev/null
 pw alice-password alice bank-a
@@ -25,7 +38,7 @@ cc grant bank-a intel read-write >/dev/null
 cc grant bank-b intel read >/dev/null
 A=alice:alice-password C=carol:carol-password
 
-t_ok "server starts with the limits lowered for the test" serve_start --threads 2 \
+t_ok "server starts with the limits lowered for the test" start_server --threads 2 \
 	--max-connections-per-address 20 --header-timeout 2 --body-min-rate 1000 \
 	--login-failures 2 --login-backoff 2 --auth-queue 2
 
@@ -151,11 +164,11 @@ t_true "... all answered 200" [ "$(kv member_errors) $(kv requests)" = "0 40" ]
 t_true "... with a median under 100 ms ($(kv p50_ms) ms; p99 $(kv p99_ms) ms)" \
 	between 0 "$(kv p50_ms)" 100
 t_true "... while the guessers got answers ($(kv guesses))" grep -q 'guesses=.*401:' "$OUT"
-serve_stop
+stop_server
 t_true "SIGTERM stops cleanly" [ $? = 0 ]
 
 # ---- 8: connections in all --------------------------------------------------------------
-t_ok "server with 16 connections in all, 8 per address" serve_start --threads 2 \
+t_ok "server with 16 connections in all, 8 per address" start_server --threads 2 \
 	--max-connections 16 --max-connections-per-address 8 --header-timeout 2
 t_ok "alice logs in (her password is checked once)" login "$A" 127.0.0.1
 t_ok "16 idle connections from two addresses, then a member request" \
@@ -163,7 +176,7 @@ t_ok "16 idle connections from two addresses, then a member request" \
 t_true "... all 16 are held" [ "$(kv open)" = 16 ]
 t_true "... the member waits for the header deadline to free room, then 200 ($(kv secs) s)" \
 	eval '[ "$(kv member)" = 200 ] && between 0.8 "$(kv secs)" 4'
-serve_stop
+stop_server
 t_true "no sanitizer report" \
 	bash -c "! grep -q -e AddressSanitizer -e LeakSanitizer -e 'runtime error' '$T/serve.err'"
 t_done

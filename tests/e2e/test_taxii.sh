@@ -47,8 +47,18 @@ code_is() { [ "$CODE" = "$1" ]; }
 jb() { jq -r "$1" "$T/b"; }
 hdr() { tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -1; }
 
-start_server() { serve_start --threads 2 --max-content-length 300000 "$@"; }	# sets BASE, SPID
-stop_server() { serve_stop; }
+start_server() { # start_server [extra args]: sets BASE, SPID
+	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 --max-content-length 300000 "$@" \
+		>"$T/serve.out" 2>>"$T/serve.err" &
+	SPID=$!
+	for _ in $(seq 1 200); do
+		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
+	[ -n "$BASE" ]
+}
+stop_server() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }
 
 # ---- members ----------------------------------------------------------------
 pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
