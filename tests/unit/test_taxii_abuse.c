@@ -232,7 +232,7 @@ static void test_pool_bound(void **state)
 static void test_auth_split(void **state)
 {
 	char dbp[] = "/tmp/test_taxii_abuse_XXXXXX", user[64], hash[crypto_pwhash_STRBYTES], p[96];
-	taxii_config cfg = { "api1", 4096, NULL };
+	taxii_config cfg = { .api_root = "api1", .max_content_length = 4096 };
 	store_org o = { 0 };
 	store *s = NULL;
 	taxii_memo *m = taxii_memo_new();
