@@ -18,12 +18,15 @@
 const char cmd_user_usage[] =
 	"usage: cybercell user add NAME --org ORG [--password-stdin]\n"
 	"       cybercell user passwd NAME [--password-stdin]\n"
+	"       cybercell user remove NAME\n"
 	"       cybercell user list [--json]\n"
 	"\n"
 	"Manage the users who log in to the TAXII server (HTTP Basic).\n"
 	"\n"
 	"  add NAME --org ORG   create a user in organisation ORG\n"
 	"  passwd NAME          set a new password\n"
+	"  remove NAME          delete the user: it can no longer log in (the\n"
+	"                       running server refuses it from its next request)\n"
 	"  --password-stdin     read the password (8 to 255 bytes) from the first line\n"
 	"                       of stdin; without it a strong random password is made\n"
 	"                       and printed once on stdout\n"
@@ -154,7 +157,7 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 		}
 	}
 	if (optind >= argc)
-		return cmd_usage_error("user", "missing subcommand (add, passwd or list)");
+		return cmd_usage_error("user", "missing subcommand (add, passwd, remove or list)");
 	sub = argv[optind];
 	nargs = argc - optind - 1;
 	if (strcmp(sub, "add") == 0) {
@@ -165,6 +168,9 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	} else if (strcmp(sub, "passwd") == 0) {
 		if (nargs != 1 || org)
 			return cmd_usage_error("user", "passwd takes NAME");
+	} else if (strcmp(sub, "remove") == 0) {
+		if (nargs != 1 || org || from_stdin)
+			return cmd_usage_error("user", "remove takes NAME");
 	} else if (strcmp(sub, "list") == 0) {
 		if (nargs != 0 || org || from_stdin)
 			return cmd_usage_error("user", "list takes only --json");
@@ -173,7 +179,9 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	}
 	if (store_open(cli->db_path, &s, &e) != 0)
 		return cmd_fail(&e);
-	if (strcmp(sub, "list") != 0)
+	if (strcmp(sub, "remove") == 0)
+		rc = store_user_remove(s, argv[optind + 1], &e) ? cmd_fail(&e) : 0;
+	else if (strcmp(sub, "list") != 0)
 		rc = user_set(s, argv[optind + 1], org, from_stdin);
 	else if (store_user_list(s, &v, &n, &e) == 0)
 		rc = cmd_list_print(json, v, n, sizeof(*v), user_row);

@@ -5,7 +5,7 @@
  * verified on a pool thread (taxii_auth_verify), so the handler's check
  * finds them in the cache.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

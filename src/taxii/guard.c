@@ -7,7 +7,7 @@
  * those that miss them.  The list of connections changes only when one
  * opens or closes; the phase changes of each request are atomic stores.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -3,7 +3,7 @@
  * listen address, the limits (their defaults, the open files they need)
  * and the machinery that enforces them.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>

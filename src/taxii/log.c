@@ -4,7 +4,7 @@
  * log only as text that cannot end the line, split a field or forge one;
  * and the server's other messages, escaped too and limited in rate.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -6,7 +6,7 @@
  * and its grant's max TLP, so TLP filtering is the store's one rule.
  * Envelopes are built by concatenating the stored compact JSON text.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

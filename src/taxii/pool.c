@@ -8,7 +8,7 @@
  * their own whose queue is bounded: a flood of guesses is refused, not
  * queued without end.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
  * resource is written in the same transaction, so a 202 "complete" answer
  * means everything it lists as a success is durable.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,7 +14,7 @@
  * bounded per client address and in all, and slow headers and bodies are
  * cut off (guard.c).
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,12 +1,12 @@
 /*
  * throttle.c — the login throttle: counts of failed logins per user name
  * and client address, per address and per name, each with an exponential
- * backoff past its threshold (the rules are in internal.h).  Entries live
+ * backoff past its threshold (the rules are in taxii_int.h).  Entries live
  * in a fixed table under keyed hashes (a random key per process, so a
  * client cannot aim its entries at someone else's slots); in a small set,
  * the oldest entry makes room for a new one, trusted pairs last.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <netinet/in.h>
 #include <stdlib.h>

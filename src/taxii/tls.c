@@ -4,7 +4,7 @@
  * fingerprints to print so clients can pin it; the PEM text the server
  * hands to GnuTLS.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

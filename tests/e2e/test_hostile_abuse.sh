@@ -6,8 +6,8 @@
 # connects from an address of its own in 127.0.0.0/8 (abuse_client.py);
 # the member who must stay served comes from 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
-
-PY=/usr/bin/python3
+. "$(dirname "$0")/taxii_lib.sh"
+SERVE_ARGS=""           # the limits under test are set per server below
 AB="$(dirname "$0")/abuse_client.py"
 ab() { "$PY" "$AB" "$@"; }
 # kv KEY: the value of KEY=... in $OUT (the last abuse_client line)
@@ -16,20 +16,6 @@ kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" "$OUT" | tail -1; }
 between() { awk -v lo="$1" -v x="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
 basic() { printf '%s' "$1" | base64 -w0; }
 
-start_server() { # start_server [ARGS]: serve on 127.0.0.1 (a free port): BASE, HP, SPID
-	"$CYBERCELL" serve --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>>"$T/serve.err" &
-	SPID=$!
-	for _ in $(seq 1 200); do
-		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
-		sleep 0.05
-	done
-	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
-	HP=${BASE#*://}
-	[ -n "$BASE" ]
-}
-stop_server() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }
-
-pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
 cc org add bank-a >/dev/null && cc org add bank-b >/dev/null
 pw alice-password alice bank-a
 pw carol-password carol bank-b
@@ -63,7 +49,6 @@ t_true "... answered 401 at once, on the headers" [ "$(kv status)" = 401 ]
 t_ok "wrong password, 10 MB announced" ab raw "$HP" 127.0.0.7 5 \
 	"${POST10M}Authorization: Basic $(basic alice:not-her-password)\r\n\r\n"
 t_true "... 401 without waiting for the body" [ "$(kv status)" = 401 ]
-MT='application/taxii+json;version=2.1'
 early() { # early USER:PW COLLECTION CONTENT-TYPE: a POST announcing 10 MB, no body
 	ab raw "$HP" 127.0.0.7 3 "POST /api1/collections/$2/objects/ HTTP/1.1\r\nHost: x\r\nAccept: $MT\r\nContent-Type: $3\r\nAuthorization: Basic $(basic "$1")\r\nContent-Length: 10000000\r\n\r\n"
 }

@@ -213,6 +213,10 @@ t_true "a changed password: the old one is 401 at once" again 401 "$B" "/api1/co
 t_true "and the new one works" again 200 'bob:bob-new-password' "/api1/collections/$COL/objects/$I1/"
 printf '%s\n' 'bob-password!!' | cc user passwd bob --password-stdin >/dev/null
 t_true "the old password back" again 200 "$B" "/api1/collections/$COL/objects/$I1/"
+pw 'leaver-password' leaver bank-b
+t_true "a second user of bank-b reads" again 200 'leaver:leaver-password' "/api1/collections/$COL/objects/$I1/"
+cc user remove leaver >/dev/null
+t_true "a removed user is 401 at once" again 401 'leaver:leaver-password' "/api1/collections/$COL/objects/$I1/"
 req "$A" GET "/api1/collections/$COL/manifest/"
 N0=$(jb '.objects|length')
 t_true "alice's manifest (kept)" again 200 "$A" "/api1/collections/$COL/manifest/"

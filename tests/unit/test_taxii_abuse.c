@@ -17,7 +17,7 @@
 #include <sodium.h>
 
 #include "store/store.h"
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #define SEC 1000000LL
 

@@ -1,5 +1,5 @@
 /*
- * internal.h — what the files of the taxii module share; not part of the
+ * taxii_int.h — what the files of the taxii module share; not part of the
  * module's interface (include taxii/taxii.h from outside).
  */
 #ifndef CC_TAXII_INTERNAL_H
