@@ -214,6 +214,13 @@ static const char *const fixed_sql[ST_COUNT] = {
 	[ST_ENTRY_GROUP] = ("UPDATE entries SET rank = ?3, contested = ?4, vis_last = ?5,"
 		" vis_first = ?6 WHERE collection_id = ?1 AND date_added = ?2"),
 	[ST_COLL_TLP] = "SELECT default_tlp FROM collections WHERE id = ?1",
+	[ST_READ_PAGE] = ("SELECT e.date_added, v.json FROM entries e JOIN versions v"
+		" ON v.vid = e.vid WHERE e.collection_id = ?1 AND e.date_added > ?2"
+		STORE_READER_LAST " ORDER BY e.date_added LIMIT ?5"),
+	[ST_READ_ONE_ID] = ("SELECT e.date_added, e.vid FROM " STORE_ID_FROM
+		" JOIN entries e ON e.vid = i.vid AND e.collection_id = ?1"
+		" WHERE " STORE_ID_MATCH("?6", "?5") " AND +e.date_added > ?2" STORE_READER_LAST),
+	[ST_VERSION_JSON] = "SELECT json FROM versions WHERE vid = ?1",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "UPDATE meta SET value = ?2 WHERE key = ?1",
 	[ST_META_ADD] = "UPDATE meta SET value = value + ?2 WHERE key = ?1",
