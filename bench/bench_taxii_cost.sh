@@ -8,7 +8,8 @@
 # (N2 - N1): the server's start, its TLS handshake and the first login's
 # argon2 cancel out.
 #   bench/bench_taxii_cost.sh   (env: CYBERCELL, BASE=an older cybercell to
-#                                compare with, N1=100, N2=500, OBJECTS=20000)
+#                                compare with, BASE_LABEL=what it is (e.g. its
+#                                commit), N1=100, N2=500, OBJECTS=20000)
 # Writes bench/results/taxii-cost.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -128,7 +129,7 @@ label() { case $1 in one) echo "GET one object (repeated)";; page) echo "GET pag
 			echo "| $(label $k) | ${res[base-$k]} | ${res[new-$k]} | $(awk -v a="${res[base-$k]}" -v b="${res[new-$k]}" 'BEGIN { printf "%+.1f %%", (b - a) * 100 / a }') |"
 		done
 		echo
-		echo "Baseline: \`$BASE\` ($("$BASE" --version 2>/dev/null | head -1 || echo '?'))."
+		echo "Baseline: ${BASE_LABEL:-\`$BASE\`}."
 	else
 		echo "| request | instructions |"
 		echo "|---|---:|"
