@@ -5,7 +5,8 @@
  *
  * The search rows are packed into one buffer: a tag byte, then
  * NUL-terminated strings — 'n' name, 'a' alias: one value; 'x' external
- * id: one value; 'r' relationship: type, source_ref, target_ref.
+ * id: one value; 'v' observed value: one value; 'r' relationship: type,
+ * source_ref, target_ref.
  */
 #include <string.h>
 
@@ -35,6 +36,57 @@ static void pack_aliases(cc_buf *b, const json_t *arr)
 	}
 }
 
+#define VALUES_MAX 32       /* observed values kept per object */
+#define VALUE_LEN_MAX 1024  /* longer ones are not searched for */
+
+static void put_value(cc_buf *b, const char *v, size_t n, size_t *count)
+{
+	if (n == 0 || n > VALUE_LEN_MAX || *count >= VALUES_MAX || memchr(v, 0, n))
+		return;
+	cc_buf_putc(b, 'v');
+	cc_buf_append(b, v, n);
+	cc_buf_putc(b, '\0');
+	(*count)++;
+}
+
+/* The string literals of a STIX pattern ('...' with \' and \\ escapes):
+ * the values an indicator looks for. */
+static void pack_pattern(cc_buf *b, const char *p, size_t *count)
+{
+	cc_buf lit = CC_BUF_INIT;
+
+	while (p && (p = strchr(p, '\'')) != NULL) {
+		cc_buf_reset(&lit);
+		for (p++; *p && *p != '\''; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			cc_buf_putc(&lit, *p);
+		}
+		put_value(b, cc_buf_str(&lit), lit.len, count);
+		if (*p)
+			p++;
+	}
+	cc_buf_free(&lit);
+}
+
+/* What an object holds or looks for that an analyst may search by: an
+ * SCO's value and hashes, an indicator's pattern literals. */
+static void pack_values(const json_t *obj, const char *type, cc_buf *b)
+{
+	const char *v = str_prop(obj, "value"), *k;
+	size_t count = 0;
+	json_t *h;
+
+	if (v)
+		put_value(b, v, strlen(v), &count);
+	json_object_foreach((json_t *)json_object_get(obj, "hashes"), k, h)
+		if (json_is_string(h))
+			put_value(b, json_string_value(h), json_string_length(h), &count);
+	if (strcmp(type, "indicator") == 0 && str_prop(obj, "pattern") &&
+	    (!str_prop(obj, "pattern_type") || strcmp(str_prop(obj, "pattern_type"), "stix") == 0))
+		pack_pattern(b, str_prop(obj, "pattern"), &count);
+}
+
 static void pack_rows(const json_t *obj, const char *type, cc_buf *b)
 {
 	const char *name = str_prop(obj, "name");
@@ -60,6 +112,7 @@ static void pack_rows(const json_t *obj, const char *type, cc_buf *b)
 			cc_buf_append(b, dst, strlen(dst) + 1);
 		}
 	}
+	pack_values(obj, type, b);
 }
 
 int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_err *e)
@@ -137,7 +190,7 @@ static int pend_row(store *s, int64_t vid, char tag, const char *v, const char *
 		return store_pend_rel(s, vid, v, src, dst, e);
 	if (tag == 'x')
 		return store_pend_extid(s, vid, v, e);
-	return store_pend_name(s, vid, tag == 'a', v, e);
+	return store_pend_name(s, vid, tag == 'a' ? 1 : tag == 'v' ? 2 : 0, v, e);
 }
 
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
@@ -206,5 +259,52 @@ int store_unindex(store *s, int64_t vid, cc_err *e)
 		rc = unindex_scan(s, vid, e);
 	store_facts_clear(&f);
 	json_decref(obj);
+	return rc;
+}
+
+/* Insert the observed-value rows of a version (schema step 6). */
+static int value_row(store *s, int64_t vid, char tag, const char *v, const char *src,
+		     const char *dst, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	(void)src;
+	(void)dst;
+	if (tag != 'v')
+		return 0;
+	st = store_stmt(s, ST_INSERT_NAME, e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
+	sqlite3_bind_int(st, 2, 2);
+	sqlite3_bind_text(st, 3, v, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "indexing observed values");
+}
+
+int store_facts_index_values(store *s, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT vid, json FROM versions WHERE type = 'indicator'"
+					  " OR json LIKE '%\"value\":%' OR json LIKE '%\"hashes\":%'", e);
+	int rc = 0, step;
+
+	if (!st)
+		return CC_EIO;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *obj = json_loadb((const char *)sqlite3_column_blob(st, 1),
+					 (size_t)sqlite3_column_bytes(st, 1), 0, NULL);
+		store_facts f = { 0 };
+		cc_err fe;
+
+		if (obj && store_facts_fill(obj, s->path, &f, &fe) == 0)
+			rc = each_row(s, sqlite3_column_int64(st, 0), &f, value_row, e);
+		store_facts_clear(&f);
+		json_decref(obj);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_sqlerr(s, step, e, "indexing observed values");
+	sqlite3_reset(st);
 	return rc;
 }

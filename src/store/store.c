@@ -188,6 +188,10 @@ static const store_step steps[] = {
 	{ schema_v3, NULL },                      /* 3: id hash index */
 	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
 	{ schema_v5, step_owners },               /* 5: owners and readers */
+	/* 6: observed values are searched (store_find_query.value): an SCO's
+	 * value and hashes, the literals of an indicator's pattern, as rows of
+	 * names of kind 2 (0 is a name, 1 an alias) */
+	{ NULL, store_facts_index_values },
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

@@ -241,6 +241,10 @@ int store_pend_flush(store *s, cc_err *e);
  * missing id or type; f must be cleared by the caller also on failure. */
 int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_err *e);
 
+/* Add the observed-value search rows (names, kind 2) of every stored
+ * version (schema step 6). */
+int store_facts_index_values(store *s, cc_err *e);
+
 /* Queue the search rows of f for the new version vid. */
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e);
 
