@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/wargame_int.h"
 #include "taxii/taxii.h"
+#include "ui/ui.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -33,6 +35,13 @@ const char cmd_serve_usage[] =
 	"  --api-root NAME            name of the API root (default api1)\n"
 	"  --status-ttl SECONDS       how long a POST's status resource is kept\n"
 	"                             (default 86400, one day)\n"
+	"\n"
+	"The analysts' web interface is at /ui/ on the same port (docs/ui.md):\n"
+	"  --no-ui                    do not serve it\n"
+	"  --ui-idle-timeout SECS     a session ends after SECS without a request\n"
+	"                             (default " STR(UI_DEFAULT_IDLE) ")\n"
+	"  --wargame-models DIR       war-game models of each organisation, as\n"
+	"                             DIR/ORGANISATION/NAME.yaml (default: none)\n"
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
 	"request on stderr: time address method \"path\" status bytes duration user,\n"
@@ -69,10 +78,13 @@ const char cmd_serve_usage[] =
 
 static void on_ready(const char *url, const char *fp, const char *cert, void *ud)
 {
-	(void)ud;
+	size_t n = strlen(url);
+
 	if (fp)
 		printf("certificate %s\nsha256 fingerprint %s\n", cert, fp);
 	printf("listening on %s\n", url);
+	if (ud && n > 8)	/* url ends in /taxii2/ */
+		printf("web interface on %.*s/ui/\n", (int)(n - 8), url);
 	fflush(stdout);
 }
 
@@ -152,8 +164,16 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "max-content-length", required_argument, NULL, 'm' },
 		{ "api-root", required_argument, NULL, 'a' },
 		{ "status-ttl", required_argument, NULL, 's' },
+		{ "no-ui", no_argument, NULL, 'U' },
+		{ "ui-idle-timeout", required_argument, NULL, 'I' },
+		{ "wargame-models", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char rules[4200];
+	ui_config uc = { .rules_dir = wg_default_rules_dir(rules, sizeof(rules)) };
+	taxii_app app;
+	ui_ctx *ui = NULL;
+	bool no_ui = false;
 	taxii_serve_opts o;
 	long long v;
 	cc_err e;
@@ -195,6 +215,13 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 				return 2;
 			o.cfg.status_ttl_s = (unsigned)v;
 			break;
+		case 'U': no_ui = true; break;
+		case 'W': uc.models_dir = optarg; break;
+		case 'I':
+			if (!cmd_parse_long("serve", "--ui-idle-timeout", optarg, 1, 7 * 86400, &v))
+				return 2;
+			uc.idle_timeout_s = (unsigned)v;
+			break;
 		case 'a':
 			if (!api_root_ok(optarg))
 				return cmd_usage_error("serve", "--api-root: '%s' is not a plain name",
@@ -217,7 +244,16 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		fprintf(stderr,
 			"cybercell: serve: WARNING: --insecure-http: passwords and intelligence travel\n"
 			"cybercell: serve: WARNING: in clear text; use this only for local testing\n");
-	if (taxii_serve(&o, &e) != 0) {
+	if (!no_ui && !(ui = ui_new(&uc)))
+		return cmd_fail(&(cc_err){ CC_ENOMEM, "serve: out of memory" });
+	if (ui) {
+		ui_app(ui, &app);
+		o.app = &app;
+		o.ud = ui;
+	}
+	c = taxii_serve(&o, &e);
+	ui_free(ui);
+	if (c != 0) {
 		cmd_fail(&e);
 		return e.code == CC_EUSAGE ? 2 : 1;
 	}
