@@ -270,7 +270,7 @@ static int used_techniques(const ui_req *r, uses *u, json_t *j, cc_err *e)
 			if (strcasecmp(uk, k) == 0)
 				by = uv;
 		t = technique_json(x);
-		json_object_set(t, "used_by", by ? by : json_array());
+		json_object_set_new(t, "used_by", by ? json_incref(by) : json_array());
 		json_array_append_new(out, t);
 	}
 	json_object_set_new(j, "techniques", out);

@@ -174,12 +174,13 @@ static json_t *sightings(const ui_req *r, const char *id, cc_err *e, int *rc)
 		*rc = summaries(r, where, &names, e);
 	json_object_foreach(o.by_id, k, x) {
 		const char *of = json_string_value(json_object_get(x, "sighting_of_ref"));
-		json_t *s, *w = json_array(), *ref;
+		json_t *s, *w, *ref;
 		size_t i;
 
 		if (!of || strcasecmp(of, id) != 0)
 			continue;
 		s = ui_summary(x);
+		w = json_array();
 		json_object_set(s, "first_seen", json_object_get(x, "first_seen"));
 		json_object_set(s, "last_seen", json_object_get(x, "last_seen"));
 		json_object_set(s, "count", json_object_get(x, "count"));

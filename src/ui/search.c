@@ -124,7 +124,8 @@ void ui_api_search(const ui_req *r, taxii_response *rs)
 		ui_error(rs, 500, "%s", e.msg);
 		goto out;
 	}
-	qsort(h.v, h.n, sizeof(*h.v), newest_first);
+	if (h.n)
+		qsort(h.v, h.n, sizeof(*h.v), newest_first);
 	n = h.n < page.limit - 1 ? h.n : page.limit - 1;
 	j = json_object();
 	arr = json_array();

@@ -153,6 +153,7 @@ static void login(ui_ctx *u, store *s, const char *user, taxii_response *rs)
 	}
 	ui_pw_tail(su.pwhash, tail);
 	ui_session_new(u, su.name, su.org_id, tail, token, &who);
+	snprintf(rs->user, sizeof(rs->user), "%s", su.name);
 	if (ui_view_load(s, su.org_id, &v, &e) != 0) {
 		ui_error(rs, 500, "%s", e.msg);
 	} else {
