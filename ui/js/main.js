@@ -72,7 +72,8 @@ async function route() {
 	}
 	const h1 = main.querySelector('h1');
 	document.title = (h1 ? h1.textContent + ' — ' : '') + 'cybercell';
-	main.focus();
+	if (!main.contains(document.activeElement))	// unless the view chose a field
+		main.focus();
 }
 
 window.addEventListener('hashchange', route);
@@ -83,7 +84,7 @@ window.addEventListener('cc-logged-out', ev => {
 document.getElementById('logout').addEventListener('click', async () => {
 	try { await api.logout(); } catch { /* logged out anyway */ }
 	showChrome(null);
-	location.hash = '#/login';
+	history.replaceState(null, '', '#/login');	// no hashchange: the message stays
 	loginView('You are logged out.');
 });
 
