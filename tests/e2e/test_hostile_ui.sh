@@ -50,7 +50,9 @@ A=alice:alice-password B='bob:bob-password!!'
 cc grant bank-a default read-write --max-tlp amber >/dev/null
 cc grant bank-b default read-write --max-tlp red >/dev/null
 cc grant bank-b secret read --max-tlp red >/dev/null
-t_true "server starts" start_server --login-failures 2 --login-backoff 30
+mkdir -p "$T/models/bank-a" "$T/models/bank-b"
+cp "$ROOT/data/demo/bank.yaml" "$T/models/bank-a/"
+t_true "server starts" start_server --login-failures 2 --login-backoff 30 --wargame-models "$T/models"
 DEF=$(cc collection list --json 2>/dev/null | jq -r '.[]|select(.name=="default").id')
 [ -n "$DEF" ] || DEF=$(curl -sk -u "$A" -H "Accept: $MT" "$BASE/api1/collections/" | jq -r '.collections[0].id')
 ui_bundle "$T/b1.json" "{\"id\":\"$B1\",\"name\":\"BOB RED PRIVATE\",$red}"
@@ -132,6 +134,27 @@ t_true "bob sees both versions of the two-faced indicator" [ "$(jb '.versions|le
 t_true "what changed in the newer one: name and markings" \
 	[ "$(jb '.versions[0].changes|map(.property + " " + .change)|join(",")')" = "name changed,object_marking_refs changed" ]
 BUCK=$UCK BCSRF=$UCSRF
+
+# ---- war games: each organisation its own models, adversaries as it sees them
+ureq GET /ui/api/wargame/models
+t_true "bob has no model" [ "$CODE $(jb '.models|join(",")')" = "200 " ]
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$G'","runs":10}'
+t_true "bob cannot run bank-a's model" [ "$CODE $(jb .error)" = "404 no model bank of your organisation" ]
+upost /ui/api/wargame/run --data '{"model":"../bank-a/bank","adversary":"'$G'","runs":10}'
+t_true "nor reach it by a path" code_is 400
+UCK=$AUCK UCSRF=$ACSRF
+ureq GET /ui/api/wargame/models
+t_true "alice has hers" [ "$CODE $(jb '.models|join(",")')" = "200 bank" ]
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$R'","runs":10}'
+t_true "alice cannot use the red group as an adversary" [ "$CODE $(jb .error)" = "404 no adversary $R" ]
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$G'","runs":10}'
+t_true "she runs one against the green group" [ "$CODE $(jb '.adversary + " " + (.techniques|tostring)')" = "200 GREEN GROUP 1" ]
+RID=$(jb .id)
+ureq GET "/ui/api/wargame/report?id=$RID"
+t_true "its report is hers, sandboxed" [ "$CODE $(hdr Content-Security-Policy)" = "200 default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox" ]
+UCK=$BUCK UCSRF=$BCSRF
+ureq GET "/ui/api/wargame/report?id=$RID"
+t_true "not bob's" code_is 404
 
 # ---- changes need the session's CSRF token and this site's origin
 UCK=$AUCK UCSRF=$ACSRF

@@ -6,7 +6,8 @@
 # techniques it and its software use (counted here with `find`), the graph
 # renders, a member at AMBER sees no RED object on any page or API call,
 # objects named and described as HTML stay text, a change without the CSRF
-# token is refused, logout ends the session.  UI_SCREENSHOT=FILE keeps a
+# token is refused, a war game runs on the organisation's model and shows
+# its report, logout ends the session.  UI_SCREENSHOT=FILE keeps a
 # screenshot of the adversary page (README's, docs/img/).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/taxii_lib.sh"
@@ -70,7 +71,9 @@ t_ok "import the RED and the XSS objects" cc import "$T/extra.json"
 cc org add bank-a >/dev/null
 cc grant bank-a default read --max-tlp amber >/dev/null
 pw 'analyst-password' analyst bank-a
-t_true "server starts" start_server
+mkdir -p "$T/models/bank-a"
+cp "$ROOT/data/demo/bank.yaml" "$T/models/bank-a/"
+t_true "server starts" start_server --wargame-models "$T/models"
 
 export BASE UI_USER=analyst UI_PASS=analyst-password GROUP GROUP_ID=$GID TECHNIQUES=$N \
 	RED_ID=$RED RED_NAME="RED SHADOW" RED_REL=$RREL RED_MAL=$RMAL XSS_ID=$XSS XSS_NAME \

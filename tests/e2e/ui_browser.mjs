@@ -57,7 +57,7 @@ try {
 	// ---- search the group and open it
 	await page.type('#q', env.GROUP);
 	await page.keyboard.press('Enter');
-	await page.waitForSelector('#results table, #results .count');
+	await page.waitForSelector(`#results[data-q="${env.GROUP}"]`);
 	const names = await page.$$eval('#results tbody tr', rs => rs.map(r => r.children[1].textContent));
 	check(`search "${env.GROUP}" finds the group`, names.some(n => n.startsWith(env.GROUP)), names.join(' | '));
 	await csp('search');
@@ -84,11 +84,10 @@ try {
 
 	// ---- the RED object: in no page, in no API call
 	await page.evaluate(() => { location.hash = '#/search'; });
-	await page.waitForSelector('#results .count');
+	await page.waitForSelector('#results[data-q=""]');
 	await page.type('#q', env.RED_NAME);
 	await page.keyboard.press('Enter');
-	await page.waitForFunction(() => location.hash.includes('RED') &&
-		/result/.test(document.querySelector('#results .count')?.textContent || ''));
+	await page.waitForSelector(`#results[data-q="${env.RED_NAME}"]`);
 	check('search for the RED object finds nothing', (await text('#results .count')) === '0 results',
 		await text('#results .count'));
 	await page.evaluate(id => { location.hash = '#/object/' + encodeURIComponent(id); }, env.RED_ID);
@@ -120,6 +119,22 @@ try {
 	await page.waitForSelector('#results tbody tr');
 	await csp('xss pages');
 	check('no dialog opened, no script ran', dialogs.length === 0, dialogs.join(' | '));
+
+	// ---- a war game on the organisation's model against the group
+	await page.evaluate(id => { location.hash = '#/wargame?adversary=' + encodeURIComponent(id); }, env.GROUP_ID);
+	await page.waitForSelector('#model');
+	check('the organisation\'s model is offered', (await page.$$eval('#model option', os => os.map(o => o.value))).join() === 'bank');
+	check('the group is the adversary chosen', await page.$eval('#adversary', s => s.value) === env.GROUP_ID);
+	await page.$eval('#runs', i => { i.value = '200'; });
+	await page.click('#wargame-result ~ form button, form button[type=submit]');
+	await page.waitForSelector('#wargame-result iframe', { timeout: 60000 });
+	check('the war game reports its odds', /A crown jewel falls in [0-9.]+ %/.test(await text('#p-any')));
+	const frame = await (await page.$('#wargame-result iframe')).contentFrame();
+	await frame.waitForSelector('h1');
+	const h = await frame.$eval('h1', e => e.textContent);
+	check('its HTML report is shown, sandboxed', h.startsWith('War game:') &&
+		await page.$eval('#wargame-result iframe', f => f.getAttribute('sandbox')) === '', h);
+	await csp('war game');
 
 	// ---- CSRF, then logout
 	const csrf = await page.evaluate(async () => [(await fetch('/ui/api/logout', { method: 'POST' })).status,

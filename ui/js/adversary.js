@@ -92,6 +92,9 @@ export async function adversaryView(main, id) {
 		el('p', {}, objLink(g), ' · ', g.type,
 			r.object.aliases ? ' · also known as ' + r.object.aliases.join(', ') : ''),
 		r.object.description ? el('p', { class: 'description' }, r.object.description) : null,
+		api.current() && api.current().wargame
+			? el('p', {}, el('a', { href: '#/wargame?adversary=' + encodeURIComponent(g.id) }, `Run a war game against ${g.name}`))
+			: null,
 		el('section', { 'aria-labelledby': 'h-matrix' },
 			el('h2', { id: 'h-matrix' }, 'ATT&CK matrix'),
 			el('p', { id: 'technique-count' }, `${r.techniques.length} techniques used by ${g.name} and its software`),

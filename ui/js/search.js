@@ -56,5 +56,6 @@ export async function searchView(main, params) {
 		el('p', { class: 'count' }, `${r.results.length} result${r.results.length === 1 ? '' : 's'}${r.more ? ' on this page' : ''}`),
 		r.results.length ? table(null, ['Type', 'Name', 'TLP', 'Collection', 'Modified'], rows) : null,
 		pager);
+	results.dataset.q = p.q || '';	// the results are in (tests wait for it)
 	q.focus();
 }
