@@ -20,6 +20,7 @@ const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
 	"                       [--api-root NAME] [--status-ttl SECONDS]\n"
+	"                       [--no-ui] [--ui-idle-timeout SECS] [--wargame-models DIR]\n"
 	"\n"
 	"Serve the store over TAXII 2.1 (HTTPS, TLS 1.2 and 1.3 only) until SIGINT or\n"
 	"SIGTERM.  Discovery is at /taxii2/, the API root at /NAME/.\n"
@@ -82,9 +83,9 @@ static void on_ready(const char *url, const char *fp, const char *cert, void *ud
 
 	if (fp)
 		printf("certificate %s\nsha256 fingerprint %s\n", cert, fp);
-	printf("listening on %s\n", url);
 	if (ud && n > 8)	/* url ends in /taxii2/ */
 		printf("web interface on %.*s/ui/\n", (int)(n - 8), url);
+	printf("listening on %s\n", url);
 	fflush(stdout);
 }
 
