@@ -128,6 +128,13 @@ static bool newer(const json_t *a, const json_t *b)
 	return ma && mb && strcmp(ma, mb) > 0;
 }
 
+json_t *ui_objs_first(const ui_objs *o)
+{
+	void *it = json_object_iter(o->by_id);
+
+	return it ? json_object_iter_value(it) : NULL;
+}
+
 int ui_objs_row(const store_row *r, void *ud)
 {
 	ui_objs *o = ud;

@@ -11,26 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The ATT&CK id of an object (external_id of its mitre-attack
- * reference, else its first external id), or NULL. */
-static const char *attack_id(const json_t *o)
-{
-	const char *first = NULL;
-	json_t *r;
-	size_t i;
-
-	json_array_foreach(json_object_get(o, "external_references"), i, r) {
-		const char *src = json_string_value(json_object_get(r, "source_name"));
-		const char *x = json_string_value(json_object_get(r, "external_id"));
-
-		if (x && src && strcmp(src, "mitre-attack") == 0)
-			return x;
-		if (x && !first)
-			first = x;
-	}
-	return first;
-}
-
 static bool is_type(const char *id, const char *type)
 {
 	size_t n = strlen(type);
@@ -42,7 +22,7 @@ static bool is_type(const char *id, const char *type)
 static json_t *technique_json(const json_t *o)
 {
 	json_t *t = ui_summary(o), *tactics = json_array(), *k;
-	const char *x = attack_id(o);
+	const char *x = ui_attack_id(o);
 	size_t i;
 
 	json_object_set_new(t, "attack_id", x ? json_string(x) : json_null());
@@ -140,12 +120,6 @@ static void collect_uses(const char *user_id, const char *user_name, json_t *rel
 	}
 }
 
-static bool live(const json_t *o)
-{
-	return !json_is_true(json_object_get(o, "revoked")) &&
-	       !json_is_true(json_object_get(o, "x_mitre_deprecated"));
-}
-
 /* The matrix: every live technique and the tactics in their order. */
 static int matrix(const ui_req *r, json_t *j, cc_err *e)
 {
@@ -162,7 +136,7 @@ static int matrix(const ui_req *r, json_t *j, cc_err *e)
 	json_object_foreach(all.by_id, k, x) {
 		const char *type = json_string_value(json_object_get(x, "type"));
 
-		if (!live(x))
+		if (!ui_live(x))
 			continue;
 		if (strcmp(type, "attack-pattern") == 0) {
 			json_array_append_new(techs, technique_json(x));
@@ -188,14 +162,6 @@ static int matrix(const ui_req *r, json_t *j, cc_err *e)
 	json_decref(byid);
 	ui_objs_clear(&all);
 	return rc;
-}
-
-/* The first (only) object of o, or NULL. */
-static json_t *only(const ui_objs *o)
-{
-	void *it = json_object_iter(o->by_id);
-
-	return it ? json_object_iter_value(it) : NULL;
 }
 
 /* The graph: the group, what it uses and what is related to it, the
@@ -264,7 +230,7 @@ static int used_techniques(const ui_req *r, uses *u, json_t *j, cc_err *e)
 		const char *uk;
 		json_t *uv;
 
-		if (!live(x))
+		if (!ui_live(x))
 			continue;
 		json_object_foreach(u->techniques, uk, uv)
 			if (strcasecmp(uk, k) == 0)
@@ -299,7 +265,7 @@ void ui_api_adversary(const ui_req *r, taxii_response *rs)
 	json_array_append_new(ids, json_string(id));
 	if (objects(r, ids, &grp, &e) != 0)
 		goto fail;
-	group = only(&grp);
+	group = ui_objs_first(&grp);
 	type = ui_str(group, "type");
 	if (!group || (strcmp(type, "intrusion-set") && strcmp(type, "threat-actor") &&
 		       strcmp(type, "campaign"))) {

@@ -74,3 +74,27 @@ const char *ui_str(const json_t *o, const char *key)
 
 	return v ? v : "";
 }
+
+const char *ui_attack_id(const json_t *o)
+{
+	const char *first = NULL;
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(o, "external_references"), i, r) {
+		const char *src = json_string_value(json_object_get(r, "source_name"));
+		const char *x = json_string_value(json_object_get(r, "external_id"));
+
+		if (x && src && strcmp(src, "mitre-attack") == 0)
+			return x;
+		if (x && !first)
+			first = x;
+	}
+	return first;
+}
+
+bool ui_live(const json_t *o)
+{
+	return !json_is_true(json_object_get(o, "revoked")) &&
+	       !json_is_true(json_object_get(o, "x_mitre_deprecated"));
+}

@@ -119,6 +119,8 @@ typedef struct ui_objs {
 void ui_objs_init(ui_objs *o, const ui_view *v);
 void ui_objs_clear(ui_objs *o);
 int  ui_objs_row(const store_row *r, void *ud);     /* a store_row_fn adding to ui_objs */
+/* The first object of o (the only one, when one id was asked), or NULL. */
+json_t *ui_objs_first(const ui_objs *o);
 
 /* ---- json.c: answers and object summaries ---- */
 
@@ -130,6 +132,11 @@ void ui_error(taxii_response *rs, int status, const char *fmt, ...)
 /* {"id","type","name","tlp"} of object o (name: its name, value, or a
  * relationship's type; tlp: its TLP marking's name or null). */
 json_t *ui_summary(const json_t *o);
+/* The ATT&CK id of an object (the external_id of its mitre-attack
+ * reference, else its first external id), or NULL. */
+const char *ui_attack_id(const json_t *o);
+/* Whether o is neither revoked nor deprecated (x_mitre_deprecated). */
+bool ui_live(const json_t *o);
 /* The string property key of o, "" when absent. */
 const char *ui_str(const json_t *o, const char *key);
 /* The value of query argument key, or NULL. */

@@ -93,7 +93,7 @@ static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *
 		ui_error(rs, 500, "%s", e.msg);
 		goto out;
 	}
-	group = json_object_size(g.by_id) ? json_object_iter_value(json_object_iter(g.by_id)) : NULL;
+	group = ui_objs_first(&g);
 	type = ui_str(group, "type");
 	if (!group || (strcmp(type, "intrusion-set") && strcmp(type, "threat-actor") &&
 		       strcmp(type, "campaign"))) {
@@ -115,16 +115,10 @@ static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *
 	}
 	a = wg_adversary_new(ui_str(group, "name"));
 	json_object_foreach(aps.by_id, k, x) {
-		size_t i;
-		json_t *ref;
+		const char *t = ui_attack_id(x);
 
-		if (json_is_true(json_object_get(x, "revoked")) ||
-		    json_is_true(json_object_get(x, "x_mitre_deprecated")))
-			continue;
-		json_array_foreach(json_object_get(x, "external_references"), i, ref)
-			if (!strcmp(ui_str(ref, "source_name"), "mitre-attack") &&
-			    ui_str(ref, "external_id")[0] == 'T')
-				wg_adversary_add(a, ui_str(ref, "external_id"), NULL);
+		if (ui_live(x) && t && t[0] == 'T')
+			wg_adversary_add(a, t, NULL);
 	}
 	if (!a->ntechniques) {
 		ui_error(rs, 422, "%s uses no ATT&CK technique you may see", ui_str(group, "name"));
