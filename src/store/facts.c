@@ -4,7 +4,8 @@
  * importer's worker threads can make it and the writing thread only binds.
  *
  * The search rows are packed into one buffer: a tag byte, then
- * NUL-terminated strings — 'n' name, 'a' alias: one value; 'x' external
+ * NUL-terminated strings — 'n' name, 'a' alias: one value; 'w' the name
+ * from one of its words on (after the first): one value; 'x' external
  * id: one value; 'v' observed value: one value; 'r' relationship: type,
  * source_ref, target_ref.
  */
@@ -34,6 +35,30 @@ static void pack_aliases(cc_buf *b, const json_t *arr)
 		if (json_is_string(a))
 			put_row(b, 'a', json_string_value(a));
 	}
+}
+
+#define WORDS_MAX 16        /* a name's words searched from (after its first) */
+#define NAME_LEN_MAX 256    /* longer names are searched from their start only */
+
+static bool word_char(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* The name from each word after the first on ("RED SECRET GROUP":
+ * "SECRET GROUP", "GROUP"), so that a search of a name's start by the
+ * index finds a word in it too (store_find's word). */
+static void pack_words(cc_buf *b, const char *name)
+{
+	size_t n = 0;
+
+	if (strlen(name) > NAME_LEN_MAX)
+		return;
+	for (const char *p = name; *p && p[1] && n < WORDS_MAX; p++)
+		if (!word_char((unsigned char)p[0]) && word_char((unsigned char)p[1])) {
+			put_row(b, 'w', p + 1);
+			n++;
+		}
 }
 
 #define VALUES_MAX 32       /* observed values kept per object */
@@ -93,8 +118,10 @@ static void pack_rows(const json_t *obj, const char *type, cc_buf *b)
 	json_t *r;
 	size_t i;
 
-	if (name)
+	if (name) {
 		put_row(b, 'n', name);
+		pack_words(b, name);
+	}
 	pack_aliases(b, json_object_get(obj, "aliases"));
 	pack_aliases(b, json_object_get(obj, "x_mitre_aliases"));
 	json_array_foreach(json_object_get(obj, "external_references"), i, r) {
@@ -158,7 +185,7 @@ void store_facts_clear(store_facts *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Call fn for each packed search row of f: tag 'n', 'a' or 'x' with its
+/* Call fn for each packed search row of f: tag 'n', 'a', 'w', 'v' or 'x' with its
  * value, or 'r' with the relationship type, source and target; stop at
  * the first nonzero return. */
 typedef int (*row_fn)(store *s, int64_t vid, char tag, const char *v, const char *src,
@@ -190,7 +217,7 @@ static int pend_row(store *s, int64_t vid, char tag, const char *v, const char *
 		return store_pend_rel(s, vid, v, src, dst, e);
 	if (tag == 'x')
 		return store_pend_extid(s, vid, v, e);
-	return store_pend_name(s, vid, tag == 'a' ? 1 : tag == 'v' ? 2 : 0, v, e);
+	return store_pend_name(s, vid, tag == 'a' ? 1 : tag == 'v' ? 2 : tag == 'w' ? 3 : 0, v, e);
 }
 
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
@@ -262,7 +289,7 @@ int store_unindex(store *s, int64_t vid, cc_err *e)
 	return rc;
 }
 
-/* Insert the observed-value rows of a version (schema step 6). */
+/* Insert the observed-value and name-word rows of a version (schema step 6). */
 static int value_row(store *s, int64_t vid, char tag, const char *v, const char *src,
 		     const char *dst, cc_err *e)
 {
@@ -271,13 +298,13 @@ static int value_row(store *s, int64_t vid, char tag, const char *v, const char 
 
 	(void)src;
 	(void)dst;
-	if (tag != 'v')
+	if (tag != 'v' && tag != 'w')
 		return 0;
 	st = store_stmt(s, ST_INSERT_NAME, e);
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, vid);
-	sqlite3_bind_int(st, 2, 2);
+	sqlite3_bind_int(st, 2, tag == 'v' ? 2 : 3);
 	sqlite3_bind_text(st, 3, v, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -287,7 +314,8 @@ static int value_row(store *s, int64_t vid, char tag, const char *v, const char 
 int store_facts_index_values(store *s, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT vid, json FROM versions WHERE type = 'indicator'"
-					  " OR json LIKE '%\"value\":%' OR json LIKE '%\"hashes\":%'", e);
+					  " OR json LIKE '%\"value\":%' OR json LIKE '%\"hashes\":%'"
+					  " OR json LIKE '%\"name\":%'", e);
 	int rc = 0, step;
 
 	if (!st)

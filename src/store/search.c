@@ -7,12 +7,14 @@
 
 #include "store/store_int.h"
 
-/* LIKE pattern "%text%" with %, _ and \ escaped by \. */
-static char *like_pattern(const char *text)
+/* LIKE pattern "%text%" (or "text%" for a prefix) with %, _ and \
+ * escaped by \. */
+static char *like_pattern(const char *text, bool prefix)
 {
 	cc_buf b = CC_BUF_INIT;
 
-	cc_buf_putc(&b, '%');
+	if (!prefix)
+		cc_buf_putc(&b, '%');
 	for (const char *p = text; *p; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\')
 			cc_buf_putc(&b, '\\');
@@ -32,6 +34,9 @@ static void find_criteria(const store_find_query *q, const char *live, cc_buf *s
 	if (q->name)
 		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM names WHERE kind = 0"
 			    " AND value LIKE ?2 ESCAPE '\\')");
+	if (q->word)	/* a prefix: the names index's range */
+		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM names WHERE value LIKE ?14"
+			    " ESCAPE '\\' AND kind IN (0, 3))");
 	if (q->alias)
 		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM names WHERE value = ?3 AND kind < 2)");
 	if (q->value)
@@ -53,21 +58,26 @@ static void find_criteria(const store_find_query *q, const char *live, cc_buf *s
  * vis_last, the copy it is served. */
 static void find_reader(const store_find_query *q, cc_buf *sql)
 {
-	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
-		    " FROM entries e JOIN versions v ON v.vid = e.vid WHERE e.collection_id = ?10"
-		    " AND (e.org_id = ?8 OR e.lvl <= ?9)"
+	bool selective = q->name || q->word || q->alias || q->external_id || q->refers_to || q->value;
+
+	/* a selective criterion leads: its versions, then their entries here
+	 * (CROSS JOIN keeps that order), and the few rows are sorted; else
+	 * the collection is walked newest first until the page is full */
+	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id");
+	if (selective)
+		cc_buf_puts(sql, " FROM versions v CROSS JOIN entries e ON e.vid = v.vid"
+			    " AND e.collection_id = ?10 WHERE 1");
+	else
+		cc_buf_puts(sql, " FROM entries e JOIN versions v ON v.vid = e.vid"
+			    " WHERE e.collection_id = ?10");
+	cc_buf_puts(sql, " AND (e.org_id = ?8 OR e.lvl <= ?9)"
 		    " AND (e.vis_last >> (CASE WHEN e.org_id = ?8 THEN 4 ELSE ?9 END)) & 1");
 	if (q->viewer_org)
 		cc_buf_puts(sql, " AND " STORE_SERVED("?8", "?9"));
 	if (q->before_us)
 		cc_buf_puts(sql, " AND e.date_added < ?11");
 	find_criteria(q, " AND v.revoked = 0 AND v.deprecated = 0", sql);
-	/* a selective criterion leads (then its few rows are sorted); else the
-	 * collection is walked newest first until the page is full */
-	if (q->name || q->alias || q->external_id || q->refers_to || q->value)
-		cc_buf_puts(sql, " ORDER BY +e.date_added DESC");
-	else
-		cc_buf_puts(sql, " ORDER BY e.date_added DESC");
+	cc_buf_puts(sql, selective ? " ORDER BY +e.date_added DESC" : " ORDER BY e.date_added DESC");
 }
 
 /* The hub's view: every owner's latest version. */
@@ -94,7 +104,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 {
 	cc_buf sql = CC_BUF_INIT;
 	bool reader = q->collection_id > 0;
-	char *like = NULL;
+	char *like = NULL, *word = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
 	int rc;
@@ -119,7 +129,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	if (q->type)
 		sqlite3_bind_text(st, 1, q->type, -1, SQLITE_STATIC);
 	if (q->name) {
-		like = like_pattern(q->name);
+		like = like_pattern(q->name, false);
 		sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
 	}
 	if (q->alias)
@@ -143,9 +153,14 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		sqlite3_bind_text(st, 12, q->refers_to, -1, SQLITE_STATIC);
 	if (q->value)
 		sqlite3_bind_text(st, 13, q->value, -1, SQLITE_STATIC);
+	if (q->word) {
+		word = like_pattern(q->word, true);
+		sqlite3_bind_text(st, 14, word, -1, SQLITE_STATIC);
+	}
 	rc = store_emit_rows(s, st, 0, NULL, fn, ud, &n, "finding", e);
 out:
 	free(like);
+	free(word);
 	cc_buf_free(&sql);
 	return rc;
 }

@@ -272,7 +272,12 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 /* ---- find (CLI `find`, wargame adversary lookup): latest versions only ---- */
 typedef struct store_find_query {
 	const char *type;           /* exact type, NULL = any */
-	const char *name;           /* case-insensitive substring of "name" */
+	const char *name;           /* case-insensitive substring of "name" (reads every name) */
+	const char *word;           /* case-insensitive start of "name" or of one of its
+	                               words ("secret gr" finds "RED SECRET GROUP"; by the
+	                               index; a word starts after a character that is not
+	                               a letter, a digit or non-ASCII; 16 words, names up
+	                               to 256 bytes) */
 	const char *alias;          /* case-insensitive exact name, aliases[] or x_mitre_aliases[] */
 	const char *external_id;    /* case-insensitive exact external_references[].external_id */
 	const char *related_to;     /* objects at the other end of a relationship with this id */

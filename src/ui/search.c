@@ -80,7 +80,9 @@ static int search(const ui_req *r, const char *by, const char *text,
 		rc = run(r, (store_find_query){ .external_id = text }, page, h, e);
 	if (rc == 0 && (any || strcmp(by, "alias") == 0))
 		rc = run(r, (store_find_query){ .alias = text }, page, h, e);
-	if (rc == 0 && (any || strcmp(by, "name") == 0))
+	if (rc == 0 && any)	/* the start of the name or of a word in it: the index */
+		rc = run(r, (store_find_query){ .word = text }, page, h, e);
+	if (rc == 0 && !any && strcmp(by, "name") == 0)	/* any part: every name read */
 		rc = run(r, (store_find_query){ .name = text }, page, h, e);
 	if (rc == 0 && (any || strcmp(by, "value") == 0))
 		rc = run(r, (store_find_query){ .value = text }, page, h, e);

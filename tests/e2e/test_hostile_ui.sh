@@ -85,13 +85,21 @@ search_ids() { # search_ids QUERY-STRING: the ids found (sorted, one line)
 }
 for q in "q=RED%20SECRET" "q=Crimson%20Ghost&by=alias" "q=crimson%20ghost" "q=G9991&by=external_id" \
 	"q=g9991" "q=198.51.100.77&by=value" "q=198.51.100.77" "q=SECRET" "q=HIDDEN" "q=BOB%20RED" \
-	"q=TWO%20FACED%20v2" "q=$R" "type=sighting&q=666"; do
+	"q=TWO%20FACED%20v2" "q=$R" "type=sighting&q=666" "q=SECRET%20GR" "q=v2%20SECRET" \
+	"q=SECRET&by=name" "q=ECRET%20GRO&by=name" "q=v2&by=name" "q=PRIVATE" \
+	"q=COLLECTION%20OBJ"; do
 	t_true "search $q finds nothing" [ "$(search_ids "$q")" = "" ]
 done
 t_true "search by type finds the green group, not the red one" \
 	[ "$(search_ids "type=intrusion-set")" = "$G" ]
 t_true "the two-faced indicator is found by its green name" [ "$(search_ids "q=TWO%20FACED")" = "$V" ]
 t_true "alice finds her own red object" [ "$(search_ids "q=ALICE%20RED")" = "$A1" ]
+t_true "a word finds the green group, not the red one" [ "$(search_ids "q=GROUP")" = "$G" ]
+t_true "a word of a name finds it (any)" [ "$(search_ids "q=faced")" = "$V" ]
+t_true "a part of a name finds it (by name)" [ "$(search_ids "q=WO%20FAC&by=name")" = "$V" ]
+t_true "any does not read every name: a part inside a word is not found" \
+	[ "$(search_ids "q=WO%20FAC")" = "" ]
+t_true "alice finds her own red object by a word of it" [ "$(search_ids "q=red%20own")" = "$A1" ]
 t_true "every indicator alice may see, and no other" \
 	[ "$(search_ids "type=indicator")" = "$(printf '%s\n' "$A1" "$V" | sort | tr '\n' ' ' | sed 's/ $//')" ]
 ureq GET "/ui/api/object?id=$NONE"

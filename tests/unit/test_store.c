@@ -409,6 +409,15 @@ static void test_find(void **state)
 	assert_int_equal(find_n(f, (store_find_query){ .name = "kRAKEN" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .name = "phishing" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .name = "%" }), 0);
+	/* word: the start of the name or of a word in it, any case */
+	assert_int_equal(find_n(f, (store_find_query){ .word = "glass k" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "KRAK" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "raken" }), 0);    /* inside a word */
+	assert_int_equal(find_n(f, (store_find_query){ .word = "attachment" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "phishing" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "brittle" }), 0);  /* an alias's */
+	assert_int_equal(find_n(f, (store_find_query){ .word = "%" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "k", .type = "attack-pattern" }), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "brittle squid" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "gk-100%" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "Brittle" }), 0);
@@ -700,6 +709,7 @@ static void put_values(fx *f)
 {
 	json_t *o = obj("indicator", 1, "2021-01-01T00:00:00.000Z");
 
+	json_object_set_new(o, "name", json_string("Kraken beacon (C2)"));
 	json_object_set_new(o, "pattern_type", json_string("stix"));
 	json_object_set_new(o, "pattern", json_string("[ipv4-addr:value = '198.51.100.7'] AND "
 						      "[url:value = 'http://x.example/a\\'b']"));
@@ -725,6 +735,9 @@ static void check_values(fx *f)
 	/* a value is no alias or name */
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "evil.example" }), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .name = "example" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "C2" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon (c" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "eacon" }), 0);
 }
 
 static void test_find_values(void **state)
@@ -749,9 +762,10 @@ static void test_migration_values(void **state)
 	store_close(f->s);
 	f->s = s;
 	put_values(f);
-	/* as a store of schema 5 had them: no value rows */
-	assert_int_equal(store_exec(s, "DELETE FROM names WHERE kind = 2", &e), 0);
+	/* as a store of schema 5 had them: no value or word rows */
+	assert_int_equal(store_exec(s, "DELETE FROM names WHERE kind >= 2", &e), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .value = "evil.example" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon" }), 0);
 	store_close(s);
 	assert_int_equal(store_open(path, &f->s, &e), 0);
 	assert_int_equal(user_version(path), 6);

@@ -7,7 +7,7 @@ const TYPES = ['', 'attack-pattern', 'campaign', 'course-of-action', 'identity',
 	'infrastructure', 'intrusion-set', 'malware', 'observed-data', 'relationship', 'report',
 	'sighting', 'threat-actor', 'tool', 'vulnerability', 'domain-name', 'ipv4-addr', 'ipv6-addr',
 	'url', 'file', 'email-addr'];
-const BY = [['any', 'anything'], ['name', 'name'], ['alias', 'alias'],
+const BY = [['any', 'anything (a name from a word on)'], ['name', 'any part of a name'], ['alias', 'alias'],
 	['external_id', 'external id (T1566, G0082)'], ['value', 'observed value']];
 
 function select(id, label, options, value) {
