@@ -6,7 +6,8 @@
  * The search rows are packed into one buffer: a tag byte, then
  * NUL-terminated strings — 'n' name, 'a' alias: one value; 'w' the name
  * from one of its words on (after the first): one value; 'x' external
- * id: one value; 'v' observed value: one value; 'r' relationship: type,
+ * id: one value; 'v' observed value: one value; 'o' a sighting's
+ * sighting_of_ref: one value; 'r' relationship: type,
  * source_ref, target_ref.
  */
 #include <string.h>
@@ -139,6 +140,8 @@ static void pack_rows(const json_t *obj, const char *type, cc_buf *b)
 			cc_buf_append(b, dst, strlen(dst) + 1);
 		}
 	}
+	if (strcmp(type, "sighting") == 0 && str_prop(obj, "sighting_of_ref"))
+		put_row(b, 'o', str_prop(obj, "sighting_of_ref"));
 	pack_values(obj, type, b);
 }
 
@@ -210,6 +213,17 @@ static int each_row(store *s, int64_t vid, const store_facts *f, row_fn fn, cc_e
 	return rc;
 }
 
+int store_facts_kind(char tag)
+{
+	switch (tag) {
+	case 'a': return 1;
+	case 'v': return 2;
+	case 'w': return 3;
+	case 'o': return 4;
+	default:  return 0;
+	}
+}
+
 static int pend_row(store *s, int64_t vid, char tag, const char *v, const char *src,
 		    const char *dst, cc_err *e)
 {
@@ -217,7 +231,7 @@ static int pend_row(store *s, int64_t vid, char tag, const char *v, const char *
 		return store_pend_rel(s, vid, v, src, dst, e);
 	if (tag == 'x')
 		return store_pend_extid(s, vid, v, e);
-	return store_pend_name(s, vid, tag == 'a' ? 1 : tag == 'v' ? 2 : tag == 'w' ? 3 : 0, v, e);
+	return store_pend_name(s, vid, store_facts_kind(tag), v, e);
 }
 
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e)
@@ -289,7 +303,8 @@ int store_unindex(store *s, int64_t vid, cc_err *e)
 	return rc;
 }
 
-/* Insert the observed-value and name-word rows of a version (schema step 6). */
+/* Insert the observed-value, name-word and sighting rows of a version
+ * (schema step 6). */
 static int value_row(store *s, int64_t vid, char tag, const char *v, const char *src,
 		     const char *dst, cc_err *e)
 {
@@ -298,13 +313,13 @@ static int value_row(store *s, int64_t vid, char tag, const char *v, const char 
 
 	(void)src;
 	(void)dst;
-	if (tag != 'v' && tag != 'w')
+	if (tag != 'v' && tag != 'w' && tag != 'o')
 		return 0;
 	st = store_stmt(s, ST_INSERT_NAME, e);
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, vid);
-	sqlite3_bind_int(st, 2, tag == 'v' ? 2 : 3);
+	sqlite3_bind_int(st, 2, store_facts_kind(tag));
 	sqlite3_bind_text(st, 3, v, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -315,7 +330,7 @@ int store_facts_index_values(store *s, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT vid, json FROM versions WHERE type = 'indicator'"
 					  " OR json LIKE '%\"value\":%' OR json LIKE '%\"hashes\":%'"
-					  " OR json LIKE '%\"name\":%'", e);
+					  " OR json LIKE '%\"name\":%' OR type = 'sighting'", e);
 	int rc = 0, step;
 
 	if (!st)

@@ -43,6 +43,8 @@ static void find_criteria(const store_find_query *q, const char *live, cc_buf *s
 		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM names WHERE value = ?13 AND kind = 2)");
 	if (q->external_id)
 		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM extids WHERE value = ?4)");
+	if (q->sighting_of)
+		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM names WHERE value = ?15 AND kind = 4)");
 	if (q->related_to)
 		cc_buf_puts(sql, " AND v.vid IN (SELECT i.vid FROM ids i"
 			    " WHERE i.idh IN (SELECT cc_idhash(ref) FROM rel_ends))"
@@ -56,13 +58,15 @@ static void find_criteria(const store_find_query *q, const char *live, cc_buf *s
 /* The rows a reader may see in one collection (?10), as build_where in
  * query.c selects them for the latest versions: level, its bit of
  * vis_last, the copy it is served. */
-static void find_reader(const store_find_query *q, cc_buf *sql)
+static void find_reader(const store_find_query *q, bool few_of_type, cc_buf *sql)
 {
-	bool selective = q->name || q->word || q->alias || q->external_id || q->refers_to || q->value;
+	bool selective = q->name || q->word || q->alias || q->external_id || q->refers_to ||
+			 q->value || q->sighting_of || few_of_type;
 
-	/* a selective criterion leads: its versions, then their entries here
-	 * (CROSS JOIN keeps that order), and the few rows are sorted; else
-	 * the collection is walked newest first until the page is full */
+	/* a selective criterion (or a type few versions have) leads: its
+	 * versions, then their entries here (CROSS JOIN keeps that order), and
+	 * the few rows are sorted; else the collection is walked newest first
+	 * until the page is full */
 	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id");
 	if (selective)
 		cc_buf_puts(sql, " FROM versions v CROSS JOIN entries e ON e.vid = v.vid"
@@ -100,6 +104,26 @@ static void find_hub(const store_find_query *q, cc_buf *sql)
 	cc_buf_puts(sql, " ORDER BY v.type, v.id");
 }
 
+#define FEW_OF_TYPE 20000   /* versions of a type that are sorted rather than walked */
+
+/* Whether fewer than FEW_OF_TYPE versions have type (versions_type, at
+ * most that many index entries read). */
+static int few_of_type(store *s, const char *type, bool *few, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT count(*) FROM (SELECT 1 FROM versions"
+					  " WHERE type = ?1 LIMIT ?2)", e);
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, FEW_OF_TYPE);
+	rc = sqlite3_step(st);
+	*few = rc == SQLITE_ROW && sqlite3_column_int(st, 0) < FEW_OF_TYPE;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "counting a type");
+}
+
 int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, cc_err *e)
 {
 	cc_buf sql = CC_BUF_INIT;
@@ -115,8 +139,13 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	rc = store_pend_flush(s, e);      /* this transaction's search rows */
 	if (rc)
 		return rc;
-	if (reader)
-		find_reader(q, &sql);
+	if (reader) {
+		bool few = false;
+
+		if (q->type && (rc = few_of_type(s, q->type, &few, e)) != 0)
+			return rc;
+		find_reader(q, few, &sql);
+	}
 	else
 		find_hub(q, &sql);
 	if (q->limit)
@@ -153,6 +182,8 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		sqlite3_bind_text(st, 12, q->refers_to, -1, SQLITE_STATIC);
 	if (q->value)
 		sqlite3_bind_text(st, 13, q->value, -1, SQLITE_STATIC);
+	if (q->sighting_of)
+		sqlite3_bind_text(st, 15, q->sighting_of, -1, SQLITE_STATIC);
 	if (q->word) {
 		word = like_pattern(q->word, true);
 		sqlite3_bind_text(st, 14, word, -1, SQLITE_STATIC);

@@ -182,6 +182,12 @@ static const char schema_v5[] =
 	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
 	"CREATE INDEX status_updated ON status(updated_us);";
 
+/* The versions of one type without a walk of every collection: a reader's
+ * listing of a type that few versions have (attack-patterns among a
+ * million indicators: store_find). */
+static const char schema_v6[] =
+	"CREATE INDEX versions_type ON versions(type);";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
@@ -190,8 +196,10 @@ static const store_step steps[] = {
 	{ schema_v5, step_owners },               /* 5: owners and readers */
 	/* 6: observed values are searched (store_find_query.value): an SCO's
 	 * value and hashes, the literals of an indicator's pattern, as rows of
-	 * names of kind 2 (0 is a name, 1 an alias) */
-	{ NULL, store_facts_index_values },
+	 * names of kind 2 (0 is a name, 1 an alias); a name from each of its
+	 * words (kind 3), a sighting's sighting_of_ref (kind 4); versions by
+	 * type */
+	{ schema_v6, store_facts_index_values },
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

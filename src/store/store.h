@@ -288,6 +288,7 @@ typedef struct store_find_query {
 	const char *refers_to;      /* relationships whose source_ref or target_ref is this id */
 	const char *value;          /* case-insensitive exact observed value: an SCO's value
 	                               or one of its hashes, a literal of a STIX pattern */
+	const char *sighting_of;    /* sightings whose sighting_of_ref is this id */
 	/* A reader's search (the UI): with collection_id > 0, only entries of
 	 * that collection, and of each id only the latest version viewer_org at
 	 * max_tlp may see of the copy it is served — what store_query_run gives

@@ -100,9 +100,13 @@ int ui_ids(store *s, const ui_view *v, const char *const *ids, size_t n, unsigne
 int ui_types(store *s, const ui_view *v, const char *const *types, size_t n, store_row_fn fn,
 	     void *ud, cc_err *e)
 {
-	store_query q = { .types = types, .n_types = n, .versions = STORE_VER_LAST };
+	int rc = 0;
 
-	return query_each(s, v, &q, fn, ud, e);
+	/* store_find: a type few versions have is found by its index, not by
+	 * a walk of the collection */
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = ui_find(s, v, &(store_find_query){ .type = types[i] }, fn, ud, e);
+	return rc;
 }
 
 void ui_objs_init(ui_objs *o, const ui_view *v)

@@ -157,13 +157,13 @@ static json_t *relationships(const ui_req *r, const char *id, json_t *rels, cc_e
 /* The sightings of id the member may see, with where they were made. */
 static json_t *sightings(const ui_req *r, const char *id, cc_err *e, int *rc)
 {
-	static const char *const types[] = { "sighting" };
 	json_t *out = json_array(), *where = json_array(), *names = NULL, *x;
 	const char *k;
 	ui_objs o;
 
 	ui_objs_init(&o, r->view);
-	*rc = ui_types(r->s, r->view, types, 1, ui_objs_row, &o, e);
+	*rc = ui_find(r->s, r->view, &(store_find_query){ .type = "sighting", .sighting_of = id },
+		      ui_objs_row, &o, e);
 	json_object_foreach(o.by_id, k, x) {
 		const char *of = json_string_value(json_object_get(x, "sighting_of_ref"));
 

@@ -105,7 +105,7 @@ int ui_find(store *s, const ui_view *v, const store_find_query *q, store_row_fn 
  * 0) narrow them. */
 int ui_ids(store *s, const ui_view *v, const char *const *ids, size_t n, unsigned versions,
 	   store_row_fn fn, void *ud, cc_err *e);
-/* Every latest version of the types the member may see. */
+/* Every latest version of the types the member may see (ui_find of each). */
 int ui_types(store *s, const ui_view *v, const char *const *types, size_t n, store_row_fn fn,
 	     void *ud, cc_err *e);
 

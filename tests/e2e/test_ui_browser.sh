@@ -14,18 +14,18 @@
 . "$(dirname "$0")/ui_lib.sh"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-	t_skip "the browser tests" "$CHROMIUM not installed (scripts/install-deps installs chromium)"
+# The browser is the project's own dependency (scripts/install-deps installs
+# chromium, the build's npm ci puppeteer-core): its absence is a failure.
+browser_missing() { # browser_missing WHY: fail and stop
+	t_true "the browser tests can run: $1" false
 	t_done; exit
-fi
-if [ ! -d "$ROOT/node_modules/puppeteer-core" ]; then
-	t_skip "the browser tests" "node_modules/puppeteer-core missing (npm ci; make builds run it)"
-	t_done; exit
-fi
+}
+[ -x "$CHROMIUM" ] || browser_missing "$CHROMIUM not installed (scripts/install-deps installs chromium)"
+[ -d "$ROOT/node_modules/puppeteer-core" ] ||
+	browser_missing "node_modules/puppeteer-core missing (the build's npm ci installs it)"
 if ! "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
 	--user-data-dir="$T/probe" --dump-dom about:blank >/dev/null 2>"$T/chromium.err"; then
-	t_skip "the browser tests" "chromium cannot start: $(tail -1 "$T/chromium.err")"
-	t_done; exit
+	browser_missing "chromium cannot start: $(tail -1 "$T/chromium.err")"
 fi
 
 cc init >/dev/null

@@ -721,6 +721,10 @@ static void put_values(fx *f)
 	o = json_pack("{s:s, s:s, s:s, s:s}", "type", "domain-name", "spec_version", "2.1",
 		      "id", "domain-name--00000000-0000-4000-8000-000000000003", "value", "evil.example");
 	put_ok(f, f->coll, o, 0, NULL);
+	o = obj("sighting", 4, "2021-01-01T00:00:00.000Z");
+	json_object_set_new(o, "sighting_of_ref",
+			    json_string("indicator--00000000-0000-4000-8000-000000000001"));
+	put_ok(f, f->coll, o, 0, NULL);
 }
 
 static void check_values(fx *f)
@@ -738,6 +742,12 @@ static void check_values(fx *f)
 	assert_int_equal(find_n(f, (store_find_query){ .word = "C2" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon (c" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .word = "eacon" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"indicator--00000000-0000-4000-8000-000000000001" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"indicator--00000000-0000-4000-8000-000000000001", .collection_id = f->coll }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"file--00000000-0000-4000-8000-000000000002" }), 0);
 }
 
 static void test_find_values(void **state)
@@ -766,6 +776,8 @@ static void test_migration_values(void **state)
 	assert_int_equal(store_exec(s, "DELETE FROM names WHERE kind >= 2", &e), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .value = "evil.example" }), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"indicator--00000000-0000-4000-8000-000000000001" }), 0);
 	store_close(s);
 	assert_int_equal(store_open(path, &f->s, &e), 0);
 	assert_int_equal(user_version(path), 6);
