@@ -136,6 +136,10 @@ struct store {
 	int tlp_default;
 };
 
+/* Bring the schema up to max_version (<= 0: the newest), one transaction
+ * for all the steps (schema.c). */
+int store_migrate(store *s, int max_version, cc_err *e);
+
 /* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
 int store_sqlerr(store *s, int rc, cc_err *e, const char *what);
 
