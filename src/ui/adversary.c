@@ -247,7 +247,7 @@ static int used_techniques(const ui_req *r, uses *u, json_t *j, cc_err *e)
 
 void ui_api_adversary(const ui_req *r, taxii_response *rs)
 {
-	const char *id = ui_arg(r->rq, "id"), *type, *k;
+	const char *id = ui_arg(r->rq, "id"), *k;
 	uses u = { json_array(), json_object(), json_array() };
 	ui_objs grp, grels, sw, srels;
 	json_t *group, *j = NULL, *ids = json_array(), *soft = json_array(), *x;
@@ -266,9 +266,7 @@ void ui_api_adversary(const ui_req *r, taxii_response *rs)
 	if (objects(r, ids, &grp, &e) != 0)
 		goto fail;
 	group = ui_objs_first(&grp);
-	type = ui_str(group, "type");
-	if (!group || (strcmp(type, "intrusion-set") && strcmp(type, "threat-actor") &&
-		       strcmp(type, "campaign"))) {
+	if (!ui_is_adversary(group)) {
 		ui_error(rs, 404, "no adversary %s", id);
 		goto out;
 	}

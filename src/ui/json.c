@@ -98,3 +98,11 @@ bool ui_live(const json_t *o)
 	return !json_is_true(json_object_get(o, "revoked")) &&
 	       !json_is_true(json_object_get(o, "x_mitre_deprecated"));
 }
+
+bool ui_is_adversary(const json_t *o)
+{
+	const char *type = ui_str(o, "type");
+
+	return o && (!strcmp(type, "intrusion-set") || !strcmp(type, "threat-actor") ||
+		     !strcmp(type, "campaign"));
+}

@@ -137,6 +137,8 @@ json_t *ui_summary(const json_t *o);
 const char *ui_attack_id(const json_t *o);
 /* Whether o is neither revoked nor deprecated (x_mitre_deprecated). */
 bool ui_live(const json_t *o);
+/* Whether o (NULL: no) is an intrusion-set, threat-actor or campaign. */
+bool ui_is_adversary(const json_t *o);
 /* The string property key of o, "" when absent. */
 const char *ui_str(const json_t *o, const char *key);
 /* The value of query argument key, or NULL. */

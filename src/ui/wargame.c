@@ -79,7 +79,7 @@ void ui_api_wargame_models(const ui_req *r, taxii_response *rs)
 static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *rs)
 {
 	store_find_query q = { .type = "relationship", .refers_to = id };
-	const char *type, *k;
+	const char *k;
 	json_t *group, *targets = json_array(), *x;
 	wg_adversary *a = NULL;
 	ui_objs g, rels, aps;
@@ -94,9 +94,7 @@ static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *
 		goto out;
 	}
 	group = ui_objs_first(&g);
-	type = ui_str(group, "type");
-	if (!group || (strcmp(type, "intrusion-set") && strcmp(type, "threat-actor") &&
-		       strcmp(type, "campaign"))) {
+	if (!ui_is_adversary(group)) {
 		ui_error(rs, 404, "no adversary %s", id);
 		goto out;
 	}
