@@ -55,6 +55,11 @@ int64_t store_idhash(const char *id, size_t len);
 	" WHERE i2.idh = v.idh AND v2.id = v.id COLLATE NOCASE" \
 	" AND (e2.org_id = " V " OR (e2.rank < e.rank AND e2.lvl <= " T "))))"
 
+/* SQL: the max TLP of grant G (a grants row), capped at its organisation's
+ * peer's max_tlp when it stands for a peer (store_peer). */
+#define STORE_GRANT_TLP(G) "min(" G ".max_tlp, coalesce((SELECT p.max_tlp FROM peers p" \
+	" WHERE p.org_id = " G ".org_id), 4))"
+
 /* The same as a join, for queries that start from the id: "SELECT ...
  * FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH(P, H); ids i gives the
  * versions in modified_us order without a sort. */
