@@ -14,7 +14,7 @@
 #include "util/time.h"
 #include "util/xalloc.h"
 
-#define PEER_COLS "id, name, org_id, url, user, password, ca_file, pin, max_tlp"
+#define PEER_COLS "id, name, org_id, url, user, password, ca_file, pin, max_tlp, api_root"
 #define LINK_COLS "id, peer_id, push, remote_coll, collection_id, max_tlp, cursor, after_us," \
 	" moved, last_us"
 
@@ -45,6 +45,7 @@ void store_peer_clear(store_peer *p)
 	wipe_free(p->password);
 	free(p->ca_file);
 	free(p->pin);
+	free(p->api_root);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -68,6 +69,7 @@ static void peer_fill(sqlite3_stmt *st, void *elem)
 	p->ca_file = store_col_dup(st, 6);
 	p->pin = store_col_dup(st, 7);
 	p->max_tlp = sqlite3_column_int(st, 8);
+	p->api_root = store_col_dup(st, 9);
 }
 
 static void peer_clear_elem(void *elem)
@@ -134,7 +136,7 @@ static void bind_settings(sqlite3_stmt *st, const store_peer *p)
 static int peer_revive(store *s, store_peer *p, bool *revived, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, "UPDATE peers SET url = ?2, user = ?3, password = ?4,"
-					  " ca_file = ?5, pin = ?6, max_tlp = ?7, removed = 0"
+					  " ca_file = ?5, pin = ?6, max_tlp = ?7, api_root = '', removed = 0"
 					  " WHERE name = ?1 AND removed = 1", e);
 	int rc;
 
@@ -222,6 +224,17 @@ int store_peer_remove(store *s, const char *name, cc_err *e)
 				    p.id, "removing a peer", e);
 	store_peer_clear(&p);
 	return store_end_own(s, own, rc, e);
+}
+
+int store_peer_set_api_root(store *s, int64_t id, const char *api_root, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, "UPDATE peers SET api_root = ?2 WHERE id = ?1", e);
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, api_root ? api_root : "", -1, SQLITE_STATIC);
+	return step_once(s, st, "keeping a peer's API root", e);
 }
 
 /* ---- links ---- */

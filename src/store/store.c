@@ -185,8 +185,10 @@ static const char schema_v5[] =
 /* Federation (src/store/peers.c, store.h "Peers, links and cursors").
  * - peers: the remote TAXII servers this hub syncs with, each standing
  *   for an organisation of this hub (org_id) that owns what the peer
- *   delivers; a removed peer keeps its row (removed = 1), so that what
- *   it delivered stays recognisable as a peer's and its grants capped.
+ *   delivers; api_root is the API root its discovery URL led to (kept so
+ *   that a pass asks once); a removed peer keeps its row (removed = 1),
+ *   so that what it delivered stays recognisable as a peer's and its
+ *   grants capped.
  * - links: a pull (remote collection into a local one) or a push (local
  *   collection to a remote one) with its cursor: pull, the remote's
  *   X-TAXII-Date-Added-Last of the last page stored (text, as the remote
@@ -197,8 +199,8 @@ static const char schema_v6_federation[] =
 	"CREATE TABLE peers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" org_id INTEGER NOT NULL UNIQUE REFERENCES orgs(id), url TEXT NOT NULL,"
 	" user TEXT NOT NULL, password TEXT NOT NULL, ca_file TEXT NOT NULL, pin TEXT NOT NULL,"
-	" max_tlp INTEGER NOT NULL, removed INTEGER NOT NULL DEFAULT 0,"
-	" created_us INTEGER NOT NULL);"
+	" max_tlp INTEGER NOT NULL, api_root TEXT NOT NULL DEFAULT '',"
+	" removed INTEGER NOT NULL DEFAULT 0, created_us INTEGER NOT NULL);"
 	"CREATE TABLE links(id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
 	" push INTEGER NOT NULL, remote_coll TEXT NOT NULL,"
 	" collection_id INTEGER NOT NULL REFERENCES collections(id), max_tlp INTEGER NOT NULL,"

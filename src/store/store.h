@@ -357,6 +357,7 @@ typedef struct store_peer {
 	char *ca_file;          /* PEM file of the CAs that verify it ("" = the system's) */
 	char *pin;              /* its public key, "sha256//BASE64" ("" = none) */
 	int max_tlp;            /* STORE_TLP_*: the highest this hub ever sends it */
+	char *api_root;         /* the API root url led to, once known ("" = not yet) */
 } store_peer;
 
 /* Add peer p (name, url, user, password, ca_file, pin, max_tlp) and the
@@ -371,6 +372,8 @@ int  store_peer_get_id(store *s, int64_t id, store_peer *out, cc_err *e);      /
 int  store_peer_list(store *s, store_peer **out, size_t *n, cc_err *e);        /* by name */
 void store_peer_list_free(store_peer *v, size_t n);
 void store_peer_clear(store_peer *p);                                          /* NULL ok */
+/* Keep the API root URL that peer id's url leads to ("" forgets it). */
+int  store_peer_set_api_root(store *s, int64_t id, const char *api_root, cc_err *e);
 /* Remove a peer and its links.  Its organisation, what it delivered and
  * the provenance of that stay (the versions are still its organisation's);
  * its stored password is forgotten.  CC_ENOTFOUND. */

@@ -73,7 +73,7 @@ static void test_peers(void **state)
 	assert_string_equal(q.pin, "");
 	assert_int_equal(q.max_tlp, STORE_TLP_AMBER);
 	store_peer_clear(&q);
-	q = (store_peer){ 0, "us-hub", 0, "https://x/", "", "", "", "", 0 };
+	q = (store_peer){ .name = "us-hub", .url = "https://x/" };
 	assert_int_equal(store_peer_add(f->s, &q, &e), CC_ECONFLICT);
 	/* a member's organisation never becomes a peer's */
 	assert_int_equal(store_org_add(f->s, "bank-a", NULL, &e), 0);
