@@ -15,6 +15,7 @@
 
 const char cmd_sync_usage[] =
 	"usage: cybercell sync [NAME...] [--watch SECONDS] [--json] [--retries N]\n"
+	"                      [--page-size N]\n"
 	"\n"
 	"Run every link of every peer (or of the peers NAME...): pulls, then\n"
 	"pushes, one line per link saying what moved.  A pull stores each page\n"
@@ -28,6 +29,8 @@ const char cmd_sync_usage[] =
 	"  --retries N       attempts after the first of a request that failed for\n"
 	"                    a transient reason (default 6; waits double from 0.25 s,\n"
 	"                    or what the server's Retry-After says, at most 30 s)\n"
+	"  --page-size N     objects asked per page (default 10000) and sent per\n"
+	"                    envelope (default 1000); each page is one transaction\n"
 	"\n"
 	"Objects a peer sends that are not valid STIX 2.1, and objects a remote\n"
 	"refuses, are reported on stderr, one line each.\n"
@@ -145,11 +148,12 @@ int cmd_sync(int argc, char **argv, const cc_cli *cli)
 		{ "watch", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "retries", required_argument, NULL, 'r' },
+		{ "page-size", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	out_ctx out = { false };
 	sync_pass_opts o = { 0 };
-	long long every = 0, retries = 0;
+	long long every = 0, retries = 0, page = 0;
 	atomic_bool stop = false;
 	store *s = NULL;
 	cc_err e = { 0 };
@@ -166,16 +170,25 @@ int cmd_sync(int argc, char **argv, const cc_cli *cli)
 			if (!cmd_parse_long("sync", "--retries", optarg, 1, 100, &retries))
 				return 2;
 			break;
+		case 'p':
+			if (!cmd_parse_long("sync", "--page-size", optarg, 1, SYNC_PAGE_MAX, &page))
+				return 2;
+			break;
 		case 'j': out.json = true; break;
 		default: return 2;      /* reported by cmd_getopt */
 		}
 	}
-	if (store_open(cli->db_path, &s, &e) != 0)
+	/* a writer of many versions, as import is (a big first pull) */
+	if (store_open(cli->db_path, &s, &e) != 0 || store_set_cache_mb(s, 256, &e) != 0 ||
+	    store_bulk_writer(s, &e) != 0) {
+		store_close(s);
 		return cmd_fail(&e);
+	}
 	o.s = s;
 	o.peers = optind < argc ? (const char *const *)argv + optind : NULL;
 	o.n_peers = (size_t)(argc - optind);
 	o.retries = (unsigned)retries;
+	o.page = (size_t)page;
 	o.on_link = on_link;
 	o.on_problem = on_problem;
 	o.log = on_log;

@@ -51,13 +51,13 @@ static int run_link(const sync_pass_opts *o, sync_client *c, const store_peer *p
 	cc_err e = { 0 };
 
 	if (l->push) {
-		sync_push_opts po = { c, l->remote_coll, o->s, l, p, NULL, o->on_problem, o->ud,
-				      o->stop };
+		sync_push_opts po = { c, l->remote_coll, o->s, l, p, NULL, o->page, o->on_problem,
+				      o->ud, o->stop };
 
 		r.rc = sync_push(&po, &r.n, &e);
 	} else {
-		sync_pull_opts po = { c, l->remote_coll, o->s, l->collection_id, p, l->id, NULL, 1,
-				      o->on_problem, o->ud, o->stop };
+		sync_pull_opts po = { c, l->remote_coll, o->s, l->collection_id, p, l->id, NULL,
+				      o->page, 1, o->on_problem, o->ud, o->stop };
 
 		r.rc = sync_pull(&po, &r.n, &e);
 	}

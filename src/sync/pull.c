@@ -90,7 +90,7 @@ static int fetch_all(pull *p, cc_err *e)
 	snprintf(after, sizeof(after), "%s", p->start);
 	f.versions = all;
 	f.n_versions = 1;
-	f.limit = SYNC_PAGE_MAX;
+	f.limit = o->page && o->page < SYNC_PAGE_MAX ? o->page : SYNC_PAGE_MAX;
 	sync_coll_path(o->remote_coll, "objects/", NULL, &path);
 	while (wait_slot(p)) {
 		sync_answer a;

@@ -18,6 +18,7 @@
 typedef struct env {
 	cc_buf text;                    /* {"objects":[...]} without its "]}" */
 	size_t n;                       /* objects in it */
+	size_t max_n;                   /* objects it may hold */
 	size_t max_bytes;               /* the remote's limit (and ours) */
 	int64_t last_da;                /* date_added of its last row (outbox) */
 	bool full;                      /* the next row did not fit */
@@ -34,7 +35,7 @@ static void env_start(env *v)
 /* Add one object's text unless the envelope is full; false then. */
 static bool env_add(env *v, const char *json, size_t len)
 {
-	if (v->n && (v->n >= PUSH_OBJECTS_MAX || v->text.len + len + 3 > v->max_bytes)) {
+	if (v->n && (v->n >= v->max_n || v->text.len + len + 3 > v->max_bytes)) {
 		v->full = true;
 		return false;
 	}
@@ -145,8 +146,7 @@ static int push_outbox(const sync_push_opts *o, env *v, sync_counts *n, cc_err *
 		if (o->stop && atomic_load(o->stop))
 			return cc_err_set(e, CC_ERR, "push to %s: stopped", o->remote_coll);
 		env_start(v);
-		rc = store_outbox(o->s, o->link, o->peer, after, PUSH_OBJECTS_MAX, outbox_row, v, &more,
-				  e);
+		rc = store_outbox(o->s, o->link, o->peer, after, v->max_n, outbox_row, v, &more, e);
 		if (rc || v->n == 0)
 			break;
 		rc = send_envelope(o, v, n, e);
@@ -216,11 +216,13 @@ static int outbox_any(const sync_push_opts *o, bool *any, cc_err *e)
 
 int sync_push(const sync_push_opts *o, sync_counts *n, cc_err *e)
 {
-	env v = { CC_BUF_INIT, 0, SYNC_ENVELOPE_MAX, 0, false };
+	env v = { CC_BUF_INIT, 0, PUSH_OBJECTS_MAX, SYNC_ENVELOPE_MAX, 0, false };
 	bool any = false;
 	int rc = 0;
 
 	memset(n, 0, sizeof(*n));
+	if (o->page && o->page < PUSH_OBJECTS_MAX)
+		v.max_n = o->page;
 	if (o->link)            /* the remote is asked nothing when there is nothing */
 		rc = outbox_any(o, &any, e);
 	else

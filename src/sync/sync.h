@@ -152,6 +152,7 @@ typedef struct sync_pull_opts {
 	                                   each page stored */
 	const sync_filter *filter;      /* further filters (types, ids, added_after when
 	                                   no link); NULL = none.  Versions: all. */
+	size_t page;                    /* objects asked per page (0 = SYNC_PAGE_MAX) */
 	unsigned workers;               /* threads that validate (0 = 1) */
 	sync_problem_fn on_problem;     /* each object refused (NULL = none) */
 	void *ud;
@@ -173,6 +174,7 @@ typedef struct sync_push_opts {
 	                                   without a cursor); NULL: objects instead */
 	const store_peer *peer;         /* with link: the peer */
 	const json_t *objects;          /* without link: an array of objects to send */
+	size_t page;                    /* objects per envelope at most (0 = 1000) */
 	sync_problem_fn on_problem;     /* each object the remote refused (NULL = none) */
 	void *ud;
 	const atomic_bool *stop;
@@ -203,6 +205,7 @@ typedef struct sync_pass_opts {
 	size_t n_peers;
 	unsigned retries;               /* per request (0 = SYNC_DEFAULT_RETRIES) */
 	unsigned max_wait_s;            /* 0 = SYNC_DEFAULT_MAX_WAIT */
+	size_t page;                    /* objects per page or envelope (0: the defaults) */
 	sync_link_fn on_link;           /* after each link (NULL = none) */
 	sync_problem_fn on_problem;     /* each object refused, either way */
 	void (*log)(const char *msg, void *ud);  /* retries */
