@@ -125,6 +125,8 @@ static bool pin_ok(const char *pin)
 /* Check the options of `peer add`; 0 or 2. */
 static int add_usage(const peer_args *a, int nargs)
 {
+	cc_err e;
+
 	if (nargs != 1 || !a->url)
 		return cmd_usage_error("peer", "add takes NAME and --url URL");
 	if (a->pull || a->push || a->into || a->to || a->json)
@@ -136,8 +138,8 @@ static int add_usage(const peer_args *a, int nargs)
 				       "SHA-256 hash", a->pin);
 	if (!a->user != !a->password_stdin)
 		return cmd_usage_error("peer", "--user and --password-stdin go together");
-	if (strncmp(a->url, "https://", 8) != 0 && strncmp(a->url, "http://", 7) != 0)
-		return cmd_usage_error("peer", "--url: '%s' is not an https:// URL", a->url);
+	if (sync_url_check(a->url, &e) != 0)
+		return cmd_usage_error("peer", "--url: %s", e.msg);
 	return 0;
 }
 

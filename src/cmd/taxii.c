@@ -291,56 +291,36 @@ static void gather(json_t *all, const json_t *page, const char *key)
 	json_array_extend(list, v);
 }
 
-/* Every page of path's answer (following next, else the last page's
- * X-TAXII-Date-Added-Last) as one envelope. */
+/* Every page of path's answer (sync_paging) as one envelope. */
 static int get_all(tx_conn *t, const char *path, const tx_args *a, const char *key)
 {
 	json_t *all = json_pack("{s:b}", "more", 0);
-	char after[64] = "", next[256] = "";
 	cc_buf q = CC_BUF_INIT;
+	sync_paging pg;
 	sync_filter f;
+	bool more = true;
 	int rc = 0;
 
 	tx_filter(a, &f);
-	snprintf(after, sizeof(after), "%s", a->added_after ? a->added_after : "");
-	snprintf(next, sizeof(next), "%s", a->next ? a->next : "");
-	for (;;) {
+	sync_paging_init(&pg, a->added_after, a->next);
+	while (rc == 0 && more) {
 		sync_answer ans;
-		json_t *nx;
 		cc_err e;
 
-		f.added_after = after[0] ? after : NULL;
-		f.next = next[0] ? next : NULL;
+		sync_paging_apply(&pg, &f);
 		cc_buf_reset(&q);
 		sync_filter_query(&f, &q);
-		if (sync_get(t->c, path, cc_buf_str(&q), &ans, &e) != 0) {
+		if (sync_get(t->c, path, cc_buf_str(&q), &ans, &e) != 0 ||
+		    sync_paging_step(&pg, &ans, key, &more, &e) != 0)
 			rc = cmd_fail(&e);
-			break;
-		}
-		gather(all, ans.json, key);
-		nx = json_object_get(ans.json, "next");
-		if (!json_is_true(json_object_get(ans.json, "more")) ||
-		    !json_array_size(json_object_get(ans.json, key))) {
-			sync_answer_clear(&ans);
-			break;
-		}
-		if (json_is_string(nx) && *json_string_value(nx)) {
-			snprintf(next, sizeof(next), "%s", json_string_value(nx));
-		} else if (ans.date_last[0]) {
-			snprintf(after, sizeof(after), "%s", ans.date_last);
-			next[0] = '\0';
-		} else {
-			sync_answer_clear(&ans);
-			fputs("cybercell: taxii: the server says there is more but gives neither next "
-			      "nor X-TAXII-Date-Added-Last\n", stderr);
-			rc = 1;
-			break;
-		}
+		else
+			gather(all, ans.json, key);
 		sync_answer_clear(&ans);
 	}
 	if (rc == 0)
 		print_json(all);
 	json_decref(all);
+	sync_paging_free(&pg);
 	cc_buf_free(&q);
 	return rc;
 }
@@ -379,11 +359,9 @@ static int do_status(tx_conn *t)
 	if (t->n_rest != 1)
 		return cmd_usage_error("taxii", "status takes URL and STATUS_ID");
 	cc_buf_puts(&path, "status/");
-	cc_buf_puts(&path, t->rest[0]);
+	sync_url_escape(&path, t->rest[0]);
 	cc_buf_putc(&path, '/');
-	rc = strchr(t->rest[0], '/') || strchr(t->rest[0], '?')
-		? cmd_usage_error("taxii", "STATUS_ID: '%s' is not an id", t->rest[0])
-		: get_print(t, cc_buf_str(&path), NULL);
+	rc = get_print(t, cc_buf_str(&path), NULL);
 	cc_buf_free(&path);
 	return rc;
 }

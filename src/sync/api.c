@@ -20,8 +20,7 @@
 #define STATUS_WAIT_MAX_MS 5000         /* between two looks at a pending status */
 #define STATUS_PATIENCE_S 600           /* a status pending longer is a failure */
 
-/* Append s percent-encoded (RFC 3986 unreserved characters stay). */
-static void put_escaped(cc_buf *q, const char *s)
+void sync_url_escape(cc_buf *q, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
@@ -49,7 +48,7 @@ static void put_list(cc_buf *q, const char *key, const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			cc_buf_putc(q, ',');
-		put_escaped(q, v[i]);
+		sync_url_escape(q, v[i]);
 	}
 }
 
@@ -82,14 +81,62 @@ void sync_coll_path(const char *coll, const char *what, const char *object_id, c
 {
 	cc_buf_reset(out);
 	cc_buf_puts(out, "collections/");
-	put_escaped(out, coll);
+	sync_url_escape(out, coll);
 	cc_buf_putc(out, '/');
 	if (object_id) {
 		cc_buf_puts(out, "objects/");
-		put_escaped(out, object_id);
+		sync_url_escape(out, object_id);
 		cc_buf_putc(out, '/');
 	}
 	cc_buf_puts(out, what ? what : "");
+}
+
+void sync_paging_init(sync_paging *pg, const char *added_after, const char *next)
+{
+	cc_buf_init(&pg->after);
+	cc_buf_init(&pg->next);
+	cc_buf_puts(&pg->after, added_after ? added_after : "");
+	cc_buf_puts(&pg->next, next ? next : "");
+}
+
+void sync_paging_free(sync_paging *pg)
+{
+	cc_buf_free(&pg->after);
+	cc_buf_free(&pg->next);
+}
+
+void sync_paging_apply(const sync_paging *pg, sync_filter *f)
+{
+	f->added_after = pg->after.len ? cc_buf_str(&pg->after) : NULL;
+	f->next = pg->next.len ? cc_buf_str(&pg->next) : NULL;
+}
+
+int sync_paging_step(sync_paging *pg, const sync_answer *a, const char *key, bool *more,
+		     cc_err *e)
+{
+	json_t *nx = json_object_get(a->json, "next");
+	const char *next = json_is_string(nx) ? json_string_value(nx) : "";
+
+	*more = json_is_true(json_object_get(a->json, "more")) &&
+		json_array_size(json_object_get(a->json, key)) > 0;
+	if (!*more)
+		return 0;
+	if (*next) {
+		if (strcmp(next, cc_buf_str(&pg->next)) == 0)
+			return cc_err_set(e, CC_ERR, "the server gives the same next token again");
+		cc_buf_reset(&pg->next);
+		cc_buf_puts(&pg->next, next);
+		return 0;
+	}
+	if (!a->date_last[0])
+		return cc_err_set(e, CC_ERR, "the server says there is more but gives neither next "
+				  "nor X-TAXII-Date-Added-Last");
+	if (strcmp(a->date_last, cc_buf_str(&pg->after)) == 0)
+		return cc_err_set(e, CC_ERR, "the server's X-TAXII-Date-Added-Last does not move on");
+	cc_buf_reset(&pg->after);
+	cc_buf_puts(&pg->after, a->date_last);
+	cc_buf_reset(&pg->next);
+	return 0;
 }
 
 /* Whether status resource st is complete (pending_count 0, or so said). */
@@ -119,7 +166,7 @@ static int follow_status(sync_client *c, const char *id, json_t **status, cc_err
 	int rc = 0;
 
 	cc_buf_puts(&path, "status/");
-	put_escaped(&path, id);
+	sync_url_escape(&path, id);
 	cc_buf_putc(&path, '/');
 	while (!status_done(*status)) {
 		sync_answer a;

@@ -4,6 +4,7 @@
  * pin of the server's public key, credentials only to the URL given (no
  * redirects), and retries of what is transient.
  */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 #include "util/xalloc.h"
 #include "version.h"
 
-#define BODY_MAX (512u << 20)           /* a larger answer is refused */
+#define BODY_MAX (256u << 20)           /* a larger answer is refused */
 #define FIRST_WAIT_MS 250               /* the wait before the first retry; it doubles */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -57,7 +58,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		;
 	while (len > v && (p[len - 1] == '\r' || p[len - 1] == '\n' || p[len - 1] == ' '))
 		len--;
-	snprintf(val, SYNC_HDR_MAX, "%.*s", (int)(len - v), p + v);
+	if (len - v < SYNC_HDR_MAX)     /* a longer value is not one we can use */
+		snprintf(val, SYNC_HDR_MAX, "%.*s", (int)(len - v), p + v);
 	return size * n;
 }
 
@@ -79,6 +81,17 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 	return c->stop && atomic_load(c->stop);
 }
 
+/* Whether host (as a URL writes it) is a loopback address: 127.0.0.0/8,
+ * [::1] or localhost. */
+static bool host_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+		return true;
+	return inet_pton(AF_INET, host, a) == 1 && a[0] == 127;
+}
+
 /* Whether url is http:// to a loopback address (where clear text is
  * allowed, as for `serve --insecure-http`). */
 static bool http_loopback(const char *url)
@@ -90,9 +103,7 @@ static bool http_loopback(const char *url)
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		ok = strcmp(scheme, "http") == 0 &&
-		     (strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0 ||
-		      strcmp(host, "[::1]") == 0);
+		ok = strcmp(scheme, "http") == 0 && host_loopback(host);
 	curl_free(scheme);
 	curl_free(host);
 	curl_url_cleanup(u);
@@ -113,7 +124,7 @@ static char *with_slash(const char *url)
 	return s;
 }
 
-static int check_url(const char *url, cc_err *e)
+int sync_url_check(const char *url, cc_err *e)
 {
 	if (!url || !*url)
 		return cc_err_set(e, CC_EUSAGE, "no URL given");
@@ -179,7 +190,7 @@ int sync_client_new(const sync_conn *conn, sync_client **out, cc_err *e)
 	int rc;
 
 	*out = NULL;
-	rc = check_url(conn->url, e);
+	rc = sync_url_check(conn->url, e);
 	if (rc)
 		return rc;
 	pthread_once(&curl_once, curl_setup);

@@ -76,62 +76,49 @@ static bool wait_slot(pull *p)
 	return ok;
 }
 
-/* Ask for the pages one after the other (TAXII 2.1, 3.4: next with the
- * same filters, else added_after = the last page's X-TAXII-Date-Added-Last). */
+/* Ask for the pages one after the other (sync_paging). */
 static int fetch_all(pull *p, cc_err *e)
 {
 	const sync_pull_opts *o = p->o;
 	sync_filter f = o->filter ? *o->filter : (sync_filter){ 0 };
 	static const char *const all[1] = { "all" };
 	cc_buf path = CC_BUF_INIT, q = CC_BUF_INIT;
-	char after[SYNC_HDR_MAX], next[256] = "";
+	sync_paging pg;
 	int rc = 0;
 
-	snprintf(after, sizeof(after), "%s", p->start);
+	sync_paging_init(&pg, p->start, NULL);
 	f.versions = all;
 	f.n_versions = 1;
 	f.limit = o->page && o->page < SYNC_PAGE_MAX ? o->page : SYNC_PAGE_MAX;
 	sync_coll_path(o->remote_coll, "objects/", NULL, &path);
 	while (wait_slot(p)) {
 		sync_answer a;
-		json_t *objs, *nx;
+		json_t *objs;
 		bool more;
 
-		f.added_after = after[0] ? after : NULL;
-		f.next = next[0] ? next : NULL;
+		sync_paging_apply(&pg, &f);
 		cc_buf_reset(&q);
 		sync_filter_query(&f, &q);
 		rc = sync_get(o->c, cc_buf_str(&path), cc_buf_str(&q), &a, e);
 		if (rc)
 			break;
-		objs = json_object_get(a.json, "objects");
-		more = json_is_true(json_object_get(a.json, "more"));
-		nx = json_object_get(a.json, "next");
 		if (a.json && !json_is_object(a.json)) {
 			sync_answer_clear(&a);
 			rc = cc_err_set(e, CC_ERR, "collection %s: the answer is not a TAXII envelope",
 					o->remote_coll);
 			break;
 		}
+		objs = json_object_get(a.json, "objects");
 		if (json_array_size(objs))
 			put_page(p, objs, a.date_last);
-		if (!more || !json_array_size(objs)) {
-			sync_answer_clear(&a);
-			break;
-		}
-		if (json_is_string(nx) && *json_string_value(nx)) {
-			snprintf(next, sizeof(next), "%s", json_string_value(nx));
-		} else if (a.date_last[0]) {
-			snprintf(after, sizeof(after), "%s", a.date_last);
-			next[0] = '\0';
-		} else {
-			sync_answer_clear(&a);
-			rc = cc_err_set(e, CC_ERR, "collection %s: the server says there is more but "
-					"gives neither next nor X-TAXII-Date-Added-Last", o->remote_coll);
-			break;
-		}
+		rc = sync_paging_step(&pg, &a, "objects", &more, e);
 		sync_answer_clear(&a);
+		if (rc)
+			cc_err_prefix(e, "collection %s", o->remote_coll);
+		if (rc || !more)
+			break;
 	}
+	sync_paging_free(&pg);
 	cc_buf_free(&path);
 	cc_buf_free(&q);
 	return rc;

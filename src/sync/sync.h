@@ -42,6 +42,8 @@
 #define SYNC_DEFAULT_RETRIES 6          /* attempts after the first */
 #define SYNC_DEFAULT_MAX_WAIT 30        /* seconds, the longest wait before a retry */
 #define SYNC_PIN_MAX 96                 /* "sha256//" and 44 base64 characters, NUL */
+#define SYNC_HDR_MAX 128                /* bytes of a header's value used (a longer
+                                           one is taken as absent) */
 
 /* Where and how to reach a TAXII server. */
 typedef struct sync_conn {
@@ -66,6 +68,10 @@ typedef struct sync_conn {
 
 typedef struct sync_client sync_client;
 
+/* Whether a client may use url: https://, or http:// to a loopback
+ * address (127.0.0.0/8, [::1], localhost); else CC_EUSAGE saying why. */
+int sync_url_check(const char *url, cc_err *e);
+
 /* A client for conn.  Fails (CC_EUSAGE) on a URL it cannot use. */
 int  sync_client_new(const sync_conn *conn, sync_client **out, cc_err *e);
 void sync_client_free(sync_client *c);                          /* NULL ok */
@@ -82,8 +88,8 @@ int sync_api_root(sync_client *c, const char **root, cc_err *e);
 typedef struct sync_answer {
 	long status;            /* HTTP status (2xx) */
 	json_t *json;           /* the body parsed (NULL when empty) */
-	char date_first[64];    /* X-TAXII-Date-Added-First ("" when absent) */
-	char date_last[64];     /* X-TAXII-Date-Added-Last ("" when absent) */
+	char date_first[SYNC_HDR_MAX]; /* X-TAXII-Date-Added-First ("" when absent) */
+	char date_last[SYNC_HDR_MAX];  /* X-TAXII-Date-Added-Last ("" when absent) */
 } sync_answer;
 void sync_answer_clear(sync_answer *a);                         /* NULL ok */
 
@@ -104,6 +110,28 @@ typedef struct sync_filter {
 } sync_filter;
 /* Append the query of f to q ("" when f asks nothing), percent-encoded. */
 void sync_filter_query(const sync_filter *f, cc_buf *q);
+
+/* Where the next page of a read starts (TAXII 2.1, 3.4): the answer's
+ * next token with the first request's filters, else added_after = its
+ * X-TAXII-Date-Added-Last.  The strings are owned (sync_paging_free). */
+typedef struct sync_paging {
+	cc_buf after;           /* added_after ("" = none) */
+	cc_buf next;            /* next ("" = none) */
+} sync_paging;
+void sync_paging_init(sync_paging *pg, const char *added_after, const char *next);
+void sync_paging_free(sync_paging *pg);
+/* Set f's added_after and next from pg (borrowed while pg is unchanged). */
+void sync_paging_apply(const sync_paging *pg, sync_filter *f);
+/* Move pg past answer a, whose list is its member key ("objects",
+ * "versions"): *more tells whether there is a next page.  CC_ERR when
+ * the server says there is more but gives no way there (no next, no
+ * header) or the same one again. */
+int sync_paging_step(sync_paging *pg, const sync_answer *a, const char *key, bool *more,
+		     cc_err *e);
+
+/* Append s to out percent-encoded (RFC 3986: only unreserved characters
+ * stay), e.g. an id in a URL path. */
+void sync_url_escape(cc_buf *out, const char *s);
 
 /* The path of collection coll's endpoint what ("objects/", "manifest/",
  * "objects/ID/versions/", ...; "" = the collection) below the API root,

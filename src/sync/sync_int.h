@@ -10,7 +10,6 @@
 #include "sync/sync.h"
 
 #define SYNC_MEDIA_TYPE "application/taxii+json;version=2.1"
-#define SYNC_HDR_MAX 64                 /* bytes kept of a header's value */
 #define SYNC_ENVELOPE_MAX (16u << 20)   /* bytes of an envelope at most */
 
 struct sync_client {

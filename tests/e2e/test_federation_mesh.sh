@@ -47,13 +47,12 @@ t_true "round 3 moves nothing on any of the 6 links, one request each" \
 t_true "rounds 2 and 3 store nothing new" \
 	[ "$(cat "$T/round-2" "$T/round-3" | jq -s '[.[].new] | add')" = 0 ]
 for h in a b c; do
-	t_true "$h: no version twice" [ -z "$(versions "$h" | uniq -d)" ]
-	t_true "$h: no other hub's TLP:RED" \
-		bash -c "! '$CYBERCELL' --db '$T/$h.db' export --all-versions | grep -v '\"name\":\"$h-red' | grep -q -- '-red [0-9]'"
+	hc "$h" export --all-versions --collection shared | jq -r '.objects[] | "\(.id) \(.modified) \(.name)"' | sort >"$T/$h.v"
+	t_true "$h: no version twice" [ -z "$(cut -d' ' -f1,2 "$T/$h.v" | uniq -d)" ]
+	t_true "$h: no other hub's TLP:RED" [ -z "$(grep -- '-red ' "$T/$h.v" | grep -v " $h-red ")" ]
 done
 t_true "a, b and c hold the same versions of what all may share" \
-	[ "$(versions a | md5sum)" != "" -a "$(hc a export --all-versions | jq -r '.objects[] | select(.name | test("amber|clear|green")) | .id' | sort | md5sum)" = \
-	  "$(hc c export --all-versions | jq -r '.objects[] | select(.name | test("amber|clear|green")) | .id' | sort | md5sum)" ]
+	[ "$(grep -v -- '-red ' "$T/a.v")" = "$(grep -v -- '-red ' "$T/c.v")" -a "$(grep -v -- '-red ' "$T/b.v")" = "$(grep -v -- '-red ' "$T/c.v")" ]
 # what a's ceiling for c held back went to c through b, never over a's link
 hc c find --name a-amber --json >"$T/c-a-amber"
 t_true "c has a's 10 amber objects" [ "$(wc -l <"$T/c-a-amber")" = 10 ]
@@ -64,23 +63,11 @@ t_true "a's green objects reached c from a (first) and from b (the same version)
 t_true "a's own objects on a came back: recognised, one copy each" \
 	[ "$(hc a get --all-versions "$(jq -r '.objects[0].id' "$T/a-green.json")" | jq length)" = 1 ]
 
-# ---- a new version goes round once
+# ---- a new version goes round once; a push link into the loop: what came
+# from b is not sent back to b, also when a member of a re-shares it into
+# the pushed collection
 mkobjs a-green 10 green 2024-06-01T00:00:00.000Z >"$T/a-green2.json"
 hc a import --collection shared "$T/a-green2.json" >/dev/null
-t_ok "round 4" round 4
-t_ok "round 5" round 5
-C5=$(counts)
-t_ok "round 6" round 6
-t_true "each hub has the 10 new versions once" [ "$C5 $(counts)" = "110 110 110  110 110 110 " ]
-t_true "rounds 5 and 6 store nothing new (what comes back round the loop is recognised)" \
-	[ "$(cat "$T/round-5" "$T/round-6" | jq -s '[.[].new] | add')" = 0 ]
-t_true "and round 6 moves nothing" [ "$(jq -s '[.[].objects] | add' "$T/round-6")" = 0 ]
-for h in a b c; do
-	t_true "$h: no version twice" [ -z "$(versions "$h" | uniq -d)" ]
-done
-
-# ---- a push link into the loop: what came from b is not sent back to b,
-# also when a member of a re-shares it into the pushed collection
 hc a collection add reports >/dev/null
 t_ok "a pushes reports to b's shared" fed_push a b reports shared
 mkobjs a-report 5 green >"$T/rep.json"
@@ -88,13 +75,16 @@ hc a import --collection reports "$T/rep.json" >/dev/null
 hc b export --collection shared | jq '{type: "bundle", id: "bundle--00000000-0000-4000-8000-000000000001", objects: [.objects[] | select(.name | startswith("b-clear"))]}' >"$T/from-b.json"
 t_ok "a re-shares b's 10 clear objects into reports" hc a import --collection reports "$T/from-b.json"
 t_true "as the same versions (nothing new)" grep -q "0 new versions" "$OUT"
-t_ok "a syncs" hc a sync --json
-t_true "the push sent a's 5 reports, none of b's own" \
-	[ "$(jq -r 'select(.direction == "push") | "\(.objects) \(.new)"' "$OUT")" = "5 5" ]
-for r in 7 8 9; do t_ok "round $r" round $r; done
-t_true "the reports reached c through b" [ "$(hc c find --name a-report --json | wc -l)" = 5 ]
-t_true "rounds 8 and 9 store nothing new" [ "$(cat "$T/round-8" "$T/round-9" | jq -s '[.[].new] | add')" = 0 ]
-t_true "round 9 moves nothing" [ "$(jq -s '[.[].objects] | add' "$T/round-9")" = 0 ]
+t_ok "round 4" round 4
+t_true "a's push sent its 5 reports, none of b's own" \
+	[ "$(jq -s -r '.[] | select(.direction == "push") | "\(.objects) \(.new)"' "$T/round-4")" = "5 5" ]
+t_ok "round 5" round 5
+C5=$(counts)
+t_ok "round 6" round 6
+t_true "each hub has the 10 new versions and the 5 reports once" [ "$C5 $(counts)" = "115 115 115  115 115 115 " ]
+t_true "round 6 moves nothing" [ "$(jq -s '[.[].objects] | add' "$T/round-6")" = 0 ]
+t_true "a's reports came back into its shared collection as the same versions" \
+	[ "$(hc a get --all-versions "$(jq -r '.objects[0].id' "$T/rep.json")" | jq -r 'length')" = 1 ]
 for h in a b c; do
 	t_true "$h: no version twice" [ -z "$(versions "$h" | uniq -d)" ]
 done
