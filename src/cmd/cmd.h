@@ -139,9 +139,18 @@ json_t *cmd_provenance(struct store *s, const struct store_row *r);
  * it). */
 #define CMD_PROVENANCE_KEY "x_cybercell_provenance"
 
-/* Print what a sync did on one link (`sync`, `serve --sync-every`): a
- * line of text, or (json) one compact JSON object, on out. */
-struct sync_link_report;
-void cmd_sync_print(const struct sync_link_report *r, bool json, FILE *out);
+/* How a sync pass is reported (`sync`, `serve --sync-every`): each link
+ * on links, after link_prefix, as a line of text or (json) a compact JSON
+ * object; the objects refused and the retries on stderr after prefix. */
+typedef struct cmd_sync_out {
+	bool json;
+	FILE *links;
+	const char *link_prefix;
+	const char *prefix;
+} cmd_sync_out;
+/* Set the callbacks of pass options o to report as out says (out is
+ * borrowed until the pass is over). */
+struct sync_pass_opts;
+void cmd_sync_report(struct sync_pass_opts *o, const cmd_sync_out *out);
 
 #endif

@@ -86,28 +86,10 @@ typedef struct serve_sync {
 	bool running;
 } serve_sync;
 
-static void sync_on_link(const sync_link_report *r, void *ud)
-{
-	(void)ud;
-	fputs("sync: ", stderr);
-	cmd_sync_print(r, false, stderr);
-}
-
-static void sync_on_problem(const char *id, const char *msg, void *ud)
-{
-	(void)ud;
-	fprintf(stderr, "sync: %s%s%s\n", id, *id ? ": " : "", msg);
-}
-
-static void sync_log(const char *msg, void *ud)
-{
-	(void)ud;
-	fprintf(stderr, "sync: %s\n", msg);
-}
-
 static void *sync_thread(void *arg)
 {
 	serve_sync *ss = arg;
+	cmd_sync_out out = { false, stderr, "sync: ", "sync: " };
 	sync_pass_opts o = { 0 };
 	store *s = NULL;
 	cc_err e = { 0 };
@@ -117,9 +99,7 @@ static void *sync_thread(void *arg)
 		return NULL;
 	}
 	o.s = s;
-	o.on_link = sync_on_link;
-	o.on_problem = sync_on_problem;
-	o.log = sync_log;
+	cmd_sync_report(&o, &out);
 	o.stop = &ss->stop;
 	while (!atomic_load(&ss->stop)) {
 		if (sync_pass(&o, &e) != 0 && e.code != CC_ERR)

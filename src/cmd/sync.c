@@ -36,7 +36,8 @@ const char cmd_sync_usage[] =
 	"refuses, are reported on stderr, one line each.\n"
 	"Exit status: 0 every link done, 1 a link failed, 2 bad usage.\n";
 
-void cmd_sync_print(const sync_link_report *r, bool json, FILE *out)
+/* One link's report on out: a line of text, or (json) a JSON object. */
+static void print_link(const sync_link_report *r, bool json, FILE *out)
 {
 	const store_link *l = r->link;
 	const char *verb = l->push ? "refused" : "invalid";
@@ -53,7 +54,6 @@ void cmd_sync_print(const sync_link_report *r, bool json, FILE *out)
 		json_dumpf(j, out, JSON_COMPACT);
 		fputc('\n', out);
 		json_decref(j);
-		fflush(out);
 		return;
 	}
 	if (l->push)
@@ -65,29 +65,33 @@ void cmd_sync_print(const sync_link_report *r, bool json, FILE *out)
 	if (r->rc)
 		fprintf(out, "; FAILED: %s", r->error);
 	fputc('\n', out);
-	fflush(out);
 }
-
-/* What a pass prints with. */
-typedef struct out_ctx {
-	bool json;
-} out_ctx;
 
 static void on_link(const sync_link_report *r, void *ud)
 {
-	cmd_sync_print(r, ((out_ctx *)ud)->json, stdout);
+	const cmd_sync_out *o = ud;
+
+	fputs(o->link_prefix, o->links);
+	print_link(r, o->json, o->links);
+	fflush(o->links);
 }
 
 static void on_problem(const char *id, const char *msg, void *ud)
 {
-	(void)ud;
-	fprintf(stderr, "cybercell: sync: %s%s%s\n", id, *id ? ": " : "", msg);
+	fprintf(stderr, "%s%s%s%s\n", ((const cmd_sync_out *)ud)->prefix, id, *id ? ": " : "", msg);
 }
 
 static void on_log(const char *msg, void *ud)
 {
-	(void)ud;
-	fprintf(stderr, "cybercell: sync: %s\n", msg);
+	fprintf(stderr, "%s%s\n", ((const cmd_sync_out *)ud)->prefix, msg);
+}
+
+void cmd_sync_report(struct sync_pass_opts *o, const cmd_sync_out *out)
+{
+	o->on_link = on_link;
+	o->on_problem = on_problem;
+	o->log = on_log;
+	o->ud = (void *)out;
 }
 
 /* The thread that turns SIGINT/SIGTERM into the stop flag. */
@@ -151,7 +155,7 @@ int cmd_sync(int argc, char **argv, const cc_cli *cli)
 		{ "page-size", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	out_ctx out = { false };
+	cmd_sync_out out = { false, stdout, "", "cybercell: sync: " };
 	sync_pass_opts o = { 0 };
 	long long every = 0, retries = 0, page = 0;
 	atomic_bool stop = false;
@@ -189,10 +193,7 @@ int cmd_sync(int argc, char **argv, const cc_cli *cli)
 	o.n_peers = (size_t)(argc - optind);
 	o.retries = (unsigned)retries;
 	o.page = (size_t)page;
-	o.on_link = on_link;
-	o.on_problem = on_problem;
-	o.log = on_log;
-	o.ud = &out;
+	cmd_sync_report(&o, &out);
 	o.stop = &stop;
 	if (every) {
 		status = watch(&o, (unsigned)every, &stop);

@@ -17,10 +17,14 @@ static void on_problem(const char *id, const char *msg, void *ud)
 	fprintf(stderr, "cybercell: taxii: %s%s%s\n", id, *id ? ": " : "", msg);
 }
 
-static void print_counts(const sync_counts *n, const char *failed)
+/* The exit status of a pull or push that returned rc: what moved is
+ * printed when anything did; 1 also when objects were refused. */
+static int finish(int rc, const sync_counts *n, const char *failed, const cc_err *e)
 {
-	printf("%zu objects, %zu new, %zu already there, %zu %s\n", n->objects, n->added,
-	       n->already, n->failed, failed);
+	if (rc == 0 || n->pages)
+		printf("%zu objects, %zu new, %zu already there, %zu %s\n", n->objects, n->added,
+		       n->already, n->failed, failed);
+	return rc ? cmd_fail(e) : n->failed ? 1 : 0;
 }
 
 int tx_pull(const tx_args *a, const cc_cli *cli)
@@ -59,10 +63,7 @@ int tx_pull(const tx_args *a, const cc_cli *cli)
 	o.filter = &f;
 	o.workers = 1;
 	o.on_problem = on_problem;
-	rc = sync_pull(&o, &n, &e);
-	if (rc == 0 || n.pages)
-		print_counts(&n, "invalid");
-	rc = rc ? cmd_fail(&e) : n.failed ? 1 : 0;
+	rc = finish(sync_pull(&o, &n, &e), &n, "invalid", &e);
 out:
 	store_collection_clear(&c);
 	tx_close(&t);
@@ -174,10 +175,7 @@ int tx_push(const tx_args *a, const cc_cli *cli)
 		}
 		o.objects = objs;
 	}
-	rc = sync_push(&o, &n, &e);
-	if (rc == 0 || n.pages)
-		print_counts(&n, "refused");
-	rc = rc ? cmd_fail(&e) : n.failed ? 1 : 0;
+	rc = finish(sync_push(&o, &n, &e), &n, "refused", &e);
 out:
 	store_collection_clear(&c);
 	tx_close(&t);

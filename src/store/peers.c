@@ -12,7 +12,6 @@
 
 #include "store/store_int.h"
 #include "util/time.h"
-#include "util/xalloc.h"
 
 #define PEER_COLS "id, name, org_id, url, user, password, ca_file, pin, max_tlp, api_root"
 #define LINK_COLS "id, peer_id, push, remote_coll, collection_id, max_tlp, cursor, after_us," \
@@ -26,6 +25,21 @@ static int step_once(store *s, sqlite3_stmt *st, const char *what, cc_err *e)
 
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, what);
+}
+
+/* Fill out from the one row of st (prepared and bound): 0, CC_ENOTFOUND
+ * without a message when there is none, or the error.  Resets st. */
+static int one_row(store *s, sqlite3_stmt *st, store_fill_fn fill, void *out, const char *what,
+		   cc_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return CC_ENOTFOUND;
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, what);
 }
 
 static void wipe_free(char *secret)
@@ -90,14 +104,11 @@ static int peer_get(store *s, const char *name, int64_t id, store_peer *out, cc_
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		peer_fill(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return name ? cc_err_set(e, CC_ENOTFOUND, "peer %s: no such peer", name)
-			    : cc_err_set(e, CC_ENOTFOUND, "peer %lld: no such peer", (long long)id);
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "reading a peer");
+	rc = one_row(s, st, peer_fill, out, "reading a peer", e);
+	if (rc == CC_ENOTFOUND)
+		return name ? cc_err_set(e, rc, "peer %s: no such peer", name)
+			    : cc_err_set(e, rc, "peer %lld: no such peer", (long long)id);
+	return rc;
 }
 
 int store_peer_get(store *s, const char *name, store_peer *out, cc_err *e)
@@ -300,12 +311,16 @@ int store_link_add(store *s, store_link *l, cc_err *e)
 	return rc;
 }
 
+static void link_clear_elem(void *elem)
+{
+	store_link_clear(elem);
+}
+
 int store_link_list(store *s, int64_t peer_id, store_link **out, size_t *n, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT " LINK_COLS " FROM links"
 					  " WHERE ?1 = 0 OR peer_id = ?1 ORDER BY peer_id, id", e);
-	store_link *v = NULL;
-	size_t cnt = 0, cap = 0;
+	void *v = NULL;
 	int rc;
 
 	*out = NULL;
@@ -313,22 +328,9 @@ int store_link_list(store *s, int64_t peer_id, store_link **out, size_t *n, cc_e
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, peer_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = cc_xrealloc(v, cap * sizeof(*v));
-		}
-		memset(&v[cnt], 0, sizeof(*v));
-		link_fill(st, &v[cnt++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_link_list_free(v, cnt);
-		return store_sqlerr(s, rc, e, "listing links");
-	}
+	rc = store_list_stmt(s, st, sizeof(**out), link_fill, link_clear_elem, &v, n, e);
 	*out = v;
-	*n = cnt;
-	return 0;
+	return rc;
 }
 
 int store_link_get(store *s, int64_t id, store_link *out, cc_err *e)
@@ -340,13 +342,10 @@ int store_link_get(store *s, int64_t id, store_link *out, cc_err *e)
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		link_fill(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return cc_err_set(e, CC_ENOTFOUND, "link %lld: no such link", (long long)id);
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "reading a link");
+	rc = one_row(s, st, link_fill, out, "reading a link", e);
+	if (rc == CC_ENOTFOUND)
+		return cc_err_set(e, rc, "link %lld: no such link", (long long)id);
+	return rc;
 }
 
 int store_link_remove(store *s, int64_t id, cc_err *e)

@@ -186,6 +186,9 @@ int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
 typedef void (*store_fill_fn)(sqlite3_stmt *st, void *elem);
 int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
+/* The same for statement st, prepared and bound by the caller (reset here). */
+int store_list_stmt(store *s, sqlite3_stmt *st, size_t elem_size, store_fill_fn fill,
+		    void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
 
 /* Duplicate a possibly NULL column text. */
 char *store_col_dup(sqlite3_stmt *st, int col);
