@@ -2,9 +2,9 @@
  * pull.c — a pull, as a pipeline: one thread asks for the pages (the
  * next request needs only the previous answer), workers make each page's
  * objects ready to store (the store's ingest: upgrade, validate,
- * serialise), and the calling thread stores each page and moves the
- * link's cursor in one transaction, in page order.  At most PULL_AHEAD
- * pages are in memory.
+ * serialise), and the calling thread stores the pages in order, each
+ * with the link's cursor moved past it in the same transaction (pages
+ * ready together share one).  At most PULL_AHEAD pages are in memory.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #define PULL_AHEAD 4
 #define PULL_WORKERS_MAX 8
+#define PULL_TXN_OBJECTS 50000          /* objects of one transaction at most (about) */
 
 enum { P_FREE, P_FETCHED, P_WORK, P_READY };
 
@@ -219,12 +220,13 @@ static void report(const sync_pull_opts *o, page *pg)
 	}
 }
 
-/* Store page pg and move the link's cursor, in one transaction. */
-static int store_page(pull *p, page *pg, sync_counts *n, cc_err *e)
+/* Store page pg and move the link's cursor past it, in the open
+ * transaction; what it did goes to *tx. */
+static int store_page(pull *p, page *pg, sync_counts *tx, cc_err *e)
 {
 	const sync_pull_opts *o = p->o;
 	size_t added = 0;
-	int rc = store_begin(o->s, e);
+	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < pg->ready.n; i++) {
 		store_put_result r;
@@ -238,47 +240,81 @@ static int store_page(pull *p, page *pg, sync_counts *n, cc_err *e)
 	if (rc == 0 && o->link_id > 0)
 		rc = store_link_advance(o->s, o->link_id, pg->cursor[0] ? pg->cursor : NULL, 0,
 					(int64_t)added, e);
-	if (rc == 0)
-		rc = store_commit(o->s, e);
-	if (rc) {
-		store_rollback(o->s);
+	if (rc)
 		return rc;
-	}
-	n->objects += json_array_size(pg->objects);
-	n->added += added;
-	n->already += pg->ready.n - added;
-	n->failed += pg->n_bad;
-	n->pages++;
+	tx->objects += json_array_size(pg->objects);
+	tx->added += added;
+	tx->already += pg->ready.n - added;
+	tx->failed += pg->n_bad;
+	tx->pages++;
 	report(o, pg);
 	return 0;
 }
 
-/* Store the pages in order as they become ready. */
+/* Commit the open transaction and count what it stored into n. */
+static int commit(pull *p, sync_counts *tx, sync_counts *n, cc_err *e)
+{
+	int rc = store_commit(p->o->s, e);
+
+	if (rc == 0) {
+		n->objects += tx->objects;
+		n->added += tx->added;
+		n->already += tx->already;
+		n->failed += tx->failed;
+		n->pages += tx->pages;
+	}
+	memset(tx, 0, sizeof(*tx));
+	return rc;
+}
+
+/* Store the pages in order as they become ready.  Pages that are ready
+ * one after the other share a transaction (up to PULL_TXN_OBJECTS
+ * objects), so a fast remote costs fewer commits; a transaction is
+ * committed as soon as no next page is ready, so nothing stored waits
+ * on the network. */
 static int store_all(pull *p, sync_counts *n, cc_err *e)
 {
+	sync_counts tx = { 0 };
+	bool open = false;
 	int rc = 0;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		page *pg = &p->ring[p->stored % PULL_AHEAD];
 
+		if (open && (pg->state != P_READY || tx.objects >= PULL_TXN_OBJECTS || stopped(p))) {
+			pthread_mutex_unlock(&p->mu);
+			rc = commit(p, &tx, n, e);
+			open = false;
+			pthread_mutex_lock(&p->mu);
+			if (rc)
+				break;
+		}
 		while (!stopped(p) && pg->state != P_READY &&
 		       !(p->fetch_done && p->stored == p->fetched))
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (stopped(p) || pg->state != P_READY)
 			break;
 		pthread_mutex_unlock(&p->mu);
-		rc = store_page(p, pg, n, e);
+		if (!open)
+			rc = store_begin(p->o->s, e);
+		open = rc == 0;
+		if (rc == 0)
+			rc = store_page(p, pg, &tx, e);
 		page_free(pg);
 		pthread_mutex_lock(&p->mu);
 		p->stored++;
-		if (rc)
-			p->abort = true;
 		pthread_cond_broadcast(&p->cv);
 		if (rc)
 			break;
 	}
+	if (rc)
+		p->abort = true;
 	pthread_mutex_unlock(&p->mu);
+	if (open && rc == 0)
+		rc = commit(p, &tx, n, e);
+	else if (open)
+		store_rollback(p->o->s);
 	return rc;
 }
 
