@@ -120,7 +120,7 @@ LOAD3=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "Run: $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), both hubs on this machine, over loopback TLS 1.3."
 	echo "Command: \`N=$N PUSH=$PUSH bench/bench_sync.sh\` ($N synthetic STIX 2.1 objects from bench/gen_stix.py)."
 	echo "Hub A serves (\`serve --threads 2\`); hub B runs \`cybercell sync\` (pages of 10,000 objects: fetched, validated"
-	echo "and stored in a pipeline, each page stored with its cursor in one durable transaction)."
+	echo "and stored in a pipeline, each page stored with its cursor in a durable transaction that pages arriving together share)."
 	echo "Load average (1, 5, 15 min) before the pull: $LOAD0; after it: $LOAD1; before and after the push: $LOAD2 / $LOAD3."
 	echo "The machine is shared with other engineers' builds and tests: a load average above 2 on 2 cores means"
 	echo "the run did not have the machine to itself, and its times are longer than on a quiet one."
