@@ -77,16 +77,21 @@ static void *serve(void *arg)
 
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
+		uint8_t *copy = NULL;
 		const uint8_t *d = NULL;
 		size_t len = 0;
 
 		if (fd < 0)
 			continue;
 		read_request(fd);
+		/* a copy: the input may be gone once the client has given up */
 		pthread_mutex_lock(&g_mu);
 		if (g_next < g_n) {
-			d = g_ans[g_next];
 			len = g_len[g_next];
+			d = copy = malloc(len + 1);
+			if (!copy)
+				abort();
+			memcpy(copy, g_ans[g_next], len);
 			g_next++;
 		}
 		pthread_mutex_unlock(&g_mu);
@@ -101,6 +106,7 @@ static void *serve(void *arg)
 				}
 			}
 		}
+		free(copy);
 		shutdown(fd, SHUT_RDWR);
 		close(fd);
 	}
@@ -134,14 +140,15 @@ static void setup(void)
 	snprintf(g_url, sizeof(g_url), "http://127.0.0.1:%d/taxii2/", ntohs(sa.sin_port));
 }
 
-/* Split the input into answers and start again from the first. */
+/* Split the input into answers and start again from the first (NULL:
+ * none). */
 static void load(const uint8_t *data, size_t size)
 {
 	const uint8_t *p = data, *end = data + size;
 
 	pthread_mutex_lock(&g_mu);
 	g_n = g_next = 0;
-	while (g_n < MAX_ANSWERS && p <= end) {
+	while (data && g_n < MAX_ANSWERS && p <= end) {
 		const uint8_t *s = memmem(p, (size_t)(end - p), SEP, strlen(SEP));
 		const uint8_t *stop = s ? s : end;
 
@@ -210,5 +217,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)sync_add_objects(c, po.remote_coll, env, sizeof(env) - 1, &status, &e);
 	json_decref(status);
 	sync_client_free(c);
+	load(NULL, 0);          /* the input is gone after this: no more answers */
 	return 0;
 }
