@@ -304,7 +304,7 @@ int store_unindex(store *s, int64_t vid, cc_err *e)
 }
 
 /* Insert the observed-value, name-word and sighting rows of a version
- * (schema step 6). */
+ * (schema step 7). */
 static int value_row(store *s, int64_t vid, char tag, const char *v, const char *src,
 		     const char *dst, cc_err *e)
 {

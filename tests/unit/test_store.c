@@ -768,11 +768,11 @@ static void test_migration_values(void **state)
 	cc_err e = { 0 };
 
 	snprintf(path, sizeof(path), "%s/v5.db", f->dir);
-	assert_int_equal(store_open_version(path, 5, &s, &e), 0);
+	assert_int_equal(store_open_version(path, 6, &s, &e), 0);
 	store_close(f->s);
 	f->s = s;
 	put_values(f);
-	/* as a store of schema 5 had them: no value or word rows */
+	/* as a store of schema 6 had them: no value, word or sighting rows */
 	assert_int_equal(store_exec(s, "DELETE FROM names WHERE kind >= 2", &e), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .value = "evil.example" }), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon" }), 0);
@@ -780,7 +780,7 @@ static void test_migration_values(void **state)
 		"indicator--00000000-0000-4000-8000-000000000001" }), 0);
 	store_close(s);
 	assert_int_equal(store_open(path, &f->s, &e), 0);
-	assert_int_equal(user_version(path), 6);
+	assert_int_equal(user_version(path), 7);
 	check_values(f);
 }
 
