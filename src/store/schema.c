@@ -191,6 +191,12 @@ static const char schema_v6_federation[] =
 	"CREATE TABLE received(vid INTEGER NOT NULL, peer_id INTEGER NOT NULL,"
 	" received_us INTEGER NOT NULL, PRIMARY KEY(vid, peer_id)) WITHOUT ROWID;";
 
+/* The versions of one type without a walk of every collection: a reader's
+ * listing of a type that few versions have (attack-patterns among a
+ * million indicators: store_find). */
+static const char schema_v7[] =
+	"CREATE INDEX versions_type ON versions(type);";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
@@ -198,6 +204,12 @@ static const store_step steps[] = {
 	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
 	{ schema_v5, step_owners },               /* 5: owners and readers */
 	{ schema_v6_federation, NULL },           /* 6: peers, links, cursors, provenance */
+	/* 7: observed values are searched (store_find_query.value): an SCO's
+	 * value and hashes, the literals of an indicator's pattern, as rows of
+	 * names of kind 2 (0 is a name, 1 an alias); a name from each of its
+	 * words (kind 3), a sighting's sighting_of_ref (kind 4); versions by
+	 * type */
+	{ schema_v7, store_facts_index_values },
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

@@ -272,7 +272,12 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 /* ---- find (CLI `find`, wargame adversary lookup): latest versions only ---- */
 typedef struct store_find_query {
 	const char *type;           /* exact type, NULL = any */
-	const char *name;           /* case-insensitive substring of "name" */
+	const char *name;           /* case-insensitive substring of "name" (reads every name) */
+	const char *word;           /* case-insensitive start of "name" or of one of its
+	                               words ("secret gr" finds "RED SECRET GROUP"; by the
+	                               index; a word starts after a character that is not
+	                               a letter, a digit or non-ASCII; 16 words, names up
+	                               to 256 bytes) */
 	const char *alias;          /* case-insensitive exact name, aliases[] or x_mitre_aliases[] */
 	const char *external_id;    /* case-insensitive exact external_references[].external_id */
 	const char *related_to;     /* objects at the other end of a relationship with this id */
@@ -280,8 +285,25 @@ typedef struct store_find_query {
 	size_t limit;               /* 0 = no limit */
 	bool include_revoked;       /* also revoked / x_mitre_deprecated objects and
 	                               relationships (default: hidden) */
+	const char *refers_to;      /* relationships whose source_ref or target_ref is this id */
+	const char *value;          /* case-insensitive exact observed value: an SCO's value
+	                               or one of its hashes, a literal of a STIX pattern */
+	const char *sighting_of;    /* sightings whose sighting_of_ref is this id */
+	/* A reader's search (the UI): with collection_id > 0, only entries of
+	 * that collection, and of each id only the latest version viewer_org at
+	 * max_tlp may see of the copy it is served — what store_query_run gives
+	 * the same reader ("Collections and visibility"); viewer_org 0 is the
+	 * hub (every copy's latest).  related_to is refused there (its
+	 * relationships would be the hub's view): use refers_to, then the ids. */
+	int64_t collection_id;
+	int64_t viewer_org;
+	int max_tlp;
+	int64_t before_us;          /* with collection_id: entries added before this (0: none) */
 } store_find_query;
-/* Matching objects (all criteria must hold), ordered by type then id. */
+/* Matching objects (all criteria must hold), ordered by type then id; a
+ * reader's search (collection_id > 0) by date_added, newest first, and its
+ * rows carry their entry's date_added: the next page is before_us = the
+ * last row's (date_added is unique across the store). */
 int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, cc_err *e);
 
 /* Statistics as a new JSON object:

@@ -253,6 +253,14 @@ int store_pend_flush(store *s, cc_err *e);
  * missing id or type; f must be cleared by the caller also on failure. */
 int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_err *e);
 
+/* Add the observed-value, name-word and sighting search rows (names,
+ * kinds 2, 3, 4) of every stored version (schema step 7). */
+int store_facts_index_values(store *s, cc_err *e);
+/* The kind in names of a search row's tag: 'n' 0 name, 'a' 1 alias, 'v' 2
+ * observed value, 'w' 3 the name from a word on, 'o' 4 a sighting's
+ * sighting_of_ref. */
+int store_facts_kind(char tag);
+
 /* Queue the search rows of f for the new version vid. */
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e);
 

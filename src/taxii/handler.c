@@ -79,6 +79,7 @@ void taxii_response_clear(taxii_response *rs)
 	if (!rs)
 		return;
 	cc_buf_free(&rs->body);
+	cc_buf_free(&rs->headers);
 	taxii_blob_unref(rs->blob);
 	rs->blob = NULL;
 }

@@ -52,6 +52,7 @@ typedef struct server {
 	taxii_pool *posts;                /* runs POSTs (NULL: on the MHD thread) */
 	taxii_defences def;               /* auth pool, throttle, deadlines, limits */
 	taxii_log_limit mhd_log;          /* libmicrohttpd's messages */
+	const taxii_app *app;             /* served beside TAXII (NULL: none) */
 } server;
 
 /* The worker thread's own store handle and its memo (made on its first
@@ -83,6 +84,7 @@ typedef struct req_state {
 	char path[256];                   /* as sent (cut), for the log */
 	const struct sockaddr *addr;      /* the client's address (MHD's) */
 	taxii_conn *guard;                /* the connection's deadlines (NULL: none) */
+	bool app;                         /* for the application beside TAXII */
 	/* the password check on the auth pool while the connection is suspended */
 	char login[64];                   /* the user name the credentials claim */
 	const char *authorization;        /* the header (MHD's, valid until completion) */
@@ -148,6 +150,11 @@ static const char *header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+static const char *header_of(void *conn, const char *name)
+{
+	return header(conn, name);
+}
+
 static void blob_done(void *cls)
 {
 	taxii_blob_unref(cls);
@@ -177,6 +184,25 @@ static struct MHD_Response *response_of(taxii_response *rs, size_t *len)
 	return r;
 }
 
+/* Add the "Name: value\n" lines of h to r. */
+static void add_headers(struct MHD_Response *r, const cc_buf *h)
+{
+	char line[1024], *colon;
+
+	for (const char *p = h->data, *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl || (size_t)(nl - p) >= sizeof(line))
+			break;
+		memcpy(line, p, (size_t)(nl - p));
+		line[nl - p] = '\0';
+		colon = strstr(line, ": ");
+		if (colon) {
+			*colon = '\0';
+			MHD_add_response_header(r, line, colon + 2);
+		}
+	}
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_response *rs)
 {
 	size_t len = 0;
@@ -186,12 +212,14 @@ static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_resp
 	if (!r)
 		return MHD_NO;
 	if (rs->has_body)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, TAXII_MEDIA_TYPE);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs->content_type ? rs->content_type : TAXII_MEDIA_TYPE);
+	add_headers(r, &rs->headers);
 	if (rs->date_first[0])
 		MHD_add_response_header(r, "X-TAXII-Date-Added-First", rs->date_first);
 	if (rs->date_last[0])
 		MHD_add_response_header(r, "X-TAXII-Date-Added-Last", rs->date_last);
-	if (rs->www_authenticate)
+	if (rs->www_authenticate && !st->app)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Basic realm=\"cybercell\"");
 	if (rs->allow)
@@ -225,6 +253,15 @@ static enum MHD_Result queue_error(struct MHD_Connection *c, req_state *st, int 
 	return ret;
 }
 
+/* The answer to rq: the application's under its prefix, else TAXII's. */
+static void answer(server *sv, store *s, const taxii_request *rq, taxii_response *rs)
+{
+	if (taxii_app_owns(sv->app, rq->path))
+		taxii_app_handle(sv->ctx, sv->app, s, tl_memo, rq, rs);
+	else
+		taxii_handle_memo(sv->ctx, s, tl_memo, rq, rs);
+}
+
 /* A POST on a pool thread, with that thread's store and memo; the
  * connection is resumed to have the answer queued (see on_request). */
 static void run_post(void *arg)
@@ -237,7 +274,7 @@ static void run_post(void *arg)
 	if (!s)
 		taxii_error(&st->rs, 500, "Internal Server Error", "%s", e.msg);
 	else
-		taxii_handle_memo(st->sv->ctx, s, tl_memo, &st->rq, &st->rs);
+		answer(st->sv, s, &st->rq, &st->rs);
 	atomic_store(&st->answered, true);
 	MHD_resume_connection(st->conn);
 }
@@ -263,6 +300,8 @@ static bool request_of(server *sv, struct MHD_Connection *c, req_state *st, cons
 	rq->tls = sv->tls;
 	rq->body = st->body.data;
 	rq->body_len = st->body.len;
+	rq->header_of = header_of;
+	rq->conn = c;
 	return !args->overflow;
 }
 
@@ -299,7 +338,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 	s = thread_store(sv, &e);
 	if (!s)
 		return queue_error(c, st, 500, "Internal Server Error", e.msg);
-	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, &rs);
+	answer(sv, s, &rq, &rs);
 	ret = queue(c, st, &rs);
 	taxii_response_clear(&rs);
 	return ret;
@@ -322,7 +361,7 @@ static bool refused_on_headers(server *sv, struct MHD_Connection *c, req_state *
 	s = thread_store(sv, &e);
 	if (!s)
 		return false;
-	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, rs);
+	answer(sv, s, &rq, rs);
 	if (rs->status)
 		return true;
 	taxii_response_clear(rs);
@@ -496,6 +535,11 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
 		return queue_error(c, st, 400, "Bad Request",
 				   f.lengths_differ ? "two different Content-Length headers"
 						    : "both Content-Length and Transfer-Encoding");
+	/* the application checks its sessions itself; credentials, when
+	 * given, are checked here as for TAXII */
+	st->app = taxii_app_owns(sv->app, url);
+	if (st->app && !header(c, MHD_HTTP_HEADER_AUTHORIZATION))
+		return authenticated(sv, c, st, url, method);
 	return authenticate(sv, c, st, url, method);
 }
 
@@ -711,6 +755,7 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 		goto out;
 	sv.ctx = taxii_ctx_new(&o->cfg);
 	sv.db_path = o->db_path;
+	sv.app = o->app;
 	pthread_mutex_init(&sv.stores_lock, NULL);
 	pthread_mutex_init(&sv.mhd_log.mu, NULL);
 	if (!sv.ctx) {
