@@ -39,7 +39,7 @@ const char cmd_exercise_usage[] =
 	"  --json                play over JSON lines on stdin/stdout (docs/exercise.md)\n";
 
 typedef struct ex_opts {
-	const char *adv, *advfile, *rules;
+	wg_session_args sa;
 	long long seed, turns, budget;
 	double fp;
 	bool json;
@@ -48,9 +48,7 @@ typedef struct ex_opts {
 static int parse(int argc, char **argv, ex_opts *o)
 {
 	static const struct option opts[] = {
-		{ "adversary", required_argument, NULL, 'a' },
-		{ "adversary-file", required_argument, NULL, 'f' },
-		{ "rules", required_argument, NULL, 'r' },
+		WG_SESSION_OPTIONS,
 		{ "seed", required_argument, NULL, 's' },
 		{ "turns", required_argument, NULL, 't' },
 		{ "budget", required_argument, NULL, 'b' },
@@ -68,10 +66,9 @@ static int parse(int argc, char **argv, ex_opts *o)
 	o->fp = -1;
 	cmd_getopt_reset();
 	while ((c = cmd_getopt("exercise", argc, argv, "", opts)) != -1) {
+		if (wg_session_opt(&o->sa, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o->adv = optarg; break;
-		case 'f': o->advfile = optarg; break;
-		case 'r': o->rules = optarg; break;
 		case 'j': o->json = true; break;
 		case 's':
 			if (!cmd_parse_long("exercise", "--seed", optarg, 0, INT64_MAX, &o->seed))
@@ -97,10 +94,8 @@ static int parse(int argc, char **argv, ex_opts *o)
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("exercise", "expected one MODEL.yaml");
-	if (!o->adv == !o->advfile)
-		return cmd_usage_error("exercise", "give --adversary NAME or "
-				       "--adversary-file F (one of them)");
-	return 0;
+	o->sa.model = argv[optind];
+	return wg_session_check(&o->sa, "exercise", NULL);
 }
 
 static void put_line(char *s)
@@ -201,7 +196,7 @@ int cmd_exercise(int argc, char **argv, const cc_cli *cli)
 
 	if ((rc = parse(argc, argv, &o)))
 		return rc;
-	if ((rc = wg_session_open(&s, argv[optind], o.adv, o.advfile, o.rules, cli))) {
+	if ((rc = wg_session_open(&s, &o.sa, cli))) {
 		wg_session_close(&s);
 		return rc;
 	}

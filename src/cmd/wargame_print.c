@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/wargame_int.h"
+#include "wargame/sim.h"
 
 static void compute(wg_session *s)
 {
@@ -85,9 +86,13 @@ int wg_print_text(wg_session *s)
 	h = s->hardening;
 	for (size_t j = 0; j < s->metrics->njewels; j++)
 		reach += s->metrics->jewels[j].reachable;
-	printf("model: %s (%zu hosts)\nadversary: %s (%zu techniques)\n",
+	cc_buf cov = CC_BUF_INIT;
+
+	wg_coverage_line(s, &cov);
+	printf("model: %s (%zu hosts)\nadversary: %s — %s\n",
 	       s->model->name ? s->model->name : s->model->path, s->model->nhosts,
-	       s->adv->name, s->adv->ntechniques);
+	       s->adv->name, cc_buf_str(&cov));
+	cc_buf_free(&cov);
 	printf("attack graph: %zu facts (%zu from the model), %zu rule instances\n",
 	       g->nfacts, count_base(g), g->ninsts);
 	printf("crown jewels reachable: %zu of %zu; risk %.2f\n", reach,
@@ -186,17 +191,16 @@ static json_t *changes_json(const wg_change *c, size_t n)
 int wg_print_json(wg_session *s)
 {
 	const wg_hardening *h;
-	json_t *o, *jw = json_array(), *tech = json_array();
+	json_t *o, *jw = json_array();
 
 	compute(s);
 	h = s->hardening;
 	for (size_t j = 0; j < s->metrics->njewels; j++)
 		json_array_append_new(jw, jewel_json(s, &s->metrics->jewels[j]));
-	for (size_t k = 0; k < s->adv->ntechniques; k++)
-		json_array_append_new(tech, json_string(s->adv->techniques[k]));
-	o = json_pack("{s:s,s:{s:s,s:o},s:I,s:I,s:f,s:o,s:{s:f,s:f,s:b,s:b,s:f,s:o,s:o}}",
+	o = json_pack("{s:s,s:o,s:I,s:I,s:f,s:o,s:{s:f,s:f,s:b,s:b,s:f,s:o,s:o}}",
 		      "model", s->model->path,
-		      "adversary", "name", s->adv->name, "techniques", tech,
+		      "adversary", wg_report_adversary_json(s->adv, &s->cov,
+							     s->adv->id ? "store" : "file"),
 		      "facts", (json_int_t)s->graph->nfacts,
 		      "instances", (json_int_t)s->graph->ninsts,
 		      "risk", s->metrics->risk, "jewels", jw,

@@ -208,21 +208,46 @@ static json_t *intel_json(const wg_intel *in)
 			 "adversary_indicators", in->adversary_iocs);
 }
 
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+json_t *wg_report_adversary_json(const wg_adversary *a, const wg_coverage *c,
+				 const char *source)
+{
+	json_t *o = json_pack("{s:s,s:s?,s:s?,s:o}", "name", a->name, "source", source,
+			      "id", a->id, "techniques",
+			      strings_json(a->techniques, a->ntechniques));
+
+	if (c) {
+		json_object_set_new(o, "techniques_total", json_integer((json_int_t)c->total));
+		json_object_set_new(o, "techniques_modelled",
+				    json_integer((json_int_t)c->modelled));
+		json_object_set_new(o, "techniques_outside",
+				    json_integer((json_int_t)c->outside));
+		json_object_set_new(o, "techniques_unmodelled",
+				    strings_json(c->unmodelled, c->nunmodelled));
+	}
+	json_object_set_new(o, "software", strings_json(a->software, a->nsoftware));
+	return o;
+}
+
 char *wg_report_json(const wg_report_in *in)
 {
 	const wg_graph *g = in->g;
-	const wg_adversary *adv = g->adv;
-	json_t *root = json_object(), *techs = json_array();
+	json_t *root = json_object();
 	char *s;
 
-	for (size_t i = 0; adv && i < adv->ntechniques; i++)
-		json_array_append_new(techs, json_string(adv->techniques[i]));
 	json_object_set_new(root, "model", json_pack("{s:s?,s:I,s:I,s:I}", "name",
 		g->model->name, "hosts", (json_int_t)g->model->nhosts, "accounts",
 		(json_int_t)g->model->naccounts, "jewels", (json_int_t)g->model->njewels));
-	json_object_set_new(root, "adversary", json_pack("{s:s?,s:s?,s:s?,s:o}", "name",
-		adv ? adv->name : NULL, "source", in->adversary_source, "id",
-		in->adversary_id, "techniques", techs));
+	json_object_set_new(root, "adversary", wg_report_adversary_json(g->adv, in->coverage,
+		in->adversary_source));
 	json_object_set_new(root, "graph", json_pack("{s:I,s:I}", "facts",
 		(json_int_t)g->nfacts, "instances", (json_int_t)g->ninsts));
 	if (in->metrics)

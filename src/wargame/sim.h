@@ -82,21 +82,37 @@ unsigned wg_intel_flags(const wg_intel *in, const char *technique);
 double wg_intel_detect(const wg_intel *in, const char *technique, double d,
 		       bool telemetry);
 /* Read the collection: attack-patterns (ATT&CK external ids), `uses`
- * relationships of the adversary (adversary_id may be NULL when it came
- * from a file), and indicators with `indicates` relationships.  Only the
- * techniques the adversary uses are kept.  CC_ENOTFOUND: no collection. */
+ * relationships of the adversary (a->id, or an intrusion-set or
+ * threat-actor of the collection with its name), and indicators with
+ * `indicates` relationships.  Objects created by MITRE (ATT&CK itself,
+ * WG_MITRE_IDENTITY) are public knowledge, never shared intelligence, and
+ * are skipped.  Only the techniques the adversary uses are kept.
+ * CC_ENOTFOUND: no collection. */
 int wg_intel_from_store(store *s, const char *collection, const wg_adversary *a,
-			const char *adversary_id, wg_intel **out, cc_err *e);
+			wg_intel **out, cc_err *e);
+/* The identity that creates ATT&CK's objects (created_by_ref). */
+#define WG_MITRE_IDENTITY "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5"
 void wg_intel_free(wg_intel *in);
 
 /* ------------------------------------------------------------------ */
 /* The adversary from the store (--adversary NAME)                     */
 /* ------------------------------------------------------------------ */
 
-/* The id of the first intrusion-set, threat-actor or campaign (in that
- * order) whose name or alias is name (case-insensitive), or NULL.  Caller
- * frees. */
-char *wg_store_adversary_id(store *s, const char *name);
+/* Look an adversary up: an intrusion-set, else a threat-actor, else a
+ * campaign whose name or an alias is name (any case); failing that, one
+ * whose name contains name; the first type with a match decides.  *id and
+ * *found (its name; found may be NULL) are the caller's to free.
+ * CC_ENOTFOUND when nothing matches, CC_ERR (naming the candidates) when
+ * several do. */
+int wg_adversary_lookup(store *s, const char *name, char **id, char **found,
+			cc_err *e);
+/* The adversary named name (wg_adversary_lookup) and its techniques: the
+ * ATT&CK ids of the attack-patterns it `uses`, and with software those of
+ * the malware and tools it `uses` (their names go to a->software).
+ * Revoked and deprecated objects are skipped; techniques are sorted;
+ * a->id is set.  CC_ERR when it uses no technique. */
+int wg_adversary_from_store(store *s, const char *name, bool software,
+			    wg_adversary **out, cc_err *e);
 /* The id of the latest attack-pattern whose ATT&CK external id is
  * technique, or NULL (caller frees). */
 char *wg_store_attack_pattern_id(store *s, const char *technique);
@@ -283,9 +299,16 @@ typedef struct wg_report_in {
 	const wg_sim_result *sim_intel; /* with --with-intel, or NULL */
 	const wg_intel *intel;
 	const char *adversary_source;   /* "store" or the file name */
-	const char *adversary_id;       /* STIX id when from the store */
+	const wg_coverage *coverage;    /* how much of the adversary is modelled */
 	store *store;                   /* to look attack-pattern ids up, or NULL */
 } wg_report_in;
+
+/* {"name", "source", "id", "techniques": [...], "techniques_total",
+ * "techniques_modelled", "techniques_outside", "techniques_unmodelled":
+ * [...], "software": [...]} of an adversary (coverage may be NULL: the
+ * counts are left out).  A new reference. */
+json_t *wg_report_adversary_json(const wg_adversary *a, const wg_coverage *c,
+				 const char *source);
 
 /* JSON of everything (deterministic; no wall-clock time).  Caller frees. */
 char *wg_report_json(const wg_report_in *in);

@@ -283,7 +283,7 @@ static void scan_free(scan *sc)
 }
 
 int wg_intel_from_store(store *s, const char *collection, const wg_adversary *a,
-			const char *adversary_id, wg_intel **out, cc_err *e)
+			wg_intel **out, cc_err *e)
 {
 	static const char *const types[] = { "attack-pattern", "relationship",
 					     "intrusion-set", "threat-actor" };
@@ -306,7 +306,7 @@ int wg_intel_from_store(store *s, const char *collection, const wg_adversary *a,
 	rc = store_query_run(s, &q, scan_row, &sc, NULL, e);
 	if (rc == CC_OK) {
 		*out = wg_intel_new(col.name ? col.name : collection);
-		collect(&sc, *out, a, adversary_id);
+		collect(&sc, *out, a, a->id);
 	}
 	scan_free(&sc);
 	store_collection_clear(&col);

@@ -225,20 +225,31 @@ const char *wg_vuln_kind_name(wg_vuln_kind k);
 
 typedef struct wg_adversary {
 	char *name;
+	char *id;               /* its STIX id when it came from the hub, else NULL */
 	char **techniques;      /* ATT&CK ids, "T1566" or "T1566.001" */
 	size_t ntechniques;
+	char **software;        /* names of the malware and tools whose techniques
+				   were added (from the hub; may be empty) */
+	size_t nsoftware;
 } wg_adversary;
 
 wg_adversary *wg_adversary_new(const char *name);
 /* Add a technique id (duplicates ignored).  0 or CC_ERR on a bad id. */
 int wg_adversary_add(wg_adversary *a, const char *technique, cc_err *e);
+/* Record the name of a malware or tool whose techniques were added. */
+void wg_adversary_add_software(wg_adversary *a, const char *name);
 /* YAML: {name: X, techniques: [T1566.001, ...]} or a bare list. */
 wg_adversary *wg_adversary_load_file(const char *path, cc_err *e);
 wg_adversary *wg_adversary_load_mem(const char *data, size_t len,
 				    const char *name, cc_err *e);
-/* May a rule for technique fire?  Exact id; a parent id used by the
- * adversary enables all its sub-techniques; a sub-technique used by the
- * adversary enables the parent's rule. */
+/* Is t an ATT&CK technique id: "T" and 4 digits, optionally "." and 3? */
+bool wg_technique_id_ok(const char *t);
+/* Does using technique `used` enable a rule written for `rule`?  The same
+ * id; a parent used enables its sub-techniques' rules; a sub-technique
+ * used enables the parent's rule (not its siblings'). */
+bool wg_technique_enables(const char *used, const char *rule);
+/* May a rule for technique fire?  wg_technique_enables for some technique
+ * of the adversary. */
 bool wg_adversary_uses(const wg_adversary *a, const char *technique);
 void wg_adversary_free(wg_adversary *a);
 
@@ -311,9 +322,54 @@ typedef struct wg_rule {
 	int detect_var;         /* host variable where it is observable, or WG_NONE */
 	double noise;           /* 0..1: how visible the action is (scales detection) */
 	wg_dist time;
+	unsigned platforms;     /* WG_PLAT_* bits where it applies (0: any) */
+	char *sources;          /* ATT&CK detection strategy and data component
+				   ids ("DET0455 DC0032 DC0064"), or NULL */
 	char *file;             /* where it was defined */
 	int line;
 } wg_rule;
+
+/* ATT&CK platforms, as a rule's `platforms` line names them and as a host's
+ * `os` is matched against them. */
+enum {
+	WG_PLAT_WINDOWS = 1u << 0, WG_PLAT_LINUX = 1u << 1, WG_PLAT_MACOS = 1u << 2,
+	WG_PLAT_NETWORK = 1u << 3, WG_PLAT_CONTAINERS = 1u << 4, WG_PLAT_IAAS = 1u << 5,
+	WG_PLAT_SAAS = 1u << 6, WG_PLAT_OFFICE = 1u << 7, WG_PLAT_IDP = 1u << 8,
+	WG_PLAT_ESXI = 1u << 9, WG_PLAT_PRE = 1u << 10,
+	WG_PLAT_ALL = (1u << 11) - 1
+};
+/* The platform bit of a name ("windows", "network-devices", ...; ATT&CK's
+ * names in lower case with '-' for spaces), or 0. */
+unsigned wg_platform_bit(const char *name);
+/* The name of one platform bit. */
+const char *wg_platform_name(unsigned bit);
+/* The platforms a host of this `os` runs: its bit, WG_PLAT_ALL when os is
+ * NULL (unknown: every rule may apply), 0 for an os no platform names. */
+unsigned wg_os_platforms(const char *os);
+
+/* What the rules say of a technique they do not model. */
+typedef enum wg_tech_status {
+	WG_TECH_UNMODELLED = 0, /* no rule (a declaration may say why) */
+	WG_TECH_MODELLED,       /* a technique rule fires for it */
+	WG_TECH_OUTSIDE,        /* it happens outside the modelled network */
+} wg_tech_status;
+
+/* An `outside` or `unmodelled` declaration of the rules. */
+typedef struct wg_tech_decl {
+	char *technique;        /* ATT&CK id */
+	char *name;
+	char *tactic;
+	wg_tech_status status;  /* WG_TECH_OUTSIDE or WG_TECH_UNMODELLED */
+	char *why;              /* the reason, as written */
+	char *file;
+	int line;
+} wg_tech_decl;
+
+/* An ATT&CK data component a rule's `sources` may name. */
+typedef struct wg_datasource {
+	char *id;               /* "DC0032" */
+	char *name;             /* "Process Creation" */
+} wg_datasource;
 
 typedef struct wg_rules {
 	wg_rule *rules;
@@ -321,6 +377,10 @@ typedef struct wg_rules {
 	char **preds;           /* predicate names */
 	int *arity;             /* their arities */
 	size_t npreds;
+	wg_tech_decl *decls;    /* outside / unmodelled declarations */
+	size_t ndecls;
+	wg_datasource *dsrc;    /* datasource declarations */
+	size_t ndsrc;
 } wg_rules;
 
 wg_rules *wg_rules_new(void);
@@ -333,6 +393,28 @@ wg_rules *wg_rules_load_dir(const char *dir, cc_err *e);
 void wg_rules_free(wg_rules *r);
 /* Index of the predicate, or WG_NONE. */
 int wg_rules_pred(const wg_rules *r, const char *name);
+/* The name of a data component id ("DC0032"), or NULL. */
+const char *wg_rules_datasource(const wg_rules *r, const char *id);
+/* What the rules do with technique t: modelled when some technique rule
+ * is enabled by it (wg_technique_enables), outside when it or its parent
+ * is declared `outside`, else unmodelled.  *decl (may be NULL) gets the
+ * declaration that says so (an `unmodelled` one gives the reason), or
+ * NULL. */
+wg_tech_status wg_rules_status(const wg_rules *r, const char *t,
+			       const wg_tech_decl **decl);
+
+/* How much of an adversary the rules model. */
+typedef struct wg_coverage {
+	size_t total;           /* the adversary's techniques */
+	size_t modelled;        /* ... that a rule models */
+	size_t outside;         /* ... declared outside the modelled network */
+	char **unmodelled;      /* the rest, ATT&CK ids in the adversary's order */
+	size_t nunmodelled;
+} wg_coverage;
+
+/* Fill c (owned by the caller: wg_coverage_clear). */
+void wg_coverage_of(const wg_adversary *a, const wg_rules *r, wg_coverage *c);
+void wg_coverage_clear(wg_coverage *c);
 
 /* ------------------------------------------------------------------ */
 /* Attack graph                                                        */

@@ -58,9 +58,20 @@ t_true "rules error located" grep -q "bad.rules:2: zone takes 2 arguments, not 1
 # the adversary from the store: an intrusion-set and the attack-patterns it uses
 t_ok "import a small actor bundle" cc import "$D/actor-bundle.json"
 t_ok "graph with --adversary alias" cc wargame graph "$D/chain.yaml" --adversary thc --rules "$D/rules"
-t_true "store adversary by alias" grep -q "adversary: Test Heist Crew (6 techniques)" "$OUT"
+t_true "store adversary by alias, with its coverage" grep -qx "adversary: Test Heist Crew — 6 techniques: 6 modelled, 0 outside the modelled network, 0 not modelled" "$OUT"
 t_true "same answer as the file adversary" grep -q "most likely: 6 steps, p=0.072, 12.0 h" "$OUT"
 t_ok "graph with --adversary name, any case" cc wargame graph "$D/chain.yaml" --adversary "test heist crew" --rules "$D/rules"
+# one lookup: a part of the name finds it too, and the JSON names its id
+t_ok "graph with --adversary part of the name" cc wargame graph "$D/chain.yaml" --adversary "Heist" --rules "$D/rules" --json
+t_true "adversary found by part of its name has its id and coverage" \
+	jq -e '.adversary.id == "intrusion-set--442b1de0-bed4-5c59-90fe-c2b764636757" and .adversary.source == "store"
+	       and .adversary.techniques_total == 6 and .adversary.techniques_modelled == 6
+	       and .adversary.techniques_outside == 0 and .adversary.techniques_unmodelled == []' "$OUT"
+t_ok "file adversary: coverage against the rules" cc wargame graph "$D/chain.yaml" --adversary-file "$root/data/demo/adversary.yaml" --rules "$D/rules" --json
+t_true "file adversary: 39 techniques, 6 modelled by the test rules, no id" \
+	jq -e '.adversary.id == null and .adversary.techniques_total == 39 and .adversary.techniques_modelled == 6
+	       and (.adversary.techniques_unmodelled | length) == 33' "$OUT"
+t_exit 2 "--no-software goes with --adversary" cc wargame graph "$D/chain.yaml" $ADV --no-software
 t_exit 1 "unknown adversary" cc wargame graph "$D/chain.yaml" --adversary "Nobody" --rules "$D/rules"
 t_true "unknown adversary named" grep -q "adversary 'Nobody': no intrusion-set" "$ERR"
 t_exit 1 "adversary from a missing store" cc --db "$T/none.db" wargame graph "$D/chain.yaml" --adversary APT1 --rules "$D/rules"
