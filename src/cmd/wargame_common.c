@@ -93,9 +93,20 @@ static int open_store(wg_session *s, const wg_session_args *a, const cc_cli *cli
 			   "'cybercell import' or use --adversary-file)", cli->db_path);
 		return cmd_fail(&e);
 	}
-	if (store_open(cli->db_path, &s->st, &e))
+	if (store_open(cli->db_path, &s->st, &e) ||
+	    wg_mitigations_from_store(s->st, &s->mit, &e))
 		return cmd_fail(&e);
 	return 0;
+}
+
+const wg_hardening *wg_session_harden(wg_session *s)
+{
+	wg_harden_opts o = { .mit = s->mit };
+	cc_err e;
+
+	if (!s->hardening)
+		s->hardening = wg_harden(s->graph, &o, &e);
+	return s->hardening;
 }
 
 int wg_session_open(wg_session *s, const wg_session_args *a, const cc_cli *cli)
@@ -148,6 +159,7 @@ void wg_session_close(wg_session *s)
 	wg_metrics_free(s->metrics);
 	wg_graph_free(s->graph);
 	wg_coverage_clear(&s->cov);
+	wg_mitigations_free(s->mit);
 	wg_adversary_free(s->adv);
 	store_close(s->st);
 	wg_rules_free(s->rules);

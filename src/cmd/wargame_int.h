@@ -22,6 +22,7 @@ typedef struct wg_session {
 	wg_adversary *adv;
 	wg_coverage cov;            /* how much of adv the rules model */
 	struct store *st;           /* the hub's store when it was opened, or NULL */
+	wg_mitigations *mit;        /* the hub's ATT&CK mitigations, or NULL */
 	wg_graph *graph;
 	wg_metrics *metrics;        /* filled by the print functions */
 	wg_hardening *hardening;    /* filled by the print functions */
@@ -57,6 +58,10 @@ bool wg_session_opt(wg_session_args *a, int c, const char *arg);
 /* Usage errors common to every war-game command (exactly one adversary
  * source); returns 0 or 2 after printing the error. */
 int wg_session_check(const wg_session_args *a, const char *cmd, const char *sub);
+
+/* The hardening of the session's graph, with the hub's mitigations
+ * (s->hardening, computed once). */
+const wg_hardening *wg_session_harden(wg_session *s);
 
 /* "adversary: N techniques: M modelled, K outside the modelled network,
  * U not modelled (T1234, ...)" — the coverage line of every summary. */

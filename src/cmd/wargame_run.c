@@ -128,12 +128,69 @@ static void print_jewels(const wg_graph *g, const wg_metrics *mt, const wg_sim_r
 	putchar('\n');
 }
 
+static void print_hardening(const wg_graph *g, const wg_hardening *h)
+{
+	cc_buf b = CC_BUF_INIT;
+
+	wg_hardening_uncut_text(g, h, &b);
+	if (b.len)
+		printf("hardening: %s\n", cc_buf_str(&b));
+	if (h->cut_found && h->ncut) {
+		printf("hardening: cheapest cut%s (%s) costs %.4g, risk %.4g -> %.4g:\n",
+		       h->nuncut ? " of the other jewels" : "",
+		       h->cut_exact ? "exact" : "heuristic", h->cut_cost, h->risk_before,
+		       h->risk_after);
+		for (size_t i = 0; i < h->ncut; i++) {
+			cc_buf_reset(&b);
+			if (h->cut[i].mitigations) {
+				cc_buf_puts(&b, " (ATT&CK ");
+				wg_mitigations_text(h->cut[i].mitigations, &b);
+				cc_buf_putc(&b, ')');
+			}
+			printf("  - %s, cost %.4g%s\n", h->cut[i].label, h->cut[i].cost,
+			       cc_buf_str(&b));
+		}
+	} else if (!h->cut_found) {
+		printf("hardening: no set of candidate changes cuts every path\n");
+	}
+	for (size_t i = 0; i < h->nranked && i < 3; i++)
+		printf("%s  %s: risk %.4g -> %.4g, cost %.4g\n", i ? "" :
+		       "best single changes (risk removed per unit of cost):\n",
+		       h->ranked[i].label, h->risk_before, h->ranked[i].risk_after,
+		       h->ranked[i].cost);
+	cc_buf_free(&b);
+}
+
+/* The value of sharing: both runs, and the paired differences. */
+static void print_sharing(const wg_report_in *in)
+{
+	const wg_sim_result *a = in->sim, *b = in->sim_intel;
+	wg_sim_diff dp, dd;
+	cc_err e;
+
+	printf("with intel from '%s' (%zu techniques, %zu indicators; ATT&CK's own objects "
+	       "are public, not shared): P(any jewel) %.3f -> %.3f; detected campaigns %zu -> "
+	       "%zu", in->intel->collection, in->intel->n, in->intel->nindicators, a->p_any,
+	       b->p_any, a->detected, b->detected);
+	if (a->ttd.n && b->ttd.n)
+		printf("; median time to detection %.1f h -> %.1f h", a->ttd.median,
+		       b->ttd.median);
+	putchar('\n');
+	if (wg_sim_paired(a, b, WG_PAIR_ANY_JEWEL, &dp, &e) ||
+	    wg_sim_paired(b, a, WG_PAIR_DETECTED, &dd, &e))
+		return;
+	printf("value of sharing (paired campaigns, same seeds): P(any jewel) lower by %.3f "
+	       "[95%% %.3f, %.3f]; detection higher by %.3f [95%% %.3f, %.3f]\n", dp.d, dp.lo,
+	       dp.hi, dd.d, dd.lo, dd.hi);
+}
+
 static void print_summary(const wg_session *s, const wg_report_in *in)
 {
 	const wg_graph *g = in->g;
 	const wg_sim_result *r = in->sim;
 	const wg_hardening *h = in->hardening;
 	cc_buf cov = CC_BUF_INIT;
+	char *notes;
 
 	wg_coverage_line(s, &cov);
 	printf("war game: %s vs %s; attack graph %zu facts, %zu rule instances\n"
@@ -141,33 +198,20 @@ static void print_summary(const wg_session *s, const wg_report_in *in)
 	       g->adv->name, g->nfacts, g->ninsts, cc_buf_str(&cov));
 	cc_buf_free(&cov);
 	print_jewels(g, in->metrics, r);
+	notes = wg_report_notes(in);
+	if (*notes)
+		printf("note: %s", notes);
+	free(notes);
 	if (r->nactions) {
 		printf("defender responses that stopped the most campaigns:\n");
 		for (size_t i = 0; i < r->nactions && i < 5; i++)
 			printf("  %-50s stopped %zu, taken in %zu\n", r->actions[i].label,
 			       r->actions[i].decisive, r->actions[i].taken);
 	}
-	if (h && h->cut_found) {
-		printf("hardening: cheapest cut (%s) costs %.4g, risk %.4g -> %.4g:\n",
-		       h->cut_exact ? "exact" : "heuristic", h->cut_cost, h->risk_before,
-		       h->risk_after);
-		for (size_t i = 0; i < h->ncut; i++)
-			printf("  - %s\n", h->cut[i].label);
-	} else if (h) {
-		printf("hardening: no set of candidate changes cuts every path\n");
-	}
-	if (in->sim_intel) {
-		const wg_sim_result *b = in->sim_intel;
-
-		printf("with intel from '%s' (%zu techniques, %zu indicators): P(any jewel) "
-		       "%.3f -> %.3f; detected campaigns %zu -> %zu", in->intel->collection,
-		       in->intel->n, in->intel->nindicators, r->p_any, b->p_any, r->detected,
-		       b->detected);
-		if (r->ttd.n && b->ttd.n)
-			printf("; median time to detection %.1f h -> %.1f h", r->ttd.median,
-			       b->ttd.median);
-		putchar('\n');
-	}
+	if (h)
+		print_hardening(g, h);
+	if (in->sim_intel)
+		print_sharing(in);
 }
 
 static int write_text(const char *path, const char *text, const char *what)
@@ -221,7 +265,7 @@ static int write_outputs(const run_opts *o, const wg_report_in *in)
 typedef struct run_state {
 	wg_session s;
 	wg_metrics *mt;
-	wg_hardening *hd;
+	const wg_hardening *hd;     /* the session's */
 	wg_intel *intel;
 	wg_sim_result *r0, *r1;
 } run_state;
@@ -231,7 +275,6 @@ static void state_free(run_state *x)
 	wg_sim_result_free(x->r0);
 	wg_sim_result_free(x->r1);
 	wg_intel_free(x->intel);
-	wg_hardening_free(x->hd);
 	wg_metrics_free(x->mt);
 	wg_session_close(&x->s);
 }
@@ -244,9 +287,9 @@ static int compute(const run_opts *o, run_state *x)
 			   .horizon_hours = (double)o->horizon_days * 24 };
 	cc_err e;
 
-	if (!(x->mt = wg_metrics_compute(x->s.graph, &e)) ||
-	    !(x->hd = wg_harden(x->s.graph, NULL, &e)))
+	if (!(x->mt = wg_metrics_compute(x->s.graph, &e)))
 		return cmd_fail(&e);
+	x->hd = wg_session_harden(&x->s);
 	if (o->intel && wg_intel_from_store(x->s.st, o->intel, x->s.adv, &x->intel, &e))
 		return cmd_fail(&e);
 	if (isatty(STDERR_FILENO)) {

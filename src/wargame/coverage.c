@@ -48,6 +48,33 @@ unsigned wg_os_platforms(const char *os)
 	return 0;
 }
 
+bool wg_rules_has(const wg_rules *r, const char *technique)
+{
+	for (size_t i = 0; i < r->nrules; i++)
+		if (r->rules[i].technique && !strcmp(r->rules[i].technique, technique))
+			return true;
+	return false;
+}
+
+bool wg_rules_fires(const wg_rules *r, const char *u, const char *technique)
+{
+	size_t ul = strlen(u), tl = strlen(technique);
+
+	if (!strcmp(u, technique))
+		return true;
+	if (ul == 5 && tl > 5 && !strncmp(u, technique, 5))     /* parent used */
+		return true;
+	return tl == 5 && ul > 5 && !strncmp(u, technique, 5) && !wg_rules_has(r, u);
+}
+
+bool wg_rules_enabled(const wg_rules *r, const wg_adversary *a, const char *technique)
+{
+	for (size_t i = 0; i < a->ntechniques; i++)
+		if (wg_rules_fires(r, a->techniques[i], technique))
+			return true;
+	return false;
+}
+
 const char *wg_rules_datasource(const wg_rules *r, const char *id)
 {
 	for (size_t i = 0; i < r->ndsrc; i++)
@@ -80,7 +107,7 @@ wg_tech_status wg_rules_status(const wg_rules *r, const char *t,
 	if (decl)
 		*decl = NULL;
 	for (size_t i = 0; i < r->nrules; i++)
-		if (r->rules[i].technique && wg_technique_enables(t, r->rules[i].technique))
+		if (r->rules[i].technique && wg_rules_fires(r, t, r->rules[i].technique))
 			return WG_TECH_MODELLED;
 	d = decl_of(r, t);
 	if (decl)

@@ -111,7 +111,7 @@ static void setup_lists(wg_exercise *x)
 		const wg_rule *ru = &g->rules->rules[r];
 
 		if (ru->technique && ru->detect_var != WG_NONE &&
-		    wg_adversary_uses(g->adv, ru->technique))
+		    wg_rules_enabled(g->rules, g->adv, ru->technique))
 			x->fp_rules[x->nfp_rules++] = (int)r;
 	}
 }

@@ -68,7 +68,7 @@ static void compile(wg_graph *g)
 		const wg_rule *ru = &r->rules[i];
 		wg_crule *cr;
 
-		if (ru->technique && !wg_adversary_uses(g->adv, ru->technique))
+		if (ru->technique && !wg_rules_enabled(r, g->adv, ru->technique))
 			continue;
 		cr = &p->crules[p->ncrules++];
 		cr->rule = (int)i;

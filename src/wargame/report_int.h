@@ -28,6 +28,9 @@ typedef struct wg_seen {
 wg_seen *wg_seen_rows(const wg_report_in *in, size_t *n);
 void wg_seen_free(wg_seen *v, size_t n);
 
+/* Most entries of simulation.furthest in the JSON and the report. */
+#define WG_REPORT_FURTHEST 30
+
 /* Observed detection rate of technique in r, or -1. */
 double wg_report_rate(const wg_sim_result *r, const char *technique);
 

@@ -103,3 +103,101 @@ void wg_seen_free(wg_seen *v, size_t n)
 		free(v[i].what);
 	free(v);
 }
+
+void wg_report_reach(const wg_graph *g, const wg_sim_reach *f, cc_buf *out)
+{
+	const wg_model *m = g->model;
+
+	if (f->kind == WG_REACH_CRED)
+		cc_buf_printf(out, "the credentials of %s", m->accounts[f->index].name);
+	else
+		cc_buf_printf(out, "%s on %s", f->kind == WG_REACH_ROOT ? "admin" : "a foothold",
+			      m->hosts[f->index].name);
+	if (f->p >= 0)
+		cc_buf_printf(out, " (P %.3f)", f->p);
+}
+
+/* Hosts where the attack graph gives the attacker user or admin rights. */
+static size_t graph_footholds(const wg_graph *g, cc_buf *out, size_t max)
+{
+	int pu = wg_rules_pred(g->rules, "user"), pr = wg_rules_pred(g->rules, "root");
+	size_t n = 0;
+
+	for (size_t f = 0; f < g->nfacts; f++) {
+		const wg_fact *x = &g->facts[f];
+
+		if (x->base || x->host == WG_NONE || (x->pred != pu && x->pred != pr))
+			continue;
+		if (n < max)
+			cc_buf_printf(out, "%s%s on %s", n ? ", " : "",
+				      x->pred == pr ? "admin" : "a foothold",
+				      g->model->hosts[x->host].name);
+		n++;
+	}
+	return n;
+}
+
+/* The adversary's initial-access techniques that have a rule. */
+static void way_in(const wg_graph *g, cc_buf *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->adv->ntechniques; i++) {
+		const char *t = g->adv->techniques[i];
+		bool ia = false;
+
+		for (size_t r = 0; r < g->rules->nrules && !ia; r++) {
+			const wg_rule *ru = &g->rules->rules[r];
+
+			ia = ru->technique && ru->tactic && !strcmp(ru->tactic, "initial-access") &&
+			     wg_rules_fires(g->rules, t, ru->technique);
+		}
+		if (ia)
+			cc_buf_printf(out, "%s%s", n++ ? ", " : "", t);
+	}
+	if (!n)
+		cc_buf_puts(out, "none");
+}
+
+char *wg_report_notes(const wg_report_in *in)
+{
+	const wg_graph *g = in->g;
+	const wg_sim_result *r = in->sim;
+	cc_buf b = CC_BUF_INIT, h = CC_BUF_INIT;
+	bool reachable = false;
+	size_t nh;
+
+	for (size_t j = 0; j < g->ngoals; j++)
+		reachable |= g->goals[j].fact != WG_NONE;
+	if (r ? r->any_compromised > 0 : reachable)
+		return cc_xstrdup("");
+	nh = graph_footholds(g, &h, 6);
+	if (in->coverage && !in->coverage->modelled) {
+		cc_buf_printf(&b, "%s %zu technique%s of %s %s modelled by the rules, so "
+			      "nothing can happen: every result is zero.\n",
+			      in->coverage->total == 1 ? "The" : "None of the",
+			      in->coverage->total, in->coverage->total == 1 ? "" : "s",
+			      g->adv->name, in->coverage->total == 1 ? "is not" : "is");
+	} else if (!nh) {
+		cc_buf_printf(&b, "%s gets no foothold on any host of this network: none of its "
+			      "modelled techniques is a way in that works here (its initial-access "
+			      "techniques with rules: ", g->adv->name);
+		way_in(g, &b);
+		cc_buf_puts(&b, "), so every result is zero.\n");
+	} else if (r) {
+		cc_buf_printf(&b, "No crown jewel fell in %zu campaigns; the furthest %s got: ",
+			      r->runs, g->adv->name);
+		for (size_t i = 0; i < r->nfurthest && i < 4; i++) {
+			cc_buf_puts(&b, i ? ", " : "");
+			wg_report_reach(g, &r->furthest[i], &b);
+		}
+		if (!r->nfurthest)
+			cc_buf_puts(&b, "nothing (every attempt failed or was stopped)");
+		cc_buf_puts(&b, ".\n");
+	} else {
+		cc_buf_printf(&b, "No crown jewel is reachable; %s can get %s%s.\n", g->adv->name,
+			      cc_buf_str(&h), nh > 6 ? " and more" : "");
+	}
+	cc_buf_free(&h);
+	return cc_buf_take(&b, NULL);
+}

@@ -113,6 +113,11 @@ int wg_adversary_lookup(store *s, const char *name, char **id, char **found,
  * a->id is set.  CC_ERR when it uses no technique. */
 int wg_adversary_from_store(store *s, const char *name, bool software,
 			    wg_adversary **out, cc_err *e);
+/* The hub's ATT&CK mitigations (course-of-action objects with the ids of
+ * wg_mitigation_table) and the techniques they `mitigates`.  *out is NULL
+ * (and 0 returned) when the hub has none of them.  Free with
+ * wg_mitigations_free. */
+int wg_mitigations_from_store(store *s, wg_mitigations **out, cc_err *e);
 /* The id of the latest attack-pattern whose ATT&CK external id is
  * technique, or NULL (caller frees). */
 char *wg_store_attack_pattern_id(store *s, const char *technique);
@@ -178,6 +183,21 @@ enum {
 	WG_END_COUNT
 };
 
+/* How far the attacker got: a privilege on a host or an account's
+ * credentials, and in how many campaigns it held it at some time. */
+typedef enum wg_reach_kind {
+	WG_REACH_ROOT = 0,      /* administrator rights on host */
+	WG_REACH_USER,          /* a foothold (user rights) on host */
+	WG_REACH_CRED,          /* the credentials of account */
+} wg_reach_kind;
+
+typedef struct wg_sim_reach {
+	wg_reach_kind kind;
+	int index;              /* model host (ROOT, USER) or account (CRED) */
+	size_t campaigns;       /* campaigns in which it was held */
+	double p;               /* campaigns / runs */
+} wg_sim_reach;
+
 typedef struct wg_sim_result {
 	size_t runs;
 	uint64_t seed;
@@ -199,7 +219,27 @@ typedef struct wg_sim_result {
 	wg_sim_action *actions; /* responses taken, most decisive first */
 	size_t nactions;
 	double mean_steps;      /* attacker actions per campaign */
+	wg_sim_reach *furthest; /* how far it got, most likely first (p > 0) */
+	size_t nfurthest;
+	uint8_t *camp_any;      /* per campaign: some jewel fell (0/1) */
+	uint8_t *camp_det;      /* per campaign: the defenders saw something */
+	uint32_t *inst_att;     /* per graph instance: attempts over all campaigns */
+	uint32_t *inst_det;     /* ... and detections */
+	size_t ninsts;
 } wg_sim_result;
+
+/* A paired difference between two runs over the same campaigns (same
+ * seed and runs: common random numbers): mean of a's outcome minus b's,
+ * and its 95 % interval (normal approximation of the paired
+ * differences). */
+typedef struct wg_sim_diff {
+	double d, lo, hi;
+} wg_sim_diff;
+
+enum { WG_PAIR_ANY_JEWEL = 0, WG_PAIR_DETECTED };
+/* what: WG_PAIR_*.  CC_EUSAGE when the runs differ in seed or size. */
+int wg_sim_paired(const wg_sim_result *a, const wg_sim_result *b, int what,
+		  wg_sim_diff *out, cc_err *e);
 
 /* Run o->runs campaigns over g.  Fails only on bad options (CC_EUSAGE) or
  * when threads cannot start. */
@@ -309,6 +349,23 @@ typedef struct wg_report_in {
  * counts are left out).  A new reference. */
 json_t *wg_report_adversary_json(const wg_adversary *a, const wg_coverage *c,
 				 const char *source);
+
+/* Sentences (one per line) a reader needs so that no result is a silent
+ * zero: why nothing was reached (no technique modelled, no way in, or how
+ * far the attacker got).  Empty when a jewel is reachable.  Caller frees. */
+char *wg_report_notes(const wg_report_in *in);
+/* "admin on ws-01 (P 0.41)" — one furthest-reach entry, appended to out. */
+void wg_report_reach(const wg_graph *g, const wg_sim_reach *f, cc_buf *out);
+
+/* [{"kind", "change", "cost", "risk_after", "risk_removed", "mitigations":
+ * [{"id", "name"}]}] of changes (a new reference). */
+json_t *wg_report_changes_json(const wg_change *v, size_t n);
+/* The cut by ATT&CK mitigation: [{"id", "name", "changes", "cost"}]
+ * (costs from the model), and whether the hub confirmed them. */
+json_t *wg_report_mitigations_json(const wg_hardening *h);
+
+/* The names of the jewels no change cuts (a new reference). */
+json_t *wg_report_uncut_json(const wg_graph *g, const wg_hardening *h);
 
 /* JSON of everything (deterministic; no wall-clock time).  Caller frees. */
 char *wg_report_json(const wg_report_in *in);

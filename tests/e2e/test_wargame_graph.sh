@@ -31,7 +31,7 @@ t_true "one of two jewels reachable" grep -q "crown jewels reachable: 1 of 2" "$
 t_true "chain probability" grep -q "most likely: 6 steps, p=0.072, 12.0 h" "$OUT"
 t_true "vault unreachable" grep -q "jewel vault-data (payments on vault): not reachable" "$OUT"
 t_true "explanation" grep -q "The attacker uses Exploit Public-Facing Application (T1190, p=0.50" "$OUT"
-t_true "cheapest cut" grep -q "remove cached credentials of dbadmin from app (cost 1.0)" "$OUT"
+t_true "cheapest cut, an ATT&CK mitigation" grep -qF "  - remove cached credentials of dbadmin from app (cost 1.0; ATT&CK M1043 Credential Access Protection, M1026 Privileged Account Management)" "$OUT"
 t_ok "graph chain --json" cc wargame graph "$D/chain.yaml" $ADV --json
 t_true "json jewel p" jq -e '.jewels[0].most_likely.p > 0.0719 and .jewels[0].most_likely.p < 0.0721 and .jewels[1].reachable == false' "$OUT"
 t_true "json cut" jq -e '.hardening.cut_found and .hardening.cut_exact and (.hardening.cut | length) == 1' "$OUT"
