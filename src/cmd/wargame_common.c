@@ -138,21 +138,6 @@ int wg_session_open(wg_session *s, const wg_session_args *a, const cc_cli *cli)
 	return 0;
 }
 
-void wg_coverage_line(const wg_session *s, cc_buf *out)
-{
-	const wg_coverage *c = &s->cov;
-
-	cc_buf_printf(out, "%zu technique%s: %zu modelled, %zu outside the modelled "
-		      "network, %zu not modelled", c->total, c->total == 1 ? "" : "s",
-		      c->modelled, c->outside, c->nunmodelled);
-	for (size_t i = 0; i < c->nunmodelled && i < 8; i++)
-		cc_buf_printf(out, "%s%s", i ? ", " : " (", c->unmodelled[i]);
-	if (c->nunmodelled > 8)
-		cc_buf_printf(out, " and %zu more", c->nunmodelled - 8);
-	if (c->nunmodelled)
-		cc_buf_putc(out, ')');
-}
-
 void wg_session_close(wg_session *s)
 {
 	wg_hardening_free(s->hardening);

@@ -63,9 +63,6 @@ int wg_session_check(const wg_session_args *a, const char *cmd, const char *sub)
  * (s->hardening, computed once). */
 const wg_hardening *wg_session_harden(wg_session *s);
 
-/* "adversary: N techniques: M modelled, K outside the modelled network,
- * U not modelled (T1234, ...)" — the coverage line of every summary. */
-void wg_coverage_line(const wg_session *s, cc_buf *out);
 
 /* The default rules directory: $CYBERCELL_RULES, else beside the binary
  * <bin>/../share/cybercell/rules (installed), <bin>/../data/rules or

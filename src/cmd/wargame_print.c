@@ -110,7 +110,7 @@ int wg_print_text(wg_session *s)
 		reach += s->metrics->jewels[j].reachable;
 	cc_buf cov = CC_BUF_INIT;
 
-	wg_coverage_line(s, &cov);
+	wg_coverage_text(&s->cov, &cov);
 	printf("model: %s (%zu hosts)\nadversary: %s — %s\n",
 	       s->model->name ? s->model->name : s->model->path, s->model->nhosts,
 	       s->adv->name, cc_buf_str(&cov));
@@ -209,6 +209,7 @@ static json_t *jewel_json(wg_session *s, const wg_jewel_metrics *jm)
 
 int wg_print_json(wg_session *s)
 {
+	wg_report_in in = { .g = s->graph, .coverage = &s->cov };
 	const wg_hardening *h;
 	json_t *o, *jw = json_array();
 
@@ -230,6 +231,7 @@ int wg_print_json(wg_session *s)
 		      "uncuttable", wg_report_uncut_json(s->graph, h));
 	json_object_set_new(json_object_get(o, "hardening"), "mitigations",
 			    wg_report_mitigations_json(h));
+	json_object_set_new(o, "notes", wg_report_notes_json(&in));
 	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	fputc('\n', stdout);
 	json_decref(o);

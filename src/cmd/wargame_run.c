@@ -192,7 +192,7 @@ static void print_summary(const wg_session *s, const wg_report_in *in)
 	cc_buf cov = CC_BUF_INIT;
 	char *notes;
 
-	wg_coverage_line(s, &cov);
+	wg_coverage_text(&s->cov, &cov);
 	printf("war game: %s vs %s; attack graph %zu facts, %zu rule instances\n"
 	       "adversary: %s\n", g->model->name ? g->model->name : g->model->path,
 	       g->adv->name, g->nfacts, g->ninsts, cc_buf_str(&cov));

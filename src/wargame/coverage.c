@@ -143,3 +143,16 @@ void wg_coverage_clear(wg_coverage *c)
 	free(c->unmodelled);
 	memset(c, 0, sizeof(*c));
 }
+
+void wg_coverage_text(const wg_coverage *c, cc_buf *out)
+{
+	cc_buf_printf(out, "%zu technique%s: %zu modelled, %zu outside the modelled "
+		      "network, %zu not modelled", c->total, c->total == 1 ? "" : "s",
+		      c->modelled, c->outside, c->nunmodelled);
+	for (size_t i = 0; i < c->nunmodelled && i < 8; i++)
+		cc_buf_printf(out, "%s%s", i ? ", " : " (", c->unmodelled[i]);
+	if (c->nunmodelled > 8)
+		cc_buf_printf(out, " and %zu more", c->nunmodelled - 8);
+	if (c->nunmodelled)
+		cc_buf_putc(out, ')');
+}

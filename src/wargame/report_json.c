@@ -251,12 +251,13 @@ static json_t *seen_json(const wg_report_in *in)
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_pack(
-			"{s:s,s:i,s:s,s:s,s:s?,s:s,s:o,s:o,s:o,s:s}",
+			"{s:s,s:i,s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:I,s:o,s:s}",
 			"jewel", in->g->model->jewels[v[i].jewel].name, "step", v[i].step,
 			"technique", v[i].rule->technique, "name", v[i].rule->name,
 			"host", v[i].host != WG_NONE ? in->g->model->hosts[v[i].host].name : NULL,
-			"telemetry", v[i].telemetry, "detect", num(v[i].detect),
-			"detect_with_intel", num(v[i].detect_intel),
+			"telemetry", v[i].telemetry, "data_sources", v[i].sources,
+			"detect", num(v[i].detect), "detect_with_intel", num(v[i].detect_intel),
+			"observed_attempts", (json_int_t)v[i].sim_attempts,
 			"observed_detection_rate", v[i].sim_rate < 0 ? json_null() : num(v[i].sim_rate),
 			"what_defenders_see", v[i].what));
 	wg_seen_free(v, n);
@@ -334,7 +335,7 @@ static json_t *sharing_json(const wg_report_in *in)
 					(double)b->detected / (double)b->runs));
 }
 
-static json_t *notes_json(const wg_report_in *in)
+json_t *wg_report_notes_json(const wg_report_in *in)
 {
 	char *s = wg_report_notes(in), *line, *save = NULL;
 	json_t *a = json_array();
@@ -371,7 +372,7 @@ char *wg_report_json(const wg_report_in *in)
 		json_object_set_new(root, "simulation_with_intel", sim_json(g, in->sim_intel));
 	if (in->sim && in->sim_intel)
 		json_object_set_new(root, "value_of_sharing", sharing_json(in));
-	json_object_set_new(root, "notes", notes_json(in));
+	json_object_set_new(root, "notes", wg_report_notes_json(in));
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	return s;

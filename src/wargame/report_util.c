@@ -20,26 +20,50 @@ double wg_report_rate(const wg_sim_result *r, const char *technique)
 	return -1;
 }
 
+/* The ATT&CK data components of a rule's sources, by name ("Process
+ * Creation, Command Execution"); owned. */
+static char *sources_text(const wg_rules *r, const wg_rule *ru)
+{
+	cc_buf b = CC_BUF_INIT;
+	char *copy, *tok, *save = NULL;
+	size_t n = 0;
+
+	if (!ru->sources)
+		return cc_xstrdup("");
+	copy = cc_xstrdup(ru->sources);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		const char *name = wg_rules_datasource(r, tok);
+
+		if (name)
+			cc_buf_printf(&b, "%s%s", n++ ? ", " : "", name);
+	}
+	free(copy);
+	return cc_buf_take(&b, NULL);
+}
+
 static void describe(const wg_report_in *in, wg_seen *s)
 {
 	const wg_model *m = in->g->model;
 	cc_buf b = CC_BUF_INIT;
 	const char *hn = s->host != WG_NONE ? m->hosts[s->host].name : "no host";
+	const char *who = !strcmp(s->telemetry, "EDR alert / SOC log") ? "the EDR or the SOC" :
+			  !strcmp(s->telemetry, "EDR alert") ? "the EDR" : "the SOC";
 
 	if (s->host == WG_NONE)
 		cc_buf_printf(&b, "%s leaves no trace on a host the model watches",
 			      s->rule->name);
 	else if (!strcmp(s->telemetry, "none"))
-		cc_buf_printf(&b, "Nothing: %s has no EDR and is not monitored, so "
-			      "%s goes unseen", hn, s->rule->name);
+		cc_buf_printf(&b, "Nothing: %s has no EDR and its logs do not reach the SOC, "
+			      "so %s goes unseen", hn, s->rule->name);
 	else if (s->detect <= 0)
-		cc_buf_printf(&b, "%s on %s makes no noise the %s picks up",
-			      s->rule->name, hn, s->telemetry);
+		cc_buf_printf(&b, "%s on %s makes no noise %s picks up", s->rule->name, hn, who);
 	else
-		cc_buf_printf(&b, "%s on %s raises a %s %.0f%% of the time",
-			      s->rule->name, hn, s->telemetry, 100 * s->detect);
+		cc_buf_printf(&b, "%s on %s: %s catches it %.0f%% of the time", s->rule->name,
+			      hn, who, 100 * s->detect);
 	if (in->intel && s->detect_intel > s->detect)
 		cc_buf_printf(&b, " (%.0f%% with the shared intel)", 100 * s->detect_intel);
+	if (*s->sources)
+		cc_buf_printf(&b, "; ATT&CK data sources: %s", s->sources);
 	s->what = cc_buf_take(&b, NULL);
 }
 
@@ -69,7 +93,10 @@ static void add_row(const wg_report_in *in, int jewel, int step, int i,
 	if (in->intel)
 		s->detect_intel = wg_intel_detect(in->intel, s->rule->technique,
 						  it->detect, edr || mon);
-	s->sim_rate = wg_report_rate(in->sim, s->rule->technique);
+	s->sim_rate = in->sim && in->sim->inst_att && in->sim->inst_att[i] ?
+		      (double)in->sim->inst_det[i] / (double)in->sim->inst_att[i] : -1;
+	s->sim_attempts = in->sim && in->sim->inst_att ? in->sim->inst_att[i] : 0;
+	s->sources = sources_text(g->rules, s->rule);
 	describe(in, s);
 }
 
@@ -99,8 +126,10 @@ wg_seen *wg_seen_rows(const wg_report_in *in, size_t *n)
 
 void wg_seen_free(wg_seen *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(v[i].what);
+		free(v[i].sources);
+	}
 	free(v);
 }
 

@@ -259,6 +259,7 @@ typedef enum wg_ex_kind {
 	WG_EX_RESET,            /* ACCOUNT */
 	WG_EX_BLOCK,            /* FLOW */
 	WG_EX_PATCH,            /* HOST CVE */
+	WG_EX_MAP,              /* the board: zones, hosts, accounts, flows (free) */
 	WG_EX_KIND_COUNT
 } wg_ex_kind;
 
@@ -269,8 +270,9 @@ typedef struct wg_ex_cmd {
 } wg_ex_cmd;
 
 /* Parse one line of the command language: "pass", "investigate HOST",
- * "isolate HOST", "reset ACCOUNT", "block FLOW", "patch HOST CVE" (also
- * "done"/"end" = pass).  CC_EUSAGE with a message on anything else. */
+ * "isolate HOST", "reset ACCOUNT", "block FLOW", "patch HOST CVE", "map"
+ * (also "done"/"end" = pass, "hosts" = map).  CC_EUSAGE with a message on
+ * anything else. */
 int wg_ex_parse(const char *line, wg_ex_cmd *out, cc_err *e);
 #define WG_EX_MAX_ACTIONS 64
 /* Parse a reply line {"actions":[{"action":"isolate","host":"ws-01"},
@@ -319,6 +321,14 @@ void wg_ex_end_turn(wg_exercise *x);
 /* For people: the turn briefing (alerts, budget), or the outcome and the
  * after-action review once the game is over; appended to out. */
 void wg_ex_describe(const wg_exercise *x, cc_buf *out);
+/* The board in words (zones and their hosts with OS, role, EDR,
+ * monitoring and CVEs; accounts; flows; crown jewels), appended to out:
+ * what `map` shows. */
+void wg_ex_board(const wg_exercise *x, cc_buf *out);
+/* The one-page after-action review (HTML, no scripts) a trainer hands
+ * out: outcome, timeline of attacker steps, alerts and blue actions, what
+ * was missed, and lessons.  Appended to out. */
+void wg_ex_review_html(const wg_exercise *x, cc_buf *out);
 /* Outcome facts (also for tests). */
 bool wg_ex_evicted(const wg_exercise *x);
 bool wg_ex_jewel_lost(const wg_exercise *x);
@@ -354,6 +364,8 @@ json_t *wg_report_adversary_json(const wg_adversary *a, const wg_coverage *c,
  * zero: why nothing was reached (no technique modelled, no way in, or how
  * far the attacker got).  Empty when a jewel is reachable.  Caller frees. */
 char *wg_report_notes(const wg_report_in *in);
+/* The notes as a JSON array of strings (a new reference). */
+json_t *wg_report_notes_json(const wg_report_in *in);
 /* "admin on ws-01 (P 0.41)" — one furthest-reach entry, appended to out. */
 void wg_report_reach(const wg_graph *g, const wg_sim_reach *f, cc_buf *out);
 

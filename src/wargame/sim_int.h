@@ -120,6 +120,10 @@ void wg_camp_idle(wg_camp *s, int i);
 /* Revoke facts (and what was derived from them); returns how many facts
  * the attacker had won with its techniques were lost. */
 size_t wg_camp_revoke(wg_camp *s, const int *facts, size_t n);
+/* Take fact f (a model fact) away without revoking what was derived from
+ * it: what the attacker already won stays won (patching a host does not
+ * evict an attacker already on it); new derivations need f again. */
+void wg_camp_remove(wg_camp *s, int f);
 /* Isolate host h / reset account a; returns as wg_camp_revoke. */
 size_t wg_camp_isolate(wg_camp *s, int h);
 size_t wg_camp_reset_account(wg_camp *s, int a);

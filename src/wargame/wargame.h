@@ -428,6 +428,9 @@ typedef struct wg_coverage {
 /* Fill c (owned by the caller: wg_coverage_clear). */
 void wg_coverage_of(const wg_adversary *a, const wg_rules *r, wg_coverage *c);
 void wg_coverage_clear(wg_coverage *c);
+/* "180 techniques: 167 modelled, 12 outside the modelled network, 1 not
+ * modelled (T1669)" (at most 8 ids named), appended to out. */
+void wg_coverage_text(const wg_coverage *c, cc_buf *out);
 
 /* ------------------------------------------------------------------ */
 /* Attack graph                                                        */
