@@ -56,6 +56,15 @@ bool wg_rules_has(const wg_rules *r, const char *technique)
 	return false;
 }
 
+/* Is t itself declared outside or not modelled? */
+static bool declared(const wg_rules *r, const char *t)
+{
+	for (size_t i = 0; i < r->ndecls; i++)
+		if (!strcmp(r->decls[i].technique, t))
+			return true;
+	return false;
+}
+
 bool wg_rules_fires(const wg_rules *r, const char *u, const char *technique)
 {
 	size_t ul = strlen(u), tl = strlen(technique);
@@ -64,7 +73,8 @@ bool wg_rules_fires(const wg_rules *r, const char *u, const char *technique)
 		return true;
 	if (ul == 5 && tl > 5 && !strncmp(u, technique, 5))     /* parent used */
 		return true;
-	return tl == 5 && ul > 5 && !strncmp(u, technique, 5) && !wg_rules_has(r, u);
+	return tl == 5 && ul > 5 && !strncmp(u, technique, 5) && !wg_rules_has(r, u) &&
+	       !declared(r, u);
 }
 
 bool wg_rules_enabled(const wg_rules *r, const wg_adversary *a, const char *technique)

@@ -402,7 +402,7 @@ bool wg_rules_has(const wg_rules *r, const char *technique);
 /* Does a rule written for technique fire for adversary a?  When a uses
  * the same id; when it uses the parent (using a technique in general
  * means using its variants); when it uses a sub-technique that has no rule
- * of its own (the parent's rule stands in for it). */
+ * or declaration of its own (the parent's rule stands in for it). */
 bool wg_rules_enabled(const wg_rules *r, const wg_adversary *a, const char *technique);
 /* The same for one technique `used` of an adversary. */
 bool wg_rules_fires(const wg_rules *r, const char *used, const char *technique);

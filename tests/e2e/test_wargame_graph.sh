@@ -76,4 +76,10 @@ t_exit 1 "unknown adversary" cc wargame graph "$D/chain.yaml" --adversary "Nobod
 t_true "unknown adversary named" grep -q "adversary 'Nobody': no intrusion-set" "$ERR"
 t_exit 1 "adversary from a missing store" cc --db "$T/none.db" wargame graph "$D/chain.yaml" --adversary APT1 --rules "$D/rules"
 
+# docs/wargame-rules.md lists every technique of the rules, as the rules say
+t_ok "the technique tables from the rules" python3 "$root/tests/e2e/wargame_rules_table.py" "$root/data/rules"
+sed -n '/^<!-- BEGIN technique tables/,/^<!-- END technique tables/p' "$root/docs/wargame-rules.md" | sed '1d;$d' >"$T/doc-tables.md"
+t_true "docs/wargame-rules.md has exactly those tables" cmp "$OUT" "$T/doc-tables.md"
+t_true "691 techniques: 594 modelled, 92 outside, 5 not modelled" grep -qx '| \*\*all\*\* | \*\*691\*\* | \*\*594\*\* | \*\*92\*\* | \*\*5\*\* |' "$OUT"
+
 t_done

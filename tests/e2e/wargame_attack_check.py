@@ -103,9 +103,10 @@ class Rules:
 
     def status(self, t):
         """modelled: a rule for t; t a parent with rules for its
-        sub-techniques; t a sub-technique whose parent has a rule."""
+        sub-techniques; t a sub-technique with no rule or declaration of
+        its own whose parent has a rule."""
         if t in self.rules or any(r.startswith(t + '.') for r in self.rules) or \
-                ('.' in t and t.split('.')[0] in self.rules):
+                ('.' in t and t not in self.decl and t.split('.')[0] in self.rules):
             return 'modelled'
         d = self.decl.get(t) or self.decl.get(t.split('.')[0])
         return 'outside' if d == 'outside' else 'unmodelled'
@@ -150,10 +151,9 @@ def check_rules(a, r):
         p = by_tid.get(tid)
         if not p or p['name'] != name:
             bad.append('%s:%d: %s %s: not ATT&CK\'s "%s"' % (path, n, kind, tid, name))
-    missing = sorted(t for t in by_tid if r.status(t) == 'unmodelled' and t not in r.decl
-                     and t.split('.')[0] not in r.decl)
+    missing = sorted(t for t in by_tid if t not in r.rules and t not in r.decl)
     if missing:
-        bad.append('techniques neither modelled nor declared: ' + ' '.join(missing))
+        bad.append('techniques with neither a rule nor a declaration: ' + ' '.join(missing))
     return bad
 
 

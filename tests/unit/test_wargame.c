@@ -297,6 +297,11 @@ static void test_model_errors(void **state)
 	model_err("zones: [{name: z}]\nhosts: [{name: a, zone: z}]\n"
 		  "jewels: [{name: j, host: a, impact: {integrity: huge}}]\n",
 		  "jewels[0].impact.integrity: expected none, low, medium, high or critical");
+	model_err("zones: [{name: z}]\nhosts: [{name: a, zone: z}]\n"
+		  "flows: [{from: z, to: a, block_cost: maybe}]\n",
+		  "bank.yaml:3:38: flows[0].block_cost: expected a cost (a number >= 0) or 'never'");
+	model_err("zones: [{name: z}]\nhosts: [{name: a, zone: z}]\n"
+		  "flows: [{from: z, to: a, critical: 2}]\n", "flows[0].critical: expected true or false");
 	model_err("hosts: [{name: a, zone: z}\n", "bank.yaml:2:1:");
 	model_err("", "empty model");
 	{
@@ -357,6 +362,56 @@ static void test_rule_errors(void **state)
 	rules_err("bogus\n", "t.rules:1: expected 'technique' or 'builtin'");
 }
 
+/* Impossible changes (cost `never`), critical flows and MFA on service
+ * accounts are never proposed; a strong password is. */
+static void test_harden_never(void **state)
+{
+	static const char yaml[] =
+		"name: Chain\ncontrols: {monitoring: false}\n"
+		"zones: [{name: dmz}, {name: app-zone}, {name: data}]\n"
+		"hosts:\n"
+		"  - {name: web, zone: dmz, services: [{port: 443, kind: http, cves: "
+		"[{id: CVE-2000-0001, kind: remote, patch_cost: 3}]}]}\n"
+		"  - {name: app, zone: app-zone, services: [{port: 8443, kind: http, cves: "
+		"[{id: CVE-2000-0002, kind: remote, patch_cost: never}]}]}\n"
+		"  - {name: db, zone: data, services: [{port: 445, kind: smb}]}\n"
+		"accounts:\n"
+		"  - {name: dbadmin, kind: service, logon: [db], cached: [app], uncache_cost: never}\n"
+		"flows:\n"
+		"  - {from: internet, to: web, ports: [443], critical: true}\n"
+		"  - {from: web, to: app, ports: [8443], block_cost: 10}\n"
+		"  - {from: app, to: db, ports: 445, block_cost: never}\n"
+		"jewels: [{name: customer-db, host: db, impact: {confidentiality: high}, value: 100}]\n";
+	static const char *const want[] = { "patch CVE-2000-0001 on web (http)",
+					    "block flow web->app" };
+	cc_err e;
+	wg_model *m = wg_model_load_mem(yaml, strlen(yaml), "never.yaml", &e);
+	wg_rules *r = wg_rules_load_dir(TD "rules", &e);
+	wg_adversary *a = wg_adversary_load_file(TD "adversary.yaml", &e);
+	wg_graph *g;
+	wg_hardening *h;
+
+	(void)state;
+	assert_non_null(m);
+	assert_true(isinf(m->flows[2].block_cost));
+	assert_true(m->flows[0].critical);
+	g = wg_graph_build(m, r, a, &e);
+	assert_non_null(g);
+	h = wg_harden(g, NULL, &e);
+	assert_int_equal(h->nranked, 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_string_equal(h->ranked[i].label, want[i]);
+	assert_true(h->cut_found && h->cut_exact);
+	assert_int_equal(h->ncut, 1);
+	assert_string_equal(h->cut[0].label, "patch CVE-2000-0001 on web (http)");
+	assert_int_equal(h->cut[0].mitigations, 1u);      /* M1051, built-in */
+	wg_hardening_free(h);
+	wg_graph_free(g);
+	wg_adversary_free(a);
+	wg_rules_free(r);
+	wg_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_wide),
 		cmocka_unit_test(test_bank),
+		cmocka_unit_test(test_harden_never),
 	};
 	const char *root = getenv("CC_ROOT");
 
