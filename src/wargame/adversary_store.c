@@ -2,7 +2,8 @@
  * adversary_store.c — the adversary from the hub's store (--adversary
  * NAME), the one place a war game looks an adversary up: an
  * intrusion-set, else a threat-actor, else a campaign, named exactly
- * (name or alias, any case), else by a unique part of its name; its
+ * (name or alias, any case), else by a unique part of its name (the
+ * store's store_resolve_name, which `find --related-to` shares); its
  * techniques are the ATT&CK ids of the attack-patterns it `uses`, plus
  * (unless asked not to) those of the malware and tools it `uses`.
  * Revoked and deprecated objects and relationships are skipped (store_find
@@ -12,100 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/buf.h"
 #include "util/xalloc.h"
 #include "wargame/sim.h"
 
-#define SHOWN 3                 /* candidates named in an "ambiguous" error */
-
-static const char *const adversary_types[] = { "intrusion-set", "threat-actor", "campaign" };
-
-/* Matches of one search: the first SHOWN ids and names, and the count. */
-typedef struct hits {
-	char *id[SHOWN];
-	char *name[SHOWN];
-	size_t n;
-} hits;
-
-static int hit_row(const store_row *row, void *ud)
-{
-	hits *h = ud;
-
-	if (h->n < SHOWN) {
-		json_t *o = json_loadb(row->json, row->json_len, 0, NULL);
-		const char *nm = json_string_value(json_object_get(o, "name"));
-
-		h->id[h->n] = cc_xstrdup(row->id);
-		h->name[h->n] = cc_xstrdup(nm ? nm : row->id);
-		json_decref(o);
-	}
-	h->n++;
-	return 0;
-}
-
-static void hits_clear(hits *h)
-{
-	for (size_t i = 0; i < h->n && i < SHOWN; i++) {
-		free(h->id[i]);
-		free(h->name[i]);
-	}
-	memset(h, 0, sizeof(*h));
-}
-
-/* Search each type in order with an exact name/alias (pass 0) or a part
- * of the name (pass 1); stop at the first type with a match. */
-static int search(store *s, const char *name, hits *h, cc_err *e)
-{
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t t = 0; t < 3; t++) {
-			store_find_query q = { .type = adversary_types[t] };
-			int rc;
-
-			if (pass == 0)
-				q.alias = name;
-			else
-				q.name = name;
-			if ((rc = store_find(s, &q, hit_row, h, e)))
-				return rc;
-			if (h->n)
-				return CC_OK;
-		}
-	return CC_OK;
-}
+static const char *const adversary_types[] = { "intrusion-set", "threat-actor",
+						"campaign", NULL };
 
 int wg_adversary_lookup(store *s, const char *name, char **id, char **found, cc_err *e)
 {
-	hits h = { 0 };
-	cc_buf b = CC_BUF_INIT;
-	int rc;
+	const store_resolve r = { .what = "adversary", .types = adversary_types,
+				  .substring = true };
 
 	*id = NULL;
 	if (found)
 		*found = NULL;
-	if ((rc = search(s, name, &h, e)))
-		goto out;
-	if (!h.n) {
-		rc = cc_err_set(e, CC_ENOTFOUND, "adversary '%s': no intrusion-set, "
-				"threat-actor or campaign has that name or alias", name);
-	} else if (h.n > 1) {
-		for (size_t i = 0; i < h.n && i < SHOWN; i++)
-			cc_buf_printf(&b, "%s%s (%s)", i ? ", " : "", h.name[i], h.id[i]);
-		if (h.n > SHOWN)
-			cc_buf_printf(&b, " and %zu more", h.n - SHOWN);
-		rc = cc_err_set(e, CC_ERR, "adversary '%s' is ambiguous: %s", name,
-				cc_buf_str(&b));
-	} else {
-		*id = h.id[0];
-		h.id[0] = NULL;
-		if (found) {
-			*found = h.name[0];
-			h.name[0] = NULL;
-		}
-	}
-out:
-	cc_buf_free(&b);
-	hits_clear(&h);
-	return rc;
+	return store_resolve_name(s, &r, name, id, found, e);
 }
 
 /* The ATT&CK technique id of an attack-pattern (borrowed), or NULL. */
