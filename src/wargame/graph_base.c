@@ -237,6 +237,7 @@ static void zone_facts(base *b, int zi)
 			b->g->start = why;
 		return;
 	}
+	fact(b, "lan", 1, zs, 0, 0, 0);
 	if (z->segmented)
 		return;
 	why = fact(b, "flat", 1, zs, 0, 0, 0);

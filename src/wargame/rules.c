@@ -31,7 +31,7 @@ static const struct { const char *name; int arity; } base_preds[] = {
 	{ "admin", 2 }, { "cached", 2 }, { "nomfa", 1 }, { "weakpw", 1 },
 	{ "owner", 2 }, { "person", 2 }, { "email", 1 }, { "jewel", 3 },
 	{ "backup", 1 }, { "internet", 1 }, { "flowok", 1 }, { "flat", 1 },
-	{ "edr", 1 }, { "monitored", 1 },
+	{ "edr", 1 }, { "monitored", 1 }, { "lan", 1 },
 	/* derived by the engine from flows, also never a rule head */
 	{ "reach", 3 }, { "hreach", 3 }, { "zreach", 3 },
 	{ NULL, 0 }

@@ -46,6 +46,36 @@ static wg_rules *rules(void)
 	return r;
 }
 
+/* The demo bank, the rules, the demo adversary and their graph. */
+typedef struct world {
+	wg_model *m;
+	wg_rules *r;
+	wg_adversary *a;
+	wg_graph *g;
+} world;
+
+static wg_graph *build(const wg_model *m, const wg_rules *r, const wg_adversary *a);
+
+static void world_open(world *w)
+{
+	cc_err e;
+
+	w->m = bank();
+	w->r = rules();
+	w->a = wg_adversary_load_file(ADV, &e);
+	if (!w->a)
+		fail_msg("%s", e.msg);
+	w->g = build(w->m, w->r, w->a);
+}
+
+static void world_close(world *w)
+{
+	wg_graph_free(w->g);
+	wg_adversary_free(w->a);
+	wg_rules_free(w->r);
+	wg_model_free(w->m);
+}
+
 static wg_graph *build(const wg_model *m, const wg_rules *r, const wg_adversary *a)
 {
 	cc_err e;
@@ -163,44 +193,41 @@ static void try_control(const wg_rules *r, const wg_adversary *a,
 
 static void test_controls_never_worse(void **st)
 {
-	wg_model *m = bank();
-	wg_rules *r = rules();
-	cc_err e;
-	wg_adversary *a = wg_adversary_load_file(ADV, &e);
-	wg_graph *g = build(m, r, a);
-	wg_sim_result *base = simulate(g, 300);
+	world w;
+	wg_model *m;
+	wg_sim_result *base;
 	size_t tried = 0;
 	char what[128];
 
 	(void)st;
+	world_open(&w);
+	m = w.m;
+	base = simulate(w.g, 300);
 	assert_true(base->p_any > 0.1);     /* there is something to lower */
 	for (size_t h = 0; h < m->nhosts; h += 2) {
 		if (m->hosts[h].edr)
 			continue;
 		snprintf(what, sizeof(what), "EDR on %s", m->hosts[h].name);
-		try_control(r, a, base, add_edr, h, what);
+		try_control(w.r, w.a, base, add_edr, h, what);
 		snprintf(what, sizeof(what), "patching %s", m->hosts[h].name);
-		try_control(r, a, base, patch_host, h, what);
+		try_control(w.r, w.a, base, patch_host, h, what);
 		tried += 2;
 	}
 	for (size_t k = 0; k < m->naccounts; k++) {
 		snprintf(what, sizeof(what), "MFA on %s", m->accounts[k].name);
 		if (!m->accounts[k].mfa && k % 2 == 0) {
-			try_control(r, a, base, add_mfa, k, what);
+			try_control(w.r, w.a, base, add_mfa, k, what);
 			tried++;
 		}
 		snprintf(what, sizeof(what), "a strong password on %s", m->accounts[k].name);
 		if (m->accounts[k].weak_password) {
-			try_control(r, a, base, strong_pw, k, what);
+			try_control(w.r, w.a, base, strong_pw, k, what);
 			tried++;
 		}
 	}
 	assert_true(tried >= 12);
 	wg_sim_result_free(base);
-	wg_graph_free(g);
-	wg_adversary_free(a);
-	wg_rules_free(r);
-	wg_model_free(m);
+	world_close(&w);
 }
 
 /* ---- removing a flow never adds reachability ---- */
@@ -218,15 +245,14 @@ static void drop_flow(wg_model *m, size_t i)
 
 static void test_flow_removal_monotone(void **st)
 {
-	wg_model *m = bank();
-	wg_rules *r = rules();
-	cc_err e;
-	wg_adversary *a = wg_adversary_load_file(ADV, &e);
-	wg_graph *g = build(m, r, a);
-	size_t nall, nflows = m->nflows, fewer = 0;
-	char **all = facts_of(g, &nall);
+	world w;
+	size_t nall, nflows, fewer = 0;
+	char **all;
 
 	(void)st;
+	world_open(&w);
+	nflows = w.m->nflows;
+	all = facts_of(w.g, &nall);
 	for (size_t i = 0; i < nflows; i++) {
 		wg_model *m2 = bank();
 		wg_graph *g2;
@@ -235,7 +261,7 @@ static void test_flow_removal_monotone(void **st)
 
 		snprintf(what, sizeof(what), "without flow %s", m2->flows[i].name);
 		drop_flow(m2, i);
-		g2 = build(m2, r, a);
+		g2 = build(m2, w.r, w.a);
 		some = facts_of(g2, &n);
 		assert_subset(some, n, all, nall, what);
 		fewer += n < nall;
@@ -245,10 +271,7 @@ static void test_flow_removal_monotone(void **st)
 	}
 	assert_true(fewer > nflows / 2);    /* most flows matter to the attacker */
 	free_facts(all, nall);
-	wg_graph_free(g);
-	wg_adversary_free(a);
-	wg_rules_free(r);
-	wg_model_free(m);
+	world_close(&w);
 }
 
 /* ---- adding techniques never lowers reachability ---- */
@@ -319,16 +342,17 @@ static bool fits_os(const wg_rules *r, const char *technique, const char *os)
 
 static void test_false_alerts_fit_platform(void **st)
 {
-	wg_model *m = bank();
-	wg_rules *r = rules();
-	cc_err e;
-	wg_adversary *a = wg_adversary_load_file(ADV, &e);
-	wg_graph *g = build(m, r, a);
+	world w;
 	wg_ex_opts o = { .seed = 9, .turns = 30, .budget = 4, .fp_rate = 1 };
-	wg_exercise *x = wg_ex_new(g, &o, &e);
+	wg_exercise *x;
+	wg_model *m;
 	size_t checked = 0, linux_hosts = 0;
+	cc_err e;
 
 	(void)st;
+	world_open(&w);
+	m = w.m;
+	x = wg_ex_new(w.g, &o, &e);
 	assert_non_null(x);
 	while (!wg_ex_over(x)) {
 		char *msg = wg_ex_message(x);
@@ -341,7 +365,7 @@ static void test_false_alerts_fit_platform(void **st)
 			int h = wg_model_host(m, hn);
 
 			assert_true(h != WG_NONE);
-			if (!fits_os(r, tech, m->hosts[h].os))
+			if (!fits_os(w.r, tech, m->hosts[h].os))
 				fail_msg("alert %s on %s (%s)", tech, hn, m->hosts[h].os);
 			/* no DCSync or NTDS on a host that is not a domain controller */
 			if (m->hosts[h].role && strcmp(m->hosts[h].role, "dc"))
@@ -356,10 +380,7 @@ static void test_false_alerts_fit_platform(void **st)
 	assert_true(checked > 100);
 	assert_true(linux_hosts > 10);
 	wg_ex_free(x);
-	wg_graph_free(g);
-	wg_adversary_free(a);
-	wg_rules_free(r);
-	wg_model_free(m);
+	world_close(&w);
 }
 
 int main(void)

@@ -248,6 +248,23 @@ static void test_determinism(void **st)
 
 /* ---- exercise ---- */
 
+/* A game on chain.yaml in which the exploit of web worked before the
+ * first turn (the attacker's one foothold), or NULL for this seed. */
+static wg_exercise *web_taken(const world *w, uint64_t seed)
+{
+	wg_ex_opts o = { .seed = seed, .turns = 10, .budget = 4, .fp_rate = 0 };
+	wg_exercise *x = wg_ex_new(w->g, &o, NULL);
+	int hs[4];
+
+	assert_non_null(x);
+	if (wg_ex_over(x) || wg_ex_footholds(x, hs, 4) != 1) {
+		wg_ex_free(x);
+		return NULL;
+	}
+	assert_string_equal(w->m->hosts[hs[0]].name, "web");
+	return x;
+}
+
 static void test_ex_isolate_evicts(void **st)
 {
 	world w;
@@ -256,20 +273,14 @@ static void test_ex_isolate_evicts(void **st)
 	(void)st;
 	world_load(&w, "chain.yaml");
 	for (uint64_t seed = 1; seed <= 40; seed++) {
-		wg_ex_opts o = { .seed = seed, .turns = 10, .budget = 4, .fp_rate = 0 };
-		wg_exercise *x = wg_ex_new(w.g, &o, NULL);
+		wg_exercise *x = web_taken(&w, seed);
 		wg_ex_cmd c = { .kind = WG_EX_ISOLATE };
 		int hs[4];
 		cc_err e;
 
-		assert_non_null(x);
-		if (wg_ex_over(x) || wg_ex_footholds(x, hs, 4) != 1) {
-			wg_ex_free(x);
+		if (!x)
 			continue;
-		}
-		/* the exploit of web worked before the first turn */
 		found++;
-		assert_string_equal(w.m->hosts[hs[0]].name, "web");
 		strcpy(c.arg[0], "web");
 		assert_int_equal(wg_ex_act(x, &c, NULL, &e), 0);
 		assert_int_equal(wg_ex_footholds(x, hs, 4), 0);
@@ -294,16 +305,13 @@ static void test_ex_patch_keeps_attacker(void **st)
 	(void)st;
 	world_load(&w, "chain.yaml");
 	for (uint64_t seed = 1; seed <= 40; seed++) {
-		wg_ex_opts o = { .seed = seed, .turns = 10, .budget = 4, .fp_rate = 0 };
-		wg_exercise *x = wg_ex_new(w.g, &o, NULL);
+		wg_exercise *x = web_taken(&w, seed);
 		wg_ex_cmd c;
 		int hs[4];
 		cc_err e;
 
-		if (wg_ex_over(x) || wg_ex_footholds(x, hs, 4) != 1) {
-			wg_ex_free(x);
+		if (!x)
 			continue;
-		}
 		found++;
 		assert_int_equal(wg_ex_parse("patch web CVE-2024-0001", &c, &e), 0);
 		assert_int_equal(wg_ex_act(x, &c, NULL, &e), 0);
