@@ -78,25 +78,6 @@ int cmd_flag_and_operand(const char *cmd, int argc, char **argv, const char *lon
 bool cmd_parse_long(const char *cmd, const char *opt, const char *s,
 		    long long min, long long max, long long *out);
 
-/* How cmd_resolve_name looks an object up. */
-typedef struct cmd_resolve {
-	const char *what;               /* the subject of its errors: "adversary" */
-	const char *const *types;       /* types tried in turn (NULL-terminated);
-	                                   NULL: any type */
-	bool substring;                 /* then by a name that contains the text */
-	bool include_revoked;           /* also revoked and deprecated objects */
-} cmd_resolve;
-
-/* The one object (latest versions) whose name or alias is text, ignoring
- * case: of the first of r->types that has one; failing that, with
- * r->substring, whose name contains text.  Sets *id and, if name is not
- * NULL, *name (its name, else its id), both owned by the caller.  Fails
- * with CC_ENOTFOUND when nothing is called that, CC_ERR when several are
- * (the message names some), or a store error. */
-struct store;
-int cmd_resolve_name(struct store *s, const cmd_resolve *r, const char *text, char **id,
-		     char **name, cc_err *e);
-
 /* The handlers. */
 int cmd_init(int argc, char **argv, const cc_cli *cli);
 int cmd_import(int argc, char **argv, const cc_cli *cli);
@@ -131,6 +112,7 @@ extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
  * array of {"peer": NAME, "received": TIMESTAMP} (new reference), one per
  * peer that delivered it, oldest first; NULL when none did (made here, or
  * a failure to read it). */
+struct store;
 struct store_row;
 json_t *cmd_provenance(struct store *s, const struct store_row *r);
 

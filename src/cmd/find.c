@@ -174,11 +174,11 @@ static void print_table(store *st, json_t *rows)
 /* --related-to: an id as given, else the one object of that name or alias. */
 static int related_id(store *st, store_find_query *q, char **owned, cc_err *e)
 {
-	const cmd_resolve r = { .what = "--related-to", .include_revoked = q->include_revoked };
+	const store_resolve r = { .what = "--related-to", .include_revoked = q->include_revoked };
 
 	if (!q->related_to || stix_id_valid(q->related_to, NULL))
 		return CC_OK;
-	if (cmd_resolve_name(st, &r, q->related_to, owned, NULL, e))
+	if (store_resolve_name(st, &r, q->related_to, owned, NULL, e))
 		return CC_ERR;
 	q->related_to = *owned;
 	return CC_OK;

@@ -306,6 +306,24 @@ typedef struct store_find_query {
  * last row's (date_added is unique across the store). */
 int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, cc_err *e);
 
+/* How store_resolve_name looks an object up by the name a user types. */
+typedef struct store_resolve {
+	const char *what;               /* the subject of its errors: "adversary" */
+	const char *const *types;       /* types tried in turn (NULL-terminated);
+	                                   NULL: any type */
+	bool substring;                 /* then by a name that contains the text */
+	bool include_revoked;           /* also revoked and deprecated objects */
+} store_resolve;
+/* The one object (latest versions) whose name or alias is text, ignoring
+ * case: of the first of r->types that has one; failing that, with
+ * r->substring, whose name contains text (again the first type with one).
+ * Sets *id and, if name is not NULL, *name (its name, else its id), both
+ * owned by the caller.  Fails with CC_ENOTFOUND when nothing is called
+ * that, CC_ERR when several are (the message names some), or a store
+ * error. */
+int store_resolve_name(store *s, const store_resolve *r, const char *text, char **id,
+                       char **name, cc_err *e);
+
 /* Statistics as a new JSON object:
  * {"objects":N,"versions":M,
  *  "collections":{name:{type:{"objects":n,"versions":m}}},
