@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/xalloc.h"
 #include "wargame/sim.h"
 
 #define RUNS_MAX 10000
@@ -112,6 +113,7 @@ static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *
 		}
 	}
 	a = wg_adversary_new(ui_str(group, "name"));
+	a->id = cc_xstrdup(id);
 	json_object_foreach(aps.by_id, k, x) {
 		const char *t = ui_attack_id(x);
 
@@ -154,18 +156,21 @@ static void run_free(run *x)
 }
 
 /* The HTML report of x, with its attack-graph picture when dot draws it. */
-static char *report(run *x, const char *adv_id)
+static char *report(run *x)
 {
+	wg_coverage cov;
 	wg_report_in in = { .g = x->g, .metrics = x->mt, .hardening = x->h, .sim = x->sim,
-			    .adversary_source = "hub", .adversary_id = adv_id };
+			    .adversary_source = "hub", .coverage = &cov };
 	cc_buf dot = CC_BUF_INIT, html = CC_BUF_INIT;
 	char why[512], *svg;
 
+	wg_coverage_of(x->a, x->rules, &cov);
 	wg_report_paths_dot(&in, &dot);
 	svg = wg_report_dot_svg(cc_buf_str(&dot), DOT_TIMEOUT_MS, why, sizeof(why));
 	wg_report_html(&in, svg, svg ? NULL : why, &html);
 	free(svg);
 	cc_buf_free(&dot);
+	wg_coverage_clear(&cov);
 	return cc_buf_take(&html, NULL);
 }
 
@@ -229,7 +234,7 @@ void ui_api_wargame_run(const ui_req *r, taxii_response *rs)
 		ui_error(rs, 422, "%s", e.msg);
 		goto out;
 	}
-	if (!ui_session_put_report(r->u, r->token, report(&x, adv), id)) {
+	if (!ui_session_put_report(r->u, r->token, report(&x), id)) {
 		ui_error(rs, 401, "not logged in, or the session has expired");
 		goto out;
 	}
