@@ -17,9 +17,9 @@
 
 const char cmd_match_usage[] =
 	"usage: cybercell match [--collection NAME | --indicators FILE]\n"
-	"                       [--format auto|zeek|zeek-json|eve|csv|text]\n"
+	"                       [--format auto|zeek|zeek-json|eve|ecs|csv|text]\n"
 	"                       [--map COLUMN=OBJECT_PATH]... [--sightings FILE | --store-sightings]\n"
-	"                       [--org NAME] [--threads N] [--json] LOG...\n"
+	"                       [--org NAME] [--threads N] [--retro] [--json] [--stats] LOG...\n"
 	"\n"
 	"Scan logs with the STIX-patterned indicators of a bundle (--indicators) or\n"
 	"of a store collection (--collection; the default collection when neither is\n"
@@ -35,6 +35,7 @@ const char cmd_match_usage[] =
 	"  --org NAME           the scanning organisation (store org) for\n"
 	"                       where_sighted_refs; else a local identity is made\n"
 	"  --threads N          scan each file with N threads (default 1)\n"
+	"  --retro              retro-hunt: ignore the indicators' validity windows\n"
 	"  --json               one JSON object per hit on stdout\n"
 	"  --stats              timings and counts on stderr at the end\n"
 	"\n"
@@ -49,6 +50,7 @@ typedef struct match_cli {
 	int64_t last_progress;
 	const char *progress_file;
 	const matcher *m;
+	match_format fmt;       /* the format of the file being scanned */
 } match_cli;
 
 static void print_hit(void *ud, const match_hit *h)
@@ -69,6 +71,8 @@ static void print_hit(void *ud, const match_hit *h)
 			      "name", match_indicator_name(c->m, h->indicator), "file", h->file,
 			      "line", (json_int_t)h->line, "time", ts[0] ? json_string(ts) : json_null(),
 			      "matched", vals);
+		if (o && h->retro)
+			json_object_set_new(o, "retro", json_true());
 		s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		if (s)
 			puts(s);
@@ -79,7 +83,7 @@ static void print_hit(void *ud, const match_hit *h)
 	printf("%s:%llu: %s", h->file, (unsigned long long)h->line, match_indicator_id(c->m, h->indicator));
 	if (*match_indicator_name(c->m, h->indicator))
 		printf(" (%s)", match_indicator_name(c->m, h->indicator));
-	printf(" at %s:", ts[0] ? ts : "-");
+	printf("%s at %s:", h->retro ? " [retro]" : "", ts[0] ? ts : "-");
 	for (size_t i = 0; i < h->n_values; i++)
 		printf(" %s=%s", h->values[i].path, h->values[i].value);
 	putchar('\n');
@@ -106,6 +110,25 @@ static void print_progress(void *ud, uint64_t done, uint64_t total)
 		total ? 100.0 * (double)done / (double)total : 100.0, (double)total / 1e6);
 	if (done >= total)
 		fputs("\033[K\r", stderr);
+}
+
+static void note_format(void *ud, const char *file, match_format fmt)
+{
+	(void)file;
+	((match_cli *)ud)->fmt = fmt;
+}
+
+/* A log none of whose fields can reach an indicator (a format read as
+ * another, or a log of another kind than the indicators are about) would
+ * give no hit without a word: say so. */
+static void check_fields(const match_cli *c, const char *file, const match_totals *before,
+			 const match_totals *after)
+{
+	if (after->events > before->events && after->fields == before->fields)
+		fprintf(stderr, "cybercell: match: %s: warning: no field of its %llu events maps to an "
+			"object path of the indicators (read as %s): nothing in it can hit\n",
+			cc_file_display(file), (unsigned long long)(after->events - before->events),
+			match_format_name(c->fmt));
 }
 
 static void warn(void *ud, const char *msg)
@@ -214,7 +237,8 @@ static int store_sightings(store *s, int64_t coll_id, json_t *objs, cc_err *e)
 	return rc;
 }
 
-enum { O_COLL = 1, O_IND, O_FMT, O_MAP, O_SIGHT, O_STORE, O_ORG, O_THREADS, O_JSON, O_STATS };
+enum { O_COLL = 1, O_IND, O_FMT, O_MAP, O_SIGHT, O_STORE, O_ORG, O_THREADS, O_JSON, O_STATS,
+       O_RETRO };
 
 static const struct option longopts[] = {
 	{ "collection", required_argument, NULL, O_COLL },
@@ -227,6 +251,7 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, O_THREADS },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "stats", no_argument, NULL, O_STATS },
+	{ "retro", no_argument, NULL, O_RETRO },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -254,6 +279,7 @@ static int parse_args(int argc, char **argv, match_args *a, match_cli *c)
 		case O_ORG: a->org = optarg; break;
 		case O_JSON: c->json = true; break;
 		case O_STATS: c->stats = true; break;
+		case O_RETRO: a->o.retro = true; break;
 		case O_FMT:
 			if (!match_format_parse(optarg, &a->o.format))
 				return cmd_usage_error("match", "--format: unknown format '%s'", optarg);
@@ -349,6 +375,16 @@ int cmd_match(int argc, char **argv, const cc_cli *cli)
 	a.o.hit_ud = &c;
 	a.o.on_bad = print_bad;
 	a.o.bad_ud = &c;
+	a.o.on_file = note_format;
+	a.o.file_ud = &c;
+	{
+		match_stats st;
+
+		match_get_stats(m, &st);
+		if (!st.indicators)
+			fprintf(stderr, "cybercell: match: warning: no indicator to match with (%zu skipped): "
+				"nothing can hit\n", st.skipped);
+	}
 	if (c.progress) {
 		match_stats st;
 
@@ -362,12 +398,17 @@ int cmd_match(int argc, char **argv, const cc_cli *cli)
 	}
 	for (int i = optind; i < argc; i++) {
 		cc_err fe = { 0 };
+		match_totals before, after;
 
 		c.progress_file = cc_file_display(argv[i]);
+		match_run_totals(run, &before);
 		if (match_scan_file(m, run, argv[i], &a.o, &fe) < 0) {
 			fprintf(stderr, "cybercell: match: %s\n", fe.msg);
 			status = 1;
+			continue;
 		}
+		match_run_totals(run, &after);
+		check_fields(&c, argv[i], &before, &after);
 	}
 	match_run_finish(m, run, &a.o);
 	t2 = cc_mono_us();
@@ -378,12 +419,12 @@ int cmd_match(int argc, char **argv, const cc_cli *cli)
 		match_get_stats(m, &st);
 		fprintf(stderr, "stats: indicators=%zu skipped=%zu exact_ip=%zu exact_str=%zu regex_hs=%zu "
 			"regex_pcre=%zu general=%zu index_bytes=%zu string_bytes=%zu load_compile_s=%.3f "
-			"scan_s=%.3f bytes=%llu lines=%llu events=%llu hits=%llu malformed=%llu MBps=%.1f\n",
+			"scan_s=%.3f bytes=%llu lines=%llu events=%llu hits=%llu merged=%llu malformed=%llu MBps=%.1f\n",
 			st.indicators, st.skipped, st.exact_ip, st.exact_str, st.regex_hs, st.regex_pcre,
 			st.general, st.bytes - st.strings, st.strings, (double)(t1 - t0) / 1e6,
 			(double)(t2 - t1) / 1e6, (unsigned long long)tot.bytes, (unsigned long long)tot.lines,
 			(unsigned long long)tot.events, (unsigned long long)tot.hits,
-			(unsigned long long)tot.malformed,
+			(unsigned long long)tot.merged, (unsigned long long)tot.malformed,
 			t2 > t1 ? (double)tot.bytes / ((double)(t2 - t1) / 1e6) / 1e6 : 0.0);
 	}
 	if (tot.malformed > 5)

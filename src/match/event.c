@@ -157,6 +157,8 @@ int64_t mt_event_ts(mt_event *ev)
 void mt_event_reset(mt_event *ev)
 {
 	ev->nf = 0;
+	ev->obs_key = 0;
+	ev->flow_p = ev->tx_p = NULL;
 	ev->ts_us = INT64_MIN;
 	ev->ts_p = NULL;
 	ev->ts_done = true;

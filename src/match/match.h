@@ -34,10 +34,15 @@ typedef enum match_format {
 	MATCH_FMT_EVE,          /* Suricata EVE JSON lines */
 	MATCH_FMT_CSV,          /* CSV with a header row */
 	MATCH_FMT_TEXT,         /* anything: values found by their shape */
+	MATCH_FMT_ECS,          /* Elastic Common Schema JSON lines (Filebeat,
+				   Elastic Agent), nested or dotted keys */
+	MATCH_FMT_COUNT
 } match_format;
 
 /* "zeek" -> MATCH_FMT_ZEEK ...; false when unknown. */
 bool match_format_parse(const char *s, match_format *out);
+/* The name of a format ("zeek", "eve", ...). */
+const char *match_format_name(match_format f);
 
 /* --map COLUMN=OBJECT_PATH for CSV. */
 typedef struct match_colmap {
@@ -105,6 +110,7 @@ typedef struct match_hit {
 	int64_t ts_us;          /* event time, INT64_MIN when the line had none */
 	size_t n_values;
 	const match_value *values;
+	bool retro;             /* a retro-hunt: validity windows were ignored */
 } match_hit;
 
 typedef void (*match_hit_fn)(void *ud, const match_hit *h);
@@ -112,14 +118,19 @@ typedef void (*match_hit_fn)(void *ud, const match_hit *h);
 typedef void (*match_bad_fn)(void *ud, const char *file, uint64_t line, const char *why);
 /* Progress: bytes done of total for the current file. */
 typedef void (*match_progress_fn)(void *ud, uint64_t done, uint64_t total);
+/* A file's format is decided (detected or given): name, format. */
+typedef void (*match_file_fn)(void *ud, const char *file, match_format fmt);
 
 typedef struct match_opts {
 	match_format format;    /* MATCH_FMT_AUTO to detect per file */
 	const match_colmap *maps; size_t n_maps;
 	int threads;            /* >= 1 */
+	bool retro;             /* retro-hunt: ignore the indicators' validity
+				   windows (valid_from / valid_until) */
 	match_hit_fn on_hit; void *hit_ud;
 	match_bad_fn on_bad; void *bad_ud;
 	match_progress_fn on_progress; void *progress_ud;
+	match_file_fn on_file; void *file_ud;
 } match_opts;
 
 /* The result of scanning: per-indicator counts for the sightings. */
@@ -141,6 +152,10 @@ void match_run_finish(const matcher *m, match_run *run, const match_opts *o);
 
 typedef struct match_totals {
 	uint64_t lines, events, malformed, hits, bytes;
+	uint64_t merged;        /* hits on an observation already counted (the
+				   other records of one EVE transaction) */
+	uint64_t fields;        /* fields the readers kept (0 for a log none of
+				   whose fields can matter to the indicators) */
 } match_totals;
 void match_run_totals(const match_run *r, match_totals *out);
 

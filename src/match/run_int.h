@@ -29,15 +29,30 @@ typedef struct mt_window {
 	size_t n, cap;
 } mt_window;
 
+/* The (indicator, observation) pairs that hit lately, so that the other
+ * records of an observation (an EVE transaction's http, alert and fileinfo
+ * records) do not count again.  Two generations of open-addressing sets
+ * of 64-bit keys (0 = empty): when the current one holds MT_SEEN_MAX
+ * keys it becomes the old one, so at least the last MT_SEEN_MAX pairs are
+ * remembered in bounded memory (records of one transaction are written
+ * moments apart). */
+#define MT_SEEN_MAX 65536
+typedef struct mt_seen {
+	uint64_t *cur, *old;    /* 2 * MT_SEEN_MAX slots each, NULL until used */
+	size_t n_cur;           /* keys in cur */
+} mt_seen;
+
 struct match_run {
 	const matcher *m;
 	mt_agg **agg;           /* per indicator, NULL until it hits */
 	mt_window *win;         /* per general pattern (used by multi ones) */
+	mt_seen seen;           /* observations already counted */
+	bool retro;             /* some scan ignored validity windows */
 	match_totals tot;
 };
 
 void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t ind,
-		uint64_t line, int64_t ts, const char *vals, uint32_t nv);
+		uint64_t line, int64_t ts, uint64_t obs, const char *vals, uint32_t nv);
 void mt_run_cand(match_run *r, const match_opts *o, const char *file, const mt_cand *c,
 		 const char *vals, uint64_t line);
 

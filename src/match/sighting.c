@@ -89,6 +89,8 @@ json_t *match_sightings(const matcher *m, const match_run *run, const char *iden
 			json_decref(od);
 			continue;
 		}
+		if (run->retro)
+			json_object_set_new(s, "x_cybercell_retro", json_true());
 		if (identity) {
 			json_object_set_new(s, "created_by_ref", json_string(identity));
 			json_object_set_new(s, "where_sighted_refs", json_pack("[s]", identity));
