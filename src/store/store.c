@@ -182,12 +182,26 @@ static const char schema_v5[] =
 	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
 	"CREATE INDEX status_updated ON status(updated_us);";
 
+/* Hunting and analysis across members (issue 16; src/store/analysis.c):
+ * - org_settings: what a member allows others to learn of it — whether it
+ *   is named in "who else saw this" answers (else it is only counted);
+ * - warninglists: the warning lists imported into the hub (MISP JSON),
+ *   and the enabled state of every list, the built-in ones included (a
+ *   row with json NULL).
+ * Self-contained: it only adds two tables. */
+static const char schema_analysis[] =
+	"CREATE TABLE org_settings(org_id INTEGER PRIMARY KEY REFERENCES orgs(id),"
+	" name_in_sightings INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE warninglists(name TEXT PRIMARY KEY, json TEXT, enabled INTEGER NOT NULL,"
+	" added_us INTEGER NOT NULL) WITHOUT ROWID;";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
 	{ schema_v3, NULL },                      /* 3: id hash index */
 	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
 	{ schema_v5, step_owners },               /* 5: owners and readers */
+	{ schema_analysis, NULL },                /* 6: member settings, warning lists */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
