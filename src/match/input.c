@@ -72,9 +72,8 @@ static bool same_header(const mt_reader *a, const mt_reader *b)
 	       !memcmp(a->zeek.col_set, b->zeek.col_set, sizeof(a->zeek.col_set));
 }
 
-/* Deliver a scanned piece's results; line_base is the lines before it. */
-static void merge_piece(match_run *run, const match_opts *o, const char *file, mt_piece *pc,
-			uint64_t line_base)
+void mt_merge_piece(match_run *run, const match_opts *o, const char *file, mt_piece *pc,
+		    uint64_t line_base)
 {
 	size_t hi = 0, ci = 0;
 
@@ -231,7 +230,7 @@ int match_scan_mem(const matcher *m, match_run *run, const char *name, const cha
 			} else {
 				mt_scan_piece(&w, pc, &seq);
 			}
-			merge_piece(run, o, name, pc, line_base);
+			mt_merge_piece(run, o, name, pc, line_base);
 			line_base += pc->lines;
 			if (o->on_progress)
 				o->on_progress(o->progress_ud, (uint64_t)(pc->p + pc->n - data), len);

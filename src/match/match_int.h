@@ -353,6 +353,10 @@ struct matcher {
 	uint32_t need;          /* kinds of fields worth reading (set by compile) */
 	match_stats st;
 	bool compiled;
+	match_filter_fn filter; /* match_set_filter, NULL = none */
+	void *filter_ud;
+	match_admit_fn admit;   /* match_set_admit, NULL = none */
+	void *admit_ud;
 };
 
 /* obs.c: the event's SCOs as {key: SCO} (new reference), for the

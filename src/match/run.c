@@ -132,6 +132,18 @@ static void agg_values(mt_agg *a, const match_value *v, size_t n)
 	}
 }
 
+/* Whether the matcher's filter drops every value of a hit (none: no). */
+static bool filtered(const matcher *m, uint32_t ind, const match_value *v, size_t n)
+{
+	if (!m->filter || n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!m->filter(m->filter_ud, match_indicator_id(m, ind), v[i].path, v[i].value,
+			       strlen(v[i].value), true))
+			return false;
+	return true;
+}
+
 /* Record a hit: aggregate for the sighting and hand it to the caller.  A
  * hit on an observation (obs != 0) the indicator already hit adds its
  * values to the sighting and nothing else. */
@@ -142,7 +154,7 @@ void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t in
 	mt_agg *a = r->agg[ind];
 	const char *p = vals;
 	size_t n = 0;
-	bool again = obs && seen_before(&r->seen, ind, obs);
+	bool again;
 
 	for (uint32_t i = 0; i < nv; i++) {
 		const char *path = p, *val = p + strlen(p) + 1;
@@ -154,6 +166,11 @@ void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t in
 			n++;
 		}
 	}
+	if (filtered(r->m, ind, v, n)) {
+		r->tot.suppressed++;
+		return;
+	}
+	again = obs && seen_before(&r->seen, ind, obs);
 	if (!a) {
 		a = calloc(1, sizeof(*a));
 		if (!a)
@@ -163,6 +180,7 @@ void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t in
 		r->agg[ind] = a;
 	}
 	agg_values(a, v, n);
+	a->dirty = true;
 	if (again) {
 		r->tot.merged++;
 		return;

@@ -18,6 +18,10 @@ typedef struct mt_agg {
 	int64_t first, last;    /* event times (INT64_MAX/MIN when none had one) */
 	size_t nv;
 	char *vals[MT_AGG_VALUES]; /* "path\0value" */
+	bool dirty;             /* changed since its sighting was last made */
+	char sid[48], oid[56];  /* the sighting's and observed-data's ids ("" until
+				   first made): later versions keep them */
+	int64_t created;        /* their created time */
 } mt_agg;
 
 /* The candidate observations of one multi-observation pattern. */
@@ -48,6 +52,7 @@ struct match_run {
 	mt_window *win;         /* per general pattern (used by multi ones) */
 	mt_seen seen;           /* observations already counted */
 	bool retro;             /* some scan ignored validity windows */
+	int64_t modified;       /* the last sightings' modified (each call's is later) */
 	match_totals tot;
 };
 
@@ -55,5 +60,9 @@ void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t in
 		uint64_t line, int64_t ts, uint64_t obs, const char *vals, uint32_t nv);
 void mt_run_cand(match_run *r, const match_opts *o, const char *file, const mt_cand *c,
 		 const char *vals, uint64_t line);
+/* Deliver a scanned piece's results (hits, candidates, malformed lines,
+ * counts) in order; line_base is the lines of the file before it. */
+void mt_merge_piece(match_run *run, const match_opts *o, const char *file, mt_piece *pc,
+		    uint64_t line_base);
 
 #endif
