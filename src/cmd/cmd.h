@@ -90,6 +90,22 @@ struct store;
 int cmd_resolve_name(struct store *s, const cmd_resolve *r, const char *text, char **id,
 		     char **name, cc_err *e);
 
+/* A warning about an object (borrowed during the call). */
+typedef void (*cmd_warn_fn)(void *ud, const char *msg);
+
+/* Warnings about an indicator that is valid but will not do what its
+ * author may think (src/cmd/indicator_warn.c): its pattern's lint
+ * (stix_pattern_lint: "pattern:L:C: ...") and its values on the warning
+ * lists wl (may be NULL: breadth only) or too broad.  Other objects: none.
+ * Returns how many. */
+struct an_wlset;
+size_t cmd_indicator_warnings(const json_t *obj, const struct an_wlset *wl, cmd_warn_fn fn,
+			      void *ud);
+/* The warning lists in force: the built-in ones and those of the store at
+ * db_path when the file exists (it is never created).  Free with
+ * an_wlset_free; NULL without memory. */
+struct an_wlset *cmd_warninglists(const char *db_path);
+
 /* The handlers. */
 int cmd_init(int argc, char **argv, const cc_cli *cli);
 int cmd_import(int argc, char **argv, const cc_cli *cli);
@@ -108,12 +124,13 @@ int cmd_pattern(int argc, char **argv, const cc_cli *cli);
 int cmd_match(int argc, char **argv, const cc_cli *cli);
 int cmd_wargame(int argc, char **argv, const cc_cli *cli);
 int cmd_exercise(int argc, char **argv, const cc_cli *cli);
+int cmd_warninglist(int argc, char **argv, const cc_cli *cli);
 
 /* Usage texts, each defined beside its handler. */
 extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
 	cmd_get_usage[], cmd_find_usage[], cmd_validate_usage[], cmd_stats_usage[],
 	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
 	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
-	cmd_wargame_usage[], cmd_exercise_usage[];
+	cmd_wargame_usage[], cmd_exercise_usage[], cmd_warninglist_usage[];
 
 #endif
