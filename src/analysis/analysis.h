@@ -139,4 +139,24 @@ typedef struct an_score_info {
 double an_indicator_score(const an_evidence *ev, const json_t *obj, int64_t now_us,
 			  an_score_info *why);
 
+/* ---- who else saw this (seen.c) ---- */
+
+typedef struct an_seen_query {
+	const char *indicator;  /* the sightings of this indicator id, or */
+	const char *value;      /* of an observed value (an SCO's value or hash) */
+	int64_t viewer_org;     /* who asks: a member (its grants and TLP ceilings
+				   decide what it may count), 0 the operator */
+} an_seen_query;
+
+/* Who sighted it, as the viewer may know: a new JSON object
+ *   {"indicator"|"value": Q, "members": N, "sightings", "count",
+ *    "first_seen", "last_seen",
+ *    "named": [{"member", "you"?, "sightings", "count", "first_seen",
+ *               "last_seen"}...],      (the viewer, and members that allow it)
+ *    "unnamed": {"members", "sightings", "count", "first_seen", "last_seen"},
+ *    "hub": {...}}                      (the hub's own sightings, no member)
+ * counting only what store_query_run lets the viewer read.  CC_EUSAGE
+ * unless exactly one of indicator and value is given. */
+int an_who_saw(store *s, const an_seen_query *q, json_t **out, cc_err *e);
+
 #endif
