@@ -35,6 +35,7 @@ static const cmd_def cmd_table[] = {
 	{ "pattern",    cmd_pattern,    "check STIX patterns and match them on observations", cmd_pattern_usage },
 	{ "match",      cmd_match,      "scan logs with the store's indicators", cmd_match_usage },
 	{ "warninglist", cmd_warninglist, "values that must never alert: built-in and MISP lists", cmd_warninglist_usage },
+	{ "attribute",  cmd_attribute,  "rank intrusion-sets by the evidence they share with what was seen", cmd_attribute_usage },
 	{ "sightings",  cmd_sightings,  "who else saw this: sightings of an indicator or value across members", cmd_sightings_usage },
 	{ "wargame",    cmd_wargame,    "simulate an adversary against a network model", cmd_wargame_usage },
 	{ "exercise",   cmd_exercise,   "turn-based training game for a blue team", cmd_exercise_usage },

@@ -159,4 +159,49 @@ typedef struct an_seen_query {
  * unless exactly one of indicator and value is given. */
 int an_who_saw(store *s, const an_seen_query *q, json_t **out, cc_err *e);
 
+/* ---- attribution help (attrib.c) ---- */
+
+typedef struct an_attr an_attr;        /* a knowledge base of groups' profiles */
+an_attr *an_attr_new(void);
+void an_attr_free(an_attr *a);
+/* Take an object of the knowledge base (intrusion-sets, attack-patterns,
+ * malware, tools, indicators, infrastructure, relationships; STIX 2.0 or
+ * 2.1; revoked and x_mitre_deprecated ones are left out; others
+ * ignored). */
+void an_attr_add(an_attr *a, const json_t *obj);
+/* Build each intrusion-set's profile: the techniques, software and
+ * infrastructure it uses, the techniques of its software, the indicators
+ * that indicate it or its software, the parents of its sub-techniques.
+ * CC_ENOTFOUND when there is no intrusion-set. */
+int an_attr_build(an_attr *a, cc_err *e);
+/* The id of the object of the base that text names: an id, an ATT&CK id
+ * (T1059.001, S0002), or the name of a technique, malware or tool
+ * (ignoring case); NULL when none. */
+const char *an_attr_resolve(const an_attr *a, const char *text);
+/* What indicator id indicates in the base (its `indicates` targets), up
+ * to max ids into out (borrowed); how many. */
+size_t an_attr_indicated(const an_attr *a, const char *id, const char **out, size_t max);
+/* Rank the groups by the evidence ids (objects of the base; others are
+ * listed as unmatched): a new JSON object
+ *   {"note": "an aid to an analyst, not a verdict: ...", "groups": N,
+ *    "evidence": K, "unmatched": [id...],
+ *    "ranking": [{"rank", "id", "name", "probability", "profile",
+ *                 "shared": [ITEM...], "missing": [ITEM...]}...]}
+ * with the top groups; ITEM {"id", "type", "name", "external_id",
+ * "groups" (how many have it), "weight" (ln(groups / that))}. */
+int an_attr_rank(const an_attr *a, const char *const *ids, size_t n, size_t top, json_t **out,
+		 cc_err *e);
+
+/* For measuring the ranking (tests, docs/attribution.md): the groups,
+ * the items of type (NULL: all) of group g's profile (up to max into
+ * out, borrowed), and the position (1-based; 0 when absent) of group id
+ * in the ranking for the evidence, by the likelihood or (baseline) by a
+ * plain TF-IDF cosine. */
+size_t an_attr_n_groups(const an_attr *a);
+const char *an_attr_group_id(const an_attr *a, size_t g);
+size_t an_attr_group_items(const an_attr *a, size_t g, const char *type, const char **out,
+			   size_t max);
+size_t an_attr_position(const an_attr *a, const char *const *ids, size_t n, const char *group,
+			bool baseline);
+
 #endif

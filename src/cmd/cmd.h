@@ -126,12 +126,14 @@ int cmd_wargame(int argc, char **argv, const cc_cli *cli);
 int cmd_exercise(int argc, char **argv, const cc_cli *cli);
 int cmd_warninglist(int argc, char **argv, const cc_cli *cli);
 int cmd_sightings(int argc, char **argv, const cc_cli *cli);
+int cmd_attribute(int argc, char **argv, const cc_cli *cli);
 
 /* Usage texts, each defined beside its handler. */
 extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
 	cmd_get_usage[], cmd_find_usage[], cmd_validate_usage[], cmd_stats_usage[],
 	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
 	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
-	cmd_wargame_usage[], cmd_exercise_usage[], cmd_warninglist_usage[], cmd_sightings_usage[];
+	cmd_wargame_usage[], cmd_exercise_usage[], cmd_warninglist_usage[], cmd_sightings_usage[],
+	cmd_attribute_usage[];
 
 #endif
