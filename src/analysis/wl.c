@@ -11,7 +11,6 @@
  * hostname entry also holds its subdomains.  Substring and regex entries
  * are tested one by one (such lists are short).
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "analysis/wl_int.h"
 #include "util/hash.h"
+#include "util/ip.h"
 #include "util/xalloc.h"
 
 an_wlset *an_wlset_new(void)
@@ -75,49 +75,24 @@ void an_wlset_meta(const an_wlset *s, size_t i, an_wl_meta *out)
 
 bool an_cidr_parse(const char *v, size_t n, wl_addr *a)
 {
-	char tmp[64];
-	unsigned char raw[16];
-	const char *slash = memchr(v, '/', n);
-	size_t an = slash ? (size_t)(slash - v) : n;
-	int max;
+	cc_ip ip;
 
-	if (an == 0 || an >= sizeof(tmp))
+	if (!cc_ip_parse(v, n, true, &ip))
 		return false;
-	memcpy(tmp, v, an);
-	tmp[an] = '\0';
-	if (inet_pton(AF_INET, tmp, raw) == 1) {
-		a->family = 4;
-		a->hi = 0;
-		a->lo = (uint64_t)raw[0] << 24 | (uint64_t)raw[1] << 16 | (uint64_t)raw[2] << 8 | raw[3];
-	} else if (inet_pton(AF_INET6, tmp, raw) == 1) {
-		a->family = 6;
-		a->hi = a->lo = 0;
-		for (int i = 0; i < 8; i++) {
-			a->hi = a->hi << 8 | raw[i];
-			a->lo = a->lo << 8 | raw[8 + i];
-		}
-	} else {
-		return false;
+	a->family = ip.family;
+	a->prefix = ip.prefix;
+	a->hi = a->lo = 0;
+	if (ip.family == 4) {
+		a->lo = (uint64_t)ip.addr[0] << 24 | (uint64_t)ip.addr[1] << 16 | (uint64_t)ip.addr[2] << 8 |
+			ip.addr[3];
+		return true;
 	}
-	max = a->family == 4 ? 32 : 128;
-	a->prefix = max;
-	if (slash) {
-		const char *q = slash + 1, *end = v + n;
-		int bits = 0;
-
-		if (q == end || end - q > 3)
-			return false;
-		for (; q < end; q++) {
-			if (*q < '0' || *q > '9')
-				return false;
-			bits = bits * 10 + (*q - '0');
-		}
-		if (bits > max)
-			return false;
-		a->prefix = bits;
+	for (int i = 0; i < 8; i++) {
+		a->hi = a->hi << 8 | ip.addr[i];
+		a->lo = a->lo << 8 | ip.addr[8 + i];
 	}
 	/* IPv4-mapped IPv6 (::ffff:a.b.c.d) is IPv4 */
-	if (a->family == 6 && a->hi == 0 && (a->lo >> 32) == 0xffff && a->prefix >= 96) {
+	if (a->hi == 0 && (a->lo >> 32) == 0xffff && a->prefix >= 96) {
 		a->family = 4;
 		a->lo &= 0xffffffffu;
 		a->prefix -= 96;

@@ -11,12 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include <arpa/inet.h>
-
 #include "pattern/pattern.h"
 #include "stix/stix.h"
 #include "util/buf.h"
 #include "util/hex.h"
+#include "util/ip.h"
 #include "util/time.h"
 
 typedef struct lint {
@@ -65,30 +64,9 @@ static const char *path_text(const pattern_path *p, char *buf, size_t n)
 /* Whether s is an address (or CIDR) of family 4 or 6. */
 static bool is_addr(const char *s, size_t n, int family)
 {
-	char tmp[64];
-	unsigned char raw[16];
-	const char *slash = memchr(s, '/', n);
-	size_t an = slash ? (size_t)(slash - s) : n;
-	long bits = 0;
+	cc_ip ip;
 
-	if (an >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, an);
-	tmp[an] = '\0';
-	if (inet_pton(family == 4 ? AF_INET : AF_INET6, tmp, raw) != 1)
-		return false;
-	if (slash) {
-		const char *q = slash + 1, *end = s + n;
-
-		if (q == end || end - q > 3)
-			return false;
-		for (; q < end; q++) {
-			if (*q < '0' || *q > '9')
-				return false;
-			bits = bits * 10 + (*q - '0');
-		}
-	}
-	return bits <= (family == 4 ? 32 : 128);
+	return cc_ip_parse(s, n, true, &ip) && ip.family == family;
 }
 
 /* Expected hex digits of a hash algorithm, 0 when any length will do. */

@@ -9,15 +9,6 @@
 #include "store/store_int.h"
 #include "util/time.h"
 
-/* Step st to its end and reset it; 0 or the error. */
-static int run(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, what);
-}
-
 int store_org_get_named(store *s, int64_t org_id, bool *named, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT name_in_sightings FROM org_settings"
@@ -45,7 +36,7 @@ int store_org_set_named(store *s, int64_t org_id, bool named, cc_err *e)
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int(st, 2, named);
-	return run(s, st, e, "writing org settings");
+	return store_step_done(s, st, "writing org settings", e);
 }
 
 int store_wl_put(store *s, const char *name, const char *json, bool enabled, cc_err *e)
@@ -62,7 +53,7 @@ int store_wl_put(store *s, const char *name, const char *json, bool enabled, cc_
 		sqlite3_bind_null(st, 2);
 	sqlite3_bind_int(st, 3, enabled);
 	sqlite3_bind_int64(st, 4, cc_now_us());
-	return run(s, st, e, "writing a warning list");
+	return store_step_done(s, st, "writing a warning list", e);
 }
 
 int store_wl_set_enabled(store *s, const char *name, bool enabled, cc_err *e)
@@ -76,7 +67,7 @@ int store_wl_set_enabled(store *s, const char *name, bool enabled, cc_err *e)
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, enabled);
 	sqlite3_bind_int64(st, 3, cc_now_us());
-	return run(s, st, e, "writing a warning list's state");
+	return store_step_done(s, st, "writing a warning list's state", e);
 }
 
 int store_wl_remove(store *s, const char *name, cc_err *e)
@@ -87,7 +78,7 @@ int store_wl_remove(store *s, const char *name, cc_err *e)
 	if (!st)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = run(s, st, e, "removing a warning list");
+	rc = store_step_done(s, st, "removing a warning list", e);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		return cc_err_set(e, CC_ENOTFOUND, "warning list %s: no such list in the store", name);
 	return rc;
