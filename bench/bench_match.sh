@@ -5,9 +5,16 @@
 #   shaped like ../shared/data/logs, planted hits): scan MB/s on one core,
 #   --threads 2, and `grep -F -f` with the same literal values on the same
 #   files; the exact-lookup rate alone (bench/bench_lookup.c).
+# With warning lists and scores on (the built-in lists, MISP's 62,745
+# public resolvers when ../shared has them, --min-score 0 so that every
+# indicator is scored and kept), beside CYBERCELL_BASE (an older binary,
+# e.g. built from main) on the same files in the same run; and --follow
+# reading the TSV from a pipe.
 # Writes bench/results/match.md.  Big files live in bench/work/ and are
-# deleted at the end.   Env: CYBERCELL (binary), MATCH_GB (TSV size, 1.1),
-# MATCH_EVE_MB (EVE size, 600), MATCH_N (indicators, 1000000).
+# deleted at the end.   Env: CYBERCELL (binary), CYBERCELL_BASE (the binary
+# to compare with; none: that part is left out), MATCH_GB (TSV size, 1.1),
+# MATCH_EVE_MB (EVE size, 600), MATCH_N (indicators, 1000000), CC_SHARED
+# (the outside test data, ../shared).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -72,6 +79,23 @@ cmp -s "$W/out.tsv1" "$W/out.tsv2" && same_hits=yes || same_hits=NO
 echo "scan eve, 1 and 2 threads"
 run eve1 "$CYBERCELL" match --stats --json --indicators "$W/ind.json" "$W/eve.json"
 run eve2 "$CYBERCELL" match --stats --json --threads 2 --indicators "$W/ind.json" "$W/eve.json"
+# issue 16: warning lists and scores on; the binary before; --follow on a pipe
+WL=${CC_SHARED:-$root/../shared}/data/warninglists/public-dns-v4/list.json
+wl_args=(--min-score 0)
+[ -f "$WL" ] && wl_args+=(--warninglist "$WL")
+echo "scan with warning lists and scores on"
+run ltsv1 "$CYBERCELL" match --stats --json "${wl_args[@]}" --indicators "$W/ind.json" "$W/conn.log" "$W/dns.log"
+run leve1 "$CYBERCELL" match --stats --json "${wl_args[@]}" --indicators "$W/ind.json" "$W/eve.json"
+run lcompile "$CYBERCELL" match --stats "${wl_args[@]}" --indicators "$W/ind.json" "$W/empty.log"
+echo "--follow, the TSV through a pipe"
+run follow sh -c "cat '$W/conn.log' '$W/dns.log' | '$CYBERCELL' match --follow --stats --json --indicators '$W/ind.json' -"
+if [ -n "${CYBERCELL_BASE:-}" ]; then
+	echo "the binary before: compile, scan"
+	run bcompile "$CYBERCELL_BASE" match --stats --indicators "$W/ind.json" "$W/empty.log"
+	run btsv1 "$CYBERCELL_BASE" match --stats --json --indicators "$W/ind.json" "$W/conn.log" "$W/dns.log"
+	run beve1 "$CYBERCELL_BASE" match --stats --json --indicators "$W/ind.json" "$W/eve.json"
+fi
+
 echo "grep -F -f (same literals, same files)"
 GT=${MATCH_GREP_TIMEOUT:-300}
 run grep_tsv timeout "$GT" grep -F -c -f "$W/literals.txt" "$W/conn.log" "$W/dns.log"
@@ -139,6 +163,29 @@ nlit=$(wc -l < "$W/literals.txt")
 	echo "| grep -F, EVE | $grep_eve_wall$(gt_note "$grep_eve_wall") | $grep_empty_wall | $(mbps $eve_bytes $grep_eve_scan) | $(awk -F: '{ s += $NF } END { print s }' "$W/out.grep_eve") |"
 	echo "| cybercell match, Zeek TSV (whole command, 1 thread) | $tsv1_wall | $(stat_of tsv1 load_compile_s) | $(mbps $tsv_bytes $tsv1_scan) | $(stat_of tsv1 hits) hits |"
 	echo "| cybercell match, EVE (whole command, 1 thread) | $eve1_wall | $(stat_of eve1 load_compile_s) | $(mbps $eve_bytes $eve1_scan) | $(stat_of eve1 hits) hits |"
+	echo
+	echo "### Warning lists and scores on, the binary before, live input (same files, same run)"
+	echo
+	misp=; [ -f "$WL" ] && misp=", MISP's 62,745 public resolvers (--warninglist)"
+	echo "Warning lists and scores on: the built-in lists$misp"
+	echo "and \`--min-score 0\` (every indicator's score computed at load, all kept). Per-core MB/s"
+	echo "is bytes over the user CPU seconds of scanning (the command's minus its compile's)."
+	echo
+	echo "| run | compile s | TSV scan s | TSV MB/s | TSV MB/s per core | EVE scan s | EVE MB/s | EVE MB/s per core | hits TSV / EVE |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	row() { # row LABEL compile tsv eve
+		local cu=${2}_user tu=${3}_user eu=${4}_user
+		echo "| $1 | $(stat_of "$2" load_compile_s) | $(stat_of "$3" scan_s) | $(mbps $tsv_bytes "$(stat_of "$3" scan_s)") |" \
+			"$(compile_user=${!cu} cpu_mbps $tsv_bytes "${!tu}") | $(stat_of "$4" scan_s) | $(mbps $eve_bytes "$(stat_of "$4" scan_s)") |" \
+			"$(compile_user=${!cu} cpu_mbps $eve_bytes "${!eu}") | $(stat_of "$3" hits) / $(stat_of "$4" hits) |"
+	}
+	[ -n "${CYBERCELL_BASE:-}" ] && row "before (\`CYBERCELL_BASE\`)" bcompile btsv1 beve1
+	row "now, defaults (built-in lists)" compile tsv1 eve1
+	row "now, lists and scores on" lcompile ltsv1 leve1
+	echo
+	echo "Live input: \`cat conn.log dns.log | cybercell match --follow --json -\`: $((tsv_bytes / 1000000)) MB"
+	echo "in $(stat_of follow scan_s) s of scanning ($(mbps $tsv_bytes "$(stat_of follow scan_s)") MB/s, one thread; lines are"
+	echo "scanned as they come, in the pipe's chunks), $(stat_of follow hits) hits; the same hits (indicators and values, in order) as the whole files: $(cmp -s <(jq -c '[.indicator, .matched]' "$W/out.follow") <(jq -c '[.indicator, .matched]' "$W/out.tsv1") && echo yes || echo NO)."
 	echo
 	echo "grep only finds the literal bytes anywhere in a line (an address inside a longer"
 	echo "address counts, CIDRs and case rules do not exist for it); match parses every"

@@ -153,26 +153,36 @@ static int load_collection(match_cli *c, matcher *m, const char *coll, cc_err *e
 	return store_query_run(c->s, &q, load_row, &l, NULL, e);
 }
 
-/* The sightings and opinions of a bundle file, for the scores. */
+/* One element of a bundle, when it may be a sighting or an opinion (the
+ * others, a million indicators among them, are never parsed here). */
+static void evidence_text(an_evidence *ev, const char *p, size_t n)
+{
+	json_t *o;
+
+	if (!memmem(p, n, "\"sighting\"", 10) && !memmem(p, n, "\"opinion\"", 9))
+		return;
+	o = json_loadb(p, n, 0, NULL);
+	an_evidence_add(ev, o);
+	json_decref(o);
+}
+
+/* The sightings and opinions of a bundle file (or array), for the scores:
+ * cut into elements without building the whole tree. */
 static int bundle_evidence(an_evidence *ev, const char *path, cc_err *e)
 {
 	cc_buf b = CC_BUF_INIT;
-	json_t *root, *objs, *o;
-	size_t i;
+	cc_jspan *el = NULL, arr;
+	size_t n = 0;
 	int rc = cc_file_read_all(path, &b, e);
 
-	if (rc) {
-		cc_buf_free(&b);
-		return rc;
-	}
-	root = json_loadb(cc_buf_str(&b), b.len, 0, NULL);
-	objs = json_is_array(root) ? root : json_object_get(root, "objects");
-	json_array_foreach(objs, i, o)
-		an_evidence_add(ev, o);
+	if (rc == 0 && (cc_jsplit_bundle(cc_buf_str(&b), b.len, 256, &el, &n, &arr) ||
+			cc_jsplit_array(cc_buf_str(&b), b.len, 256, &el, &n)))
+		for (size_t i = 0; i < n; i++)
+			evidence_text(ev, b.data + el[i].off, el[i].len);
 	an_evidence_finish(ev);
-	json_decref(root);
+	free(el);
 	cc_buf_free(&b);
-	return 0;
+	return rc;
 }
 
 int mcli_load(match_cli *c, matcher *m, const char *bundle, const char *coll, cc_err *e)
