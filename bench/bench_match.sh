@@ -12,7 +12,8 @@
 # reading the TSV from a pipe.
 # Writes bench/results/match.md.  Big files live in bench/work/ and are
 # deleted at the end.   Env: CYBERCELL (binary), CYBERCELL_BASE (the binary
-# to compare with; none: that part is left out), MATCH_GB (TSV size, 1.1),
+# to compare with; none: that part is left out), CYBERCELL_BASE_NOTE (what
+# that binary is, for the table), MATCH_ROUNDS (3), MATCH_GB (TSV size, 1.1),
 # MATCH_EVE_MB (EVE size, 600), MATCH_N (indicators, 1000000), CC_SHARED
 # (the outside test data, ../shared).
 set -uo pipefail
@@ -20,6 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 : "${CYBERCELL:=$root/build/cybercell}"
 N=${MATCH_N:-1000000}
+base_note=${CYBERCELL_BASE_NOTE:+: $CYBERCELL_BASE_NOTE}
 GB=${MATCH_GB:-1.1}
 EVE_MB=${MATCH_EVE_MB:-600}
 W=bench/work/match
@@ -83,18 +85,38 @@ run eve2 "$CYBERCELL" match --stats --json --threads 2 --indicators "$W/ind.json
 WL=${CC_SHARED:-$root/../shared}/data/warninglists/public-dns-v4/list.json
 wl_args=(--min-score 0)
 [ -f "$WL" ] && wl_args+=(--warninglist "$WL")
-echo "scan with warning lists and scores on"
-run ltsv1 "$CYBERCELL" match --stats --json "${wl_args[@]}" --indicators "$W/ind.json" "$W/conn.log" "$W/dns.log"
-run leve1 "$CYBERCELL" match --stats --json "${wl_args[@]}" --indicators "$W/ind.json" "$W/eve.json"
-run lcompile "$CYBERCELL" match --stats "${wl_args[@]}" --indicators "$W/ind.json" "$W/empty.log"
+# Per-core rates on a shared machine: ROUNDS rounds, each running the
+# binary before, now with the defaults and now with lists and scores on, in
+# turn (compile alone, TSV, EVE); each keeps its run of least user CPU
+# (others' work on the cores only adds to it).
+# runmin LABEL CMD...: run CMD as run does; keep it as LABEL if its user
+# CPU is the least so far
+runmin() {
+	local label=$1 u; shift
+	run _try "$@"
+	u=${label}_user
+	if [ -z "${!u:-}" ] || awk -v a="$_try_user" -v b="${!u}" 'BEGIN { exit !(a < b) }'; then
+		eval "${label}_wall=$_try_wall ${label}_user=$_try_user ${label}_rss=$_try_rss ${label}_cpus=$_try_cpus"
+		cp "$W/err._try" "$W/err.$label"; cp "$W/out._try" "$W/out.$label"
+	fi
+}
+ROUNDS=${MATCH_ROUNDS:-3}
+kinds=(n l); [ -n "${CYBERCELL_BASE:-}" ] && kinds=(b n l)
+for r in $(seq "$ROUNDS"); do
+	echo "per-core round $r of $ROUNDS: ${kinds[*]}"
+	for k in "${kinds[@]}"; do
+		case $k in
+		b) cmd=("$CYBERCELL_BASE" match --stats --json) ;;
+		n) cmd=("$CYBERCELL" match --stats --json) ;;
+		l) cmd=("$CYBERCELL" match --stats --json "${wl_args[@]}") ;;
+		esac
+		runmin "${k}compile" "${cmd[@]}" --indicators "$W/ind.json" "$W/empty.log"
+		runmin "${k}tsv" "${cmd[@]}" --indicators "$W/ind.json" "$W/conn.log" "$W/dns.log"
+		runmin "${k}eve" "${cmd[@]}" --indicators "$W/ind.json" "$W/eve.json"
+	done
+done
 echo "--follow, the TSV through a pipe"
 run follow sh -c "cat '$W/conn.log' '$W/dns.log' | '$CYBERCELL' match --follow --stats --json --indicators '$W/ind.json' -"
-if [ -n "${CYBERCELL_BASE:-}" ]; then
-	echo "the binary before: compile, scan"
-	run bcompile "$CYBERCELL_BASE" match --stats --indicators "$W/ind.json" "$W/empty.log"
-	run btsv1 "$CYBERCELL_BASE" match --stats --json --indicators "$W/ind.json" "$W/conn.log" "$W/dns.log"
-	run beve1 "$CYBERCELL_BASE" match --stats --json --indicators "$W/ind.json" "$W/eve.json"
-fi
 
 echo "grep -F -f (same literals, same files)"
 GT=${MATCH_GREP_TIMEOUT:-300}
@@ -169,19 +191,25 @@ nlit=$(wc -l < "$W/literals.txt")
 	misp=; [ -f "$WL" ] && misp=", MISP's 62,745 public resolvers (--warninglist)"
 	echo "Warning lists and scores on: the built-in lists$misp"
 	echo "and \`--min-score 0\` (every indicator's score computed at load, all kept). Per-core MB/s"
-	echo "is bytes over the user CPU seconds of scanning (the command's minus its compile's)."
+	echo "is bytes over the user CPU seconds of scanning (the command's minus its compile's);"
+	echo "each of the three is run $ROUNDS times in turn, and each count is its run of least user CPU."
 	echo
-	echo "| run | compile s | TSV scan s | TSV MB/s | TSV MB/s per core | EVE scan s | EVE MB/s | EVE MB/s per core | hits TSV / EVE |"
-	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-	row() { # row LABEL compile tsv eve
-		local cu=${2}_user tu=${3}_user eu=${4}_user
-		echo "| $1 | $(stat_of "$2" load_compile_s) | $(stat_of "$3" scan_s) | $(mbps $tsv_bytes "$(stat_of "$3" scan_s)") |" \
-			"$(compile_user=${!cu} cpu_mbps $tsv_bytes "${!tu}") | $(stat_of "$4" scan_s) | $(mbps $eve_bytes "$(stat_of "$4" scan_s)") |" \
-			"$(compile_user=${!cu} cpu_mbps $eve_bytes "${!eu}") | $(stat_of "$3" hits) / $(stat_of "$4" hits) |"
+	echo "| run | compile user s | TSV scan s | TSV MB/s | TSV MB/s per core | EVE scan s | EVE MB/s | EVE MB/s per core | per core vs before (TSV / EVE) | hits TSV / EVE |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	pc() { compile_user=$2 cpu_mbps "$1" "$3"; }
+	row() { # row TITLE KIND
+		local cu=${2}compile_user tu=${2}tsv_user eu=${2}eve_user vs=
+		local t e
+		t=$(pc $tsv_bytes "${!cu}" "${!tu}"); e=$(pc $eve_bytes "${!cu}" "${!eu}")
+		[ -n "${CYBERCELL_BASE:-}" ] && vs=$(awk -v t="$t" -v e="$e" -v bt="$(pc $tsv_bytes "$bcompile_user" "$btsv_user")" \
+			-v be="$(pc $eve_bytes "$bcompile_user" "$beve_user")" 'BEGIN { printf "%+.1f %% / %+.1f %%", (t / bt - 1) * 100, (e / be - 1) * 100 }')
+		echo "| $1 | ${!cu} | $(stat_of "${2}tsv" scan_s) | $(mbps $tsv_bytes "$(stat_of "${2}tsv" scan_s)") | $t |" \
+			"$(stat_of "${2}eve" scan_s) | $(mbps $eve_bytes "$(stat_of "${2}eve" scan_s)") | $e | $vs |" \
+			"$(stat_of "${2}tsv" hits) / $(stat_of "${2}eve" hits) |"
 	}
-	[ -n "${CYBERCELL_BASE:-}" ] && row "before (\`CYBERCELL_BASE\`)" bcompile btsv1 beve1
-	row "now, defaults (built-in lists)" compile tsv1 eve1
-	row "now, lists and scores on" lcompile ltsv1 leve1
+	[ -n "${CYBERCELL_BASE:-}" ] && row "before (\`CYBERCELL_BASE\`$base_note)" b
+	row "now, defaults (built-in lists)" n
+	row "now, lists and scores on" l
 	echo
 	echo "Live input: \`cat conn.log dns.log | cybercell match --follow --json -\`: $((tsv_bytes / 1000000)) MB"
 	echo "in $(stat_of follow scan_s) s of scanning ($(mbps $tsv_bytes "$(stat_of follow scan_s)") MB/s, one thread; lines are"
