@@ -3,11 +3,16 @@
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "taxii/taxii.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
@@ -30,7 +35,37 @@ const char cmd_serve_usage[] =
 	"                             (default 86400, one day)\n"
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
-	"request on stderr: time method path status bytes duration user.\n";
+	"request on stderr: time address method \"path\" status bytes duration user,\n"
+	"with what the client sent escaped (\\xHH).\n"
+	"\n"
+	"Limits (what one client gets before it is refused or cut off):\n"
+	"  --max-connections N        open connections in all (default "
+	STR(TAXII_DEFAULT_CONN_TOTAL) ")\n"
+	"  --max-connections-per-address N\n"
+	"                             open connections per client address (default "
+	STR(TAXII_DEFAULT_CONN_PER_ADDR) ")\n"
+	"  --header-timeout SECS      the request headers (TLS handshake included) must\n"
+	"                             be in within SECS of the connection's start or of\n"
+	"                             its previous request's end (default "
+	STR(TAXII_DEFAULT_HEADER_TIMEOUT) ")\n"
+	"  --body-min-rate BYTES      after that grace again, a request body must keep\n"
+	"                             up BYTES per second on average (default "
+	STR(TAXII_DEFAULT_BODY_MIN_RATE) ";\n"
+	"                             0: no minimum)\n"
+	"  --login-failures N         failed logins of one user name from one address\n"
+	"                             before each try waits (default "
+	STR(TAXII_DEFAULT_LOGIN_FAILURES) "; per address\n"
+	"                             and per name over all addresses: 4 x N)\n"
+	"  --login-backoff SECS       the first wait, doubled at each failure\n"
+	"                             (default " STR(TAXII_DEFAULT_LOGIN_BACKOFF) ")\n"
+	"  --login-backoff-max SECS   the longest wait (default "
+	STR(TAXII_DEFAULT_LOGIN_BACKOFF_MAX) ")\n"
+	"  --auth-queue N             new logins waiting for a password check at most;\n"
+	"                             more get 503 (default " STR(TAXII_DEFAULT_AUTH_QUEUE) ")\n"
+	"  --auth-threads N           threads that check passwords (argon2id, 64 MiB\n"
+	"                             each; default " STR(TAXII_DEFAULT_AUTH_THREADS) ", at most 8)\n"
+	"  --tls-priorities STRING    GnuTLS priority string (default: TLS 1.2 and 1.3,\n"
+	"                             ECDHE key exchange, AEAD ciphers only)\n";
 
 static void on_ready(const char *url, const char *fp, const char *cert, void *ud)
 {
@@ -53,9 +88,62 @@ static bool api_root_ok(const char *s)
 	return true;
 }
 
+/* The numeric limit options: one of the table below. */
+typedef struct limit_opt {
+	int c;                             /* its getopt code */
+	const char *name;                  /* for errors */
+	long long min, max;                /* its range */
+	size_t off;                        /* the taxii_limits field */
+} limit_opt;
+
+#define LIM(c, name, min, max, field) { c, name, min, max, offsetof(taxii_limits, field) }
+
+static const limit_opt limit_opts[] = {
+	LIM('C', "--max-connections", 16, 1000000, conn_total),
+	LIM('P', "--max-connections-per-address", 1, 1000000, conn_per_addr),
+	LIM('H', "--header-timeout", 1, 3600, header_timeout),
+	LIM('R', "--body-min-rate", 0, 1LL << 30, body_min_rate),
+	LIM('F', "--login-failures", 1, 1000000, login_failures),
+	LIM('B', "--login-backoff", 1, 86400, login_backoff),
+	LIM('M', "--login-backoff-max", 1, 7 * 86400, login_backoff_max),
+	LIM('Q', "--auth-queue", 1, 100000, auth_queue),
+	LIM('T', "--auth-threads", 1, 8, auth_threads),
+};
+
+/* Set the limit of option c (one of limit_opts) from arg: 0, or 2 with a
+ * usage error printed when arg is out of its range. */
+static int limit_option(int c, const char *arg, taxii_limits *l)
+{
+	long long v;
+
+	for (size_t i = 0; i < sizeof(limit_opts) / sizeof(limit_opts[0]); i++) {
+		const limit_opt *lo = &limit_opts[i];
+
+		if (lo->c != c)
+			continue;
+		if (!cmd_parse_long("serve", lo->name, arg, lo->min, lo->max, &v))
+			return 2;
+		if (c == 'R' && v == 0)
+			v = UINT_MAX;	/* no minimum (0 is "the default" in taxii_limits) */
+		*(unsigned *)((char *)l + lo->off) = (unsigned)v;
+		return 0;
+	}
+	return 2;
+}
+
 int cmd_serve(int argc, char **argv, const cc_cli *cli)
 {
 	static const struct option opts[] = {
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "max-connections-per-address", required_argument, NULL, 'P' },
+		{ "header-timeout", required_argument, NULL, 'H' },
+		{ "body-min-rate", required_argument, NULL, 'R' },
+		{ "login-failures", required_argument, NULL, 'F' },
+		{ "login-backoff", required_argument, NULL, 'B' },
+		{ "login-backoff-max", required_argument, NULL, 'M' },
+		{ "auth-queue", required_argument, NULL, 'Q' },
+		{ "auth-threads", required_argument, NULL, 'T' },
+		{ "tls-priorities", required_argument, NULL, 'p' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "tls-cert", required_argument, NULL, 'c' },
 		{ "tls-key", required_argument, NULL, 'k' },
@@ -82,6 +170,12 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 	while ((c = cmd_getopt("serve", argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
+		case 'C': case 'P': case 'H': case 'R': case 'F': case 'B': case 'M': case 'Q':
+		case 'T':
+			if (limit_option(c, optarg, &o.limits) != 0)
+				return 2;
+			break;
+		case 'p': o.limits.tls_priorities = optarg; break;
 		case 'c': o.cert_file = optarg; break;
 		case 'k': o.key_file = optarg; break;
 		case 'i': o.insecure_http = true; break;
@@ -113,6 +207,8 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 	}
 	if (optind < argc)
 		return cmd_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	if (o.limits.login_backoff_max && o.limits.login_backoff > o.limits.login_backoff_max)
+		return cmd_usage_error("serve", "--login-backoff is longer than --login-backoff-max");
 	if (!o.cert_file != !o.key_file)
 		return cmd_usage_error("serve", "--tls-cert and --tls-key go together");
 	if (o.insecure_http && o.cert_file)

@@ -3,6 +3,7 @@
  * Passwords are kept only as argon2id hashes; a generated password is shown
  * once, on stdout, and nowhere else.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +18,15 @@
 const char cmd_user_usage[] =
 	"usage: cybercell user add NAME --org ORG [--password-stdin]\n"
 	"       cybercell user passwd NAME [--password-stdin]\n"
+	"       cybercell user remove NAME\n"
 	"       cybercell user list [--json]\n"
 	"\n"
 	"Manage the users who log in to the TAXII server (HTTP Basic).\n"
 	"\n"
 	"  add NAME --org ORG   create a user in organisation ORG\n"
 	"  passwd NAME          set a new password\n"
+	"  remove NAME          delete the user: it can no longer log in (the\n"
+	"                       running server refuses it from its next request)\n"
 	"  --password-stdin     read the password (8 to 255 bytes) from the first line\n"
 	"                       of stdin; without it a strong random password is made\n"
 	"                       and printed once on stdout\n"
@@ -102,6 +106,31 @@ static void user_row(cmd_list *l, const void *item)
 		     "%s\t%s\n", u->name, org);
 }
 
+/* Whether name may be a login name: 1 to 63 of the characters below (no
+ * ':', which Basic credentials cannot carry, no spaces, quotes or control
+ * characters, which would break log lines and terminals); else a usage
+ * error naming the first bad character is printed. */
+static bool name_ok(const char *name)
+{
+	static const char extra[] = "._-@+";
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n > 63) {
+		cmd_usage_error("user", "NAME must be 1 to 63 characters");
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c >= 0x80 || (!isalnum(c) && !strchr(extra, c))) {
+			cmd_usage_error("user", "NAME: character %zu (0x%02x) is not allowed; "
+					"use letters, digits and . _ - @ +", i + 1, c);
+			return false;
+		}
+	}
+	return true;
+}
+
 int cmd_user(int argc, char **argv, const cc_cli *cli)
 {
 	static const struct option opts[] = {
@@ -128,17 +157,20 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 		}
 	}
 	if (optind >= argc)
-		return cmd_usage_error("user", "missing subcommand (add, passwd or list)");
+		return cmd_usage_error("user", "missing subcommand (add, passwd, remove or list)");
 	sub = argv[optind];
 	nargs = argc - optind - 1;
 	if (strcmp(sub, "add") == 0) {
 		if (nargs != 1 || !org)
 			return cmd_usage_error("user", "add takes NAME and --org ORG");
-		if (!*argv[optind + 1] || strlen(argv[optind + 1]) > 63 || strchr(argv[optind + 1], ':'))
-			return cmd_usage_error("user", "NAME must be 1 to 63 characters without ':'");
+		if (!name_ok(argv[optind + 1]))
+			return 2;
 	} else if (strcmp(sub, "passwd") == 0) {
 		if (nargs != 1 || org)
 			return cmd_usage_error("user", "passwd takes NAME");
+	} else if (strcmp(sub, "remove") == 0) {
+		if (nargs != 1 || org || from_stdin)
+			return cmd_usage_error("user", "remove takes NAME");
 	} else if (strcmp(sub, "list") == 0) {
 		if (nargs != 0 || org || from_stdin)
 			return cmd_usage_error("user", "list takes only --json");
@@ -147,7 +179,9 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	}
 	if (store_open(cli->db_path, &s, &e) != 0)
 		return cmd_fail(&e);
-	if (strcmp(sub, "list") != 0)
+	if (strcmp(sub, "remove") == 0)
+		rc = store_user_remove(s, argv[optind + 1], &e) ? cmd_fail(&e) : 0;
+	else if (strcmp(sub, "list") != 0)
 		rc = user_set(s, argv[optind + 1], org, from_stdin);
 	else if (store_user_list(s, &v, &n, &e) == 0)
 		rc = cmd_list_print(json, v, n, sizeof(*v), user_row);

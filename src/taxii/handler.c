@@ -3,7 +3,7 @@
  * media types, routing, and the resources that are not collection content
  * (discovery, API root, status, collections).  No sockets here.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include "analysis/analysis.h"
 

@@ -8,7 +8,9 @@
  * The kept answers' bytes are shared (refcounted) with the responses still
  * being sent from them.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
+
+#include "util/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,11 +189,9 @@ bool taxii_memo_page_get(taxii_memo *m, const char *key, taxii_response *rs)
 /* FNV-1a of a key, never 0 (0 marks a free slot of asked). */
 static uint64_t key_hash(const char *key)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = cc_fnv1a(key, strlen(key));
 
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h ? h : 1;
+	return h ? h : 1;       /* 0 marks a free slot */
 }
 
 /* Whether key was asked before (and forget that); else remember it. */

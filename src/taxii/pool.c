@@ -4,9 +4,11 @@
  * server suspends the connection, hands the request here, and resumes it
  * when the answer is ready, so that the connections that thread serves
  * keep moving meanwhile and two POSTs that reached the same thread still
- * run side by side.
+ * run side by side.  The password checks of new logins run on a pool of
+ * their own whose queue is bounded: a flood of guesses is refused, not
+ * queued without end.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <stdlib.h>
 
@@ -20,6 +22,7 @@ struct taxii_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pool_job *head, *tail;          /* queued jobs, oldest first */
+	size_t queued, max_queued;      /* jobs waiting; their bound (0 = none) */
 	bool stopping;                  /* no more jobs will come */
 	size_t n_threads;
 	pthread_t th[];
@@ -42,6 +45,7 @@ static void *pool_main(void *arg)
 		p->head = j->next;
 		if (!p->head)
 			p->tail = NULL;
+		p->queued--;
 		pthread_mutex_unlock(&p->mu);
 		j->fn(j->arg);
 		free(j);
@@ -51,12 +55,13 @@ static void *pool_main(void *arg)
 	return NULL;
 }
 
-taxii_pool *taxii_pool_new(size_t n_threads)
+taxii_pool *taxii_pool_new(size_t n_threads, size_t max_queued)
 {
 	taxii_pool *p = calloc(1, sizeof(*p) + n_threads * sizeof(pthread_t));
 
 	if (!p)
 		return NULL;
+	p->max_queued = max_queued;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	for (; p->n_threads < n_threads; p->n_threads++)
@@ -77,6 +82,12 @@ bool taxii_pool_submit(taxii_pool *p, taxii_pool_fn fn, void *arg)
 		return false;
 	*j = (pool_job){ fn, arg, NULL };
 	pthread_mutex_lock(&p->mu);
+	if (p->max_queued && p->queued >= p->max_queued) {
+		pthread_mutex_unlock(&p->mu);
+		free(j);
+		return false;
+	}
+	p->queued++;
 	if (p->tail)
 		p->tail->next = j;
 	else

@@ -5,7 +5,7 @@
  * resource is written in the same transaction, so a 202 "complete" answer
  * means everything it lists as a success is durable.
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +239,8 @@ void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 		taxii_error(rs, 415, "Unsupported Media Type", "send %s", TAXII_MEDIA_TYPE);
 		goto out;
 	}
+	if (c->rq->headers_only)
+		goto out;	/* the server asks before reading the body: go on */
 	if (c->rq->body_len > c->ctx->max_content_length) {
 		taxii_error(rs, 413, "Payload Too Large", "the limit is %zu bytes",
 			    c->ctx->max_content_length);

@@ -1,21 +1,32 @@
 /*
- * server.c — taxii_handle behind libmicrohttpd: TLS 1.2+ with GnuTLS, a
- * thread pool with one store handle and memo per worker thread, request
- * bodies streamed with the size limit enforced, POSTs run on threads of
- * their own (pool.c) while their connection is suspended, an access log
- * line per request on stderr, and a clean stop on SIGINT/SIGTERM.
+ * server.c — taxii_handle behind libmicrohttpd: TLS 1.2+ with GnuTLS (AEAD
+ * suites only by default), a thread pool with one store handle and memo per
+ * worker thread, request bodies streamed with the size limit enforced, POSTs
+ * run on threads of their own (pool.c) while their connection is suspended,
+ * an escaped access log line per request on stderr, and a clean stop on
+ * SIGINT/SIGTERM.
+ *
+ * Hostile clients: every request is authenticated on its headers, before
+ * any body is read.  Credentials verified before pass at once (the cache);
+ * new ones are checked by argon2 on a small pool of their own, with the
+ * connection suspended, behind a bounded queue (full: 503), and failed
+ * logins slow the next ones down (throttle.c: 429).  Connections are
+ * bounded per client address and in all, and slow headers and bodies are
+ * cut off (guard.c).
  */
-#include "taxii/internal.h"
+#include "taxii/taxii_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +35,8 @@
 #include "util/file.h"
 #include "util/time.h"
 
-#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define MAX_THREADS 64
+#define IDLE_TIMEOUT 60                   /* seconds of silence before MHD hangs up */
 
 /* The running server. */
 typedef struct server {
@@ -33,11 +44,14 @@ typedef struct server {
 	const char *db_path;              /* borrowed from the options */
 	bool tls;
 	pthread_mutex_t stores_lock;      /* guards stores/n_stores */
-	store *stores[2 * MAX_THREADS + 4]; /* every per-thread handle, closed at the end */
-	taxii_memo *memos[2 * MAX_THREADS + 4]; /* the memo of each of those handles */
+	store *stores[2 * MAX_THREADS + TAXII_MAX_AUTH_THREADS + 4]; /* every per-thread handle,
+	                                     closed at the end */
+	taxii_memo *memos[2 * MAX_THREADS + TAXII_MAX_AUTH_THREADS + 4]; /* the memo of each */
 	size_t n_stores;
 	atomic_long in_flight;            /* requests between first call and completion */
 	taxii_pool *posts;                /* runs POSTs (NULL: on the MHD thread) */
+	taxii_defences def;               /* auth pool, throttle, deadlines, limits */
+	taxii_log_limit mhd_log;          /* libmicrohttpd's messages */
 } server;
 
 /* The worker thread's own store handle and its memo (made on its first
@@ -52,6 +66,9 @@ typedef struct arg_list {
 	bool overflow;
 } arg_list;
 
+/* Where a request's password check stands. */
+enum { AUTH_NOT_ASKED, AUTH_WAITING, AUTH_VALID, AUTH_INVALID, AUTH_BROKEN };
+
 /* State of one request across the access-handler calls. */
 typedef struct req_state {
 	int64_t t0;                       /* monotonic start, µs */
@@ -60,9 +77,16 @@ typedef struct req_state {
 	size_t discarded;                 /* upload bytes dropped since then */
 	int status;                       /* answered status, for the log */
 	size_t bytes;                     /* answered body size */
+	unsigned retry_after;             /* seconds for a Retry-After header, 0 = none */
 	char user[64];                    /* authenticated user, for the log */
-	char method[8];
-	char path[200];
+	char method[16];                  /* as sent (cut), for the log */
+	char path[256];                   /* as sent (cut), for the log */
+	const struct sockaddr *addr;      /* the client's address (MHD's) */
+	taxii_conn *guard;                /* the connection's deadlines (NULL: none) */
+	/* the password check on the auth pool while the connection is suspended */
+	char login[64];                   /* the user name the credentials claim */
+	const char *authorization;        /* the header (MHD's, valid until completion) */
+	atomic_int auth;                  /* AUTH_* */
 	/* a request run by the POST pool while its connection is suspended */
 	server *sv;
 	struct MHD_Connection *conn;
@@ -173,6 +197,12 @@ static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_resp
 	if (rs->allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (st->retry_after) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", st->retry_after);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
 	st->status = rs->status;
 	st->bytes = len;
 	snprintf(st->user, sizeof(st->user), "%s", rs->user);
@@ -181,7 +211,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_resp
 	return ret;
 }
 
-/* Answer an error before the handler runs (size limit). */
+/* Answer an error before the handler runs (credentials, size limit, ...). */
 static enum MHD_Result queue_error(struct MHD_Connection *c, req_state *st, int status,
 				   const char *title, const char *desc)
 {
@@ -212,6 +242,30 @@ static void run_post(void *arg)
 	MHD_resume_connection(st->conn);
 }
 
+/* The request on c as the handler sees it, its strings MHD's (valid until
+ * completion), its query arguments in *args; false when there are too many
+ * of them. */
+static bool request_of(server *sv, struct MHD_Connection *c, req_state *st, const char *url,
+		       const char *method, taxii_request *rq, arg_list *args)
+{
+	args->n = 0;
+	args->overflow = false;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, args);
+	memset(rq, 0, sizeof(*rq));
+	rq->method = method;
+	rq->path = url;
+	rq->args = args->v;
+	rq->n_args = args->n;
+	rq->accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+	rq->content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+	rq->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	rq->host = header(c, MHD_HTTP_HEADER_HOST);
+	rq->tls = sv->tls;
+	rq->body = st->body.data;
+	rq->body_len = st->body.len;
+	return !args->overflow;
+}
+
 static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state *st,
 				const char *url, const char *method)
 {
@@ -228,23 +282,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 		snprintf(d, sizeof(d), "the limit is %zu bytes", sv->ctx->max_content_length);
 		return queue_error(c, st, 413, "Payload Too Large", d);
 	}
-	args.n = 0;
-	args.overflow = false;
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
-	if (args.overflow)
+	if (!request_of(sv, c, st, url, method, &rq, &args))
 		return queue_error(c, st, 400, "Bad Request", "too many query arguments");
-	memset(&rq, 0, sizeof(rq));
-	rq.method = method;
-	rq.path = url;
-	rq.args = args.v;
-	rq.n_args = args.n;
-	rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
-	rq.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-	rq.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-	rq.host = header(c, MHD_HTTP_HEADER_HOST);
-	rq.tls = sv->tls;
-	rq.body = st->body.data;
-	rq.body_len = st->body.len;
 	if (sv->posts && strcmp(method, "POST") == 0) {
 		/* the connection waits, its MHD thread serves the others */
 		st->sv = sv;
@@ -266,12 +305,204 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 	return ret;
 }
 
+/* Ask the handler about a POST on its headers alone (route, grant, media
+ * type: taxii_request.headers_only): true and *rs set when it is refused
+ * before its body is read. */
+static bool refused_on_headers(server *sv, struct MHD_Connection *c, req_state *st,
+			       const char *url, const char *method, taxii_response *rs)
+{
+	taxii_request rq;
+	arg_list args;
+	store *s;
+	cc_err e;
+
+	if (!request_of(sv, c, st, url, method, &rq, &args))
+		return false;	/* dispatch() says so */
+	rq.headers_only = true;
+	s = thread_store(sv, &e);
+	if (!s)
+		return false;
+	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, rs);
+	if (rs->status)
+		return true;
+	taxii_response_clear(rs);
+	return false;
+}
+
 /* How much of a body over the limit is read (and dropped) before the 413. */
 static size_t discard_max(const server *sv)
 {
 	return 4 * sv->ctx->max_content_length + (1u << 20);
 }
 
+/* Whether the framing headers of a request contradict each other: two
+ * different Content-Length values (which one is meant cannot be known), or
+ * Content-Length with Transfer-Encoding (RFC 9112 6.1 lets a server refuse
+ * it; proxies that pick the other one are how requests get smuggled). */
+typedef struct framing {
+	const char *length;               /* the first Content-Length */
+	bool lengths_differ, encoding;
+} framing;
+
+static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	framing *f = cls;
+
+	(void)kind;
+	if ((key[0] | 0x20) != 'c' && (key[0] | 0x20) != 't')
+		return MHD_YES;	/* neither (most headers; the test is per header) */
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->length && strcmp(f->length, value ? value : "") != 0)
+			f->lengths_differ = true;
+		if (!f->length)
+			f->length = value ? value : "";
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->encoding = true;
+	}
+	return MHD_YES;
+}
+
+/* The credentials are good: refuse a POST its headers already condemn, or
+ * a body known to be too large, else let the body come (see on_request). */
+static enum MHD_Result authenticated(server *sv, struct MHD_Connection *c, req_state *st,
+				     const char *url, const char *method)
+{
+	const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	taxii_response rs;
+	char d[96];
+
+	if (strcmp(method, "POST") == 0 && refused_on_headers(sv, c, st, url, method, &rs)) {
+		enum MHD_Result ret = queue(c, st, &rs);
+
+		taxii_response_clear(&rs);
+		return ret;
+	}
+	taxii_conn_phase(st->guard, TAXII_CONN_BODY);
+	if (!cl || strtoull(cl, NULL, 10) <= sv->ctx->max_content_length)
+		return MHD_YES;
+	/* Answered once the body is in (read and dropped, see on_request): a
+	 * client still sending when the server hangs up gets a reset instead
+	 * of the 413.  Only a body far beyond the limit is refused at once. */
+	st->too_large = true;
+	if (strtoull(cl, NULL, 10) <= discard_max(sv))
+		return MHD_YES;
+	snprintf(d, sizeof(d), "the limit is %zu bytes", sv->ctx->max_content_length);
+	return queue_error(c, st, 413, "Payload Too Large", d);
+}
+
+/* A password check on an auth pool thread; the connection is resumed to
+ * go on (see on_request). */
+static void run_auth(void *arg)
+{
+	req_state *st = arg;
+	server *sv = st->sv;
+	store *s;
+	cc_err e;
+	bool ok;
+
+	s = thread_store(sv, &e);
+	if (!s) {
+		atomic_store(&st->auth, AUTH_BROKEN);
+	} else {
+		ok = taxii_auth_verify(sv->ctx, s, tl_memo, st->authorization);
+		taxii_throttle_record(sv->def.throttle, st->login, st->addr, ok, cc_mono_us());
+		atomic_store(&st->auth, ok ? AUTH_VALID : AUTH_INVALID);
+	}
+	MHD_resume_connection(st->conn);
+}
+
+/* Retry-After in whole seconds for a wait of us. */
+static unsigned seconds_up(int64_t us)
+{
+	return (unsigned)((us + 999999) / 1000000);
+}
+
+/* The credentials of a request, on its headers: 401, 429 or 503 at once,
+ * on to authenticated(), or a check on the auth pool (suspended). */
+static enum MHD_Result authenticate(server *sv, struct MHD_Connection *c, req_state *st,
+				    const char *url, const char *method)
+{
+	taxii_auth_need need;
+	int64_t wait;
+
+	st->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	need = taxii_auth_peek(sv->ctx, st->authorization, st->login);
+	if (need == TAXII_AUTH_NONE)
+		return queue_error(c, st, 401, "Unauthorized",
+				   "valid HTTP Basic credentials are required");
+	/* also for credentials in the cache: else a throttled guesser would
+	 * learn from a 200 instead of the 429 that a guess is right */
+	wait = taxii_throttle_wait(sv->def.throttle, st->login, st->addr, cc_mono_us());
+	if (wait > 0) {
+		char d[96];
+
+		st->retry_after = seconds_up(wait);
+		snprintf(d, sizeof(d), "too many failed logins; try again in %u s", st->retry_after);
+		return queue_error(c, st, 429, "Too Many Requests", d);
+	}
+	if (need == TAXII_AUTH_KNOWN)
+		return authenticated(sv, c, st, url, method);
+	st->sv = sv;
+	st->conn = c;
+	atomic_store(&st->auth, AUTH_WAITING);
+	taxii_conn_phase(st->guard, TAXII_CONN_BUSY);
+	MHD_suspend_connection(c);
+	if (taxii_pool_submit(sv->def.auth, run_auth, st))
+		return MHD_YES;
+	MHD_resume_connection(c);
+	atomic_store(&st->auth, AUTH_NOT_ASKED);
+	st->retry_after = 1;
+	return queue_error(c, st, 503, "Service Unavailable",
+			   "too many logins are being checked; try again");
+}
+
+/* Back from the auth pool: libmicrohttpd calls again as if for the first
+ * time, before any body is read. */
+static enum MHD_Result auth_done(server *sv, struct MHD_Connection *c, req_state *st,
+				 const char *url, const char *method)
+{
+	int a = atomic_exchange(&st->auth, AUTH_NOT_ASKED);
+
+	if (a == AUTH_VALID)
+		return authenticated(sv, c, st, url, method);
+	if (a == AUTH_BROKEN)
+		return queue_error(c, st, 500, "Internal Server Error", "cannot check credentials");
+	return queue_error(c, st, 401, "Unauthorized", "valid HTTP Basic credentials are required");
+}
+
+/* The first call of a request: its headers are in, its body is not. */
+static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const char *url,
+				  const char *method, void **con_cls)
+{
+	const union MHD_ConnectionInfo *ci;
+	framing f = { NULL, false, false };
+	req_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return MHD_NO;
+	st->t0 = cc_mono_us();
+	snprintf(st->method, sizeof(st->method), "%s", method);
+	snprintf(st->path, sizeof(st->path), "%s", url);
+	atomic_init(&st->auth, AUTH_NOT_ASKED);
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	st->addr = ci ? ci->client_addr : NULL;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	st->guard = ci ? ci->socket_context : NULL;
+	*con_cls = st;
+	atomic_fetch_add(&sv->in_flight, 1);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, check_framing, &f);
+	if (f.lengths_differ || (f.length && f.encoding))
+		return queue_error(c, st, 400, "Bad Request",
+				   f.lengths_differ ? "two different Content-Length headers"
+						    : "both Content-Length and Transfer-Encoding");
+	return authenticate(sv, c, st, url, method);
+}
+
+/* libmicrohttpd calls this first when the headers are in (then a 401, 413
+ * or other refusal is queued before any body is read, and libmicrohttpd
+ * drops the body and the connection), again after a suspension in that
+ * first call, once per piece of the body, and once more at its end. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -280,33 +511,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req_state *st = *con_cls;
 
 	(void)version;
-	if (!st) {
-		const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-
-		st = calloc(1, sizeof(*st));
-		if (!st)
-			return MHD_NO;
-		st->t0 = cc_mono_us();
-		snprintf(st->method, sizeof(st->method), "%s", method);
-		snprintf(st->path, sizeof(st->path), "%s", url);
-		*con_cls = st;
-		atomic_fetch_add(&sv->in_flight, 1);
-		if (cl && strtoull(cl, NULL, 10) > sv->ctx->max_content_length) {
-			char d[96];
-
-			/* Answered once the body is in (read and dropped, see
-			 * below): a client still sending when the server hangs
-			 * up gets a reset instead of the 413.  Only a body far
-			 * beyond the limit is refused at once. */
-			st->too_large = true;
-			if (strtoull(cl, NULL, 10) <= discard_max(sv))
-				return MHD_YES;
-			snprintf(d, sizeof(d), "the limit is %zu bytes", sv->ctx->max_content_length);
-			return queue_error(c, st, 413, "Payload Too Large", d);
-		}
-		return MHD_YES;
-	}
+	if (!st)
+		return first_call(sv, c, url, method, con_cls);
+	if (atomic_load(&st->auth) != AUTH_NOT_ASKED)	/* resumed: the check is done */
+		return auth_done(sv, c, st, url, method);
 	if (*upload_size) {
+		taxii_conn_body(st->guard, *upload_size);
 		if (!st->too_large && st->body.len + *upload_size <= sv->ctx->max_content_length) {
 			cc_buf_append(&st->body, upload, *upload_size);
 		} else {
@@ -320,8 +530,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (st->status)	/* already answered (413 on the first call) */
+	if (st->status)	/* already answered (refused on the first call) */
 		return MHD_YES;
+	taxii_conn_phase(st->guard, TAXII_CONN_BUSY);
 	if (atomic_load(&st->answered)) {	/* back from the POST pool */
 		enum MHD_Result ret = queue(c, st, &st->rs);
 
@@ -331,88 +542,43 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return dispatch(sv, c, st, url, method);
 }
 
-/* An access log line under construction (no printf: it runs per request). */
-typedef struct log_line {
-	char v[512];
-	size_t n;
-} log_line;
-
-static void log_put(log_line *l, const char *s, size_t n)
-{
-	if (n > sizeof(l->v) - 1 - l->n)
-		n = sizeof(l->v) - 1 - l->n;
-	memcpy(l->v + l->n, s, n);
-	l->n += n;
-}
-
-static void log_str(log_line *l, const char *s)
-{
-	log_put(l, s, strlen(s));
-}
-
-static void log_u64(log_line *l, uint64_t x)
-{
-	char d[24];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + x % 10);
-		x /= 10;
-	} while (x);
-	log_put(l, d + i, sizeof(d) - i);
-}
-
-/* "2016-05-12T08:17:27.123Z" for now: the seconds are formatted once per
- * second per thread. */
-static void log_time(log_line *l)
-{
-	static _Thread_local int64_t sec = -1;
-	static _Thread_local char prefix[CC_TS_MAX];	/* "...T08:17:27" */
-	int64_t now = cc_now_us();
-	unsigned ms = (unsigned)(now % 1000000 / 1000);
-	char frac[6] = { '.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10),
-			 (char)('0' + ms % 10), 'Z', 0 };
-
-	if (now / 1000000 != sec) {
-		sec = now / 1000000;
-		cc_ts_format(sec * 1000000, 0, prefix);
-		prefix[19] = 0;		/* drop the "Z" */
-	}
-	log_put(l, prefix, 19);
-	log_put(l, frac, 5);
-}
-
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	server *sv = cls;
 	req_state *st = *con_cls;
-	log_line l;
+	taxii_log_line l;
 
 	(void)c;
 	if (!st)
 		return;
-	/* "<time> <method> <path> <status> <bytes> <µs>us <user>[ (aborted)]" */
+	/* <time> <address> <method> "<path>" <status> <bytes> <µs>us <user>[ (aborted)],
+	 * what the client chose escaped (log.c) */
 	l.n = 0;
-	log_time(&l);
-	log_put(&l, " ", 1);
-	log_str(&l, st->method);
-	log_put(&l, " ", 1);
-	log_str(&l, st->path);
-	log_put(&l, " ", 1);
-	log_u64(&l, (uint64_t)(st->status > 0 ? st->status : 0));
-	log_put(&l, " ", 1);
-	log_u64(&l, st->bytes);
-	log_put(&l, " ", 1);
-	log_u64(&l, (uint64_t)(cc_mono_us() - st->t0));
-	log_put(&l, "us ", 3);
-	log_str(&l, st->user[0] ? st->user : "-");
+	taxii_log_time(&l);
+	taxii_log_put(&l, " ", 1);
+	taxii_log_addr(&l, st->addr);
+	taxii_log_put(&l, " ", 1);
+	taxii_log_esc(&l, st->method, strlen(st->method));
+	taxii_log_put(&l, " \"", 2);
+	taxii_log_esc(&l, st->path, strlen(st->path));
+	taxii_log_put(&l, "\" ", 2);
+	taxii_log_u64(&l, (uint64_t)(st->status > 0 ? st->status : 0));
+	taxii_log_put(&l, " ", 1);
+	taxii_log_u64(&l, st->bytes);
+	taxii_log_put(&l, " ", 1);
+	taxii_log_u64(&l, (uint64_t)(cc_mono_us() - st->t0));
+	taxii_log_put(&l, "us ", 3);
+	if (st->user[0])
+		taxii_log_esc(&l, st->user, strlen(st->user));
+	else
+		taxii_log_put(&l, "-", 1);
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		log_str(&l, " (aborted)");
-	log_put(&l, "\n", 1);
-	if (l.v[l.n - 1] != '\n')
-		l.v[l.n - 1] = '\n';	/* a cut line still ends */
-	(void)!write(STDERR_FILENO, l.v, l.n);
+		taxii_log_put(&l, " (aborted)", 10);
+	taxii_log_write(&l);
+	/* the next request's headers are due from now */
+	taxii_conn_phase(st->guard, TAXII_CONN_HEADERS);
+	taxii_auth_forget();
 	cc_buf_free(&st->body);
 	taxii_response_clear(&st->rs);
 	free(st);
@@ -420,89 +586,29 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&sv->in_flight, 1);
 }
 
-/* Parse "ADDR:PORT" or "[ADDR]:PORT" into ss. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
-			bool *v6, cc_err *e)
+/* Connections start and end: their deadlines are watched in between. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
 {
-	char host[128];
-	const char *colon, *port;
-	struct addrinfo hints, *res = NULL;
-	size_t hl;
+	server *sv = cls;
 
-	if (listen[0] == '[') {
-		const char *rb = strchr(listen, ']');
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 
-		if (!rb || rb[1] != ':')
-			return cc_err_set(e, CC_EUSAGE, "serve: --listen: '%s' is not [ADDR]:PORT", listen);
-		hl = (size_t)(rb - listen - 1);
-		if (hl >= sizeof(host))
-			return cc_err_set(e, CC_EUSAGE, "serve: --listen: address too long");
-		memcpy(host, listen + 1, hl);
-		port = rb + 2;
+		*socket_context = ci ? taxii_guard_open(sv->def.guard, ci->connect_fd) : NULL;
 	} else {
-		colon = strrchr(listen, ':');
-		if (!colon)
-			return cc_err_set(e, CC_EUSAGE, "serve: --listen: '%s' is not ADDR:PORT", listen);
-		hl = (size_t)(colon - listen);
-		if (hl >= sizeof(host))
-			return cc_err_set(e, CC_EUSAGE, "serve: --listen: address too long");
-		memcpy(host, listen, hl);
-		port = colon + 1;
+		taxii_guard_close(sv->def.guard, *socket_context);
+		*socket_context = NULL;
 	}
-	host[hl] = 0;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	hints.ai_socktype = SOCK_STREAM;
-	if (!*port || getaddrinfo(host, port, &hints, &res) != 0 || !res)
-		return cc_err_set(e, CC_EUSAGE, "serve: --listen: '%s' is not a numeric ADDR:PORT",
-				  listen);
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	*v6 = res->ai_family == AF_INET6;
-	freeaddrinfo(res);
-	return 0;
 }
 
-static bool is_loopback(const struct sockaddr_storage *ss)
+/* libmicrohttpd's own messages (a refused connection, a failed handshake). */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+	server *sv = cls;
 
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-
-		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	return false;
-}
-
-/* Load cert and key PEM text (given files, or the self-signed pair). */
-static int load_tls(const taxii_serve_opts *o, cc_buf *cert, cc_buf *key, char *fp,
-		    size_t fn, char *cert_path, size_t cpn, cc_err *e)
-{
-	int rc;
-
-	if (!o->cert_file) {
-		char key_path[4096];
-
-		snprintf(cert_path, cpn, "%s.tls-cert.pem", o->db_path);
-		snprintf(key_path, sizeof(key_path), "%s.tls-key.pem", o->db_path);
-		rc = taxii_tls_self_signed(cert_path, key_path, fp, fn, e);
-		if (rc == 0)
-			rc = cc_file_read_all(cert_path, cert, e);
-		if (rc == 0)
-			rc = cc_file_read_all(key_path, key, e);
-		return rc;
-	}
-	snprintf(cert_path, cpn, "%s", o->cert_file);
-	rc = cc_file_read_all(o->cert_file, cert, e);
-	if (rc == 0)
-		rc = cc_file_read_all(o->key_file, key, e);
-	if (rc == 0)
-		rc = taxii_tls_fingerprint(cert->data, cert->len, fp, fn, e);
-	return rc;
+	taxii_log_message(&sv->mhd_log, fmt, ap);
 }
 
 static struct MHD_Daemon *start(server *sv, const taxii_serve_opts *o,
@@ -512,7 +618,7 @@ static struct MHD_Daemon *start(server *sv, const taxii_serve_opts *o,
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 			 MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 	unsigned threads = o->threads ? o->threads : 2;
-	struct MHD_OptionItem opts[12];
+	struct MHD_OptionItem opts[16];
 	int n = 0;
 
 	if (v6)
@@ -522,17 +628,22 @@ static struct MHD_Daemon *start(server *sv, const taxii_serve_opts *o,
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert->data };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key->data };
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
-						     (void *)TLS_PRIORITIES };
+						     (void *)sv->def.lim.tls_priorities };
 	}
 	if (threads > 1)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, threads, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, (void *)ss };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, 16 * 1024, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, sv->def.lim.conn_total, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+					     sv->def.lim.conn_per_addr, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, sv,
+				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, sv,	/* first */
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, sv,
 				MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
@@ -555,7 +666,10 @@ static void stop(server *sv, struct MHD_Daemon *d)
 		close(ls);	/* quiesce hands the listening socket to us */
 	while (atomic_load(&sv->in_flight) > 0 && cc_mono_us() < until)
 		usleep(10000);
-	taxii_pool_free(sv->posts);	/* runs what it holds: every suspended POST is resumed */
+	/* the pools run what they hold: every suspended request is resumed */
+	taxii_pool_free(sv->def.auth);
+	sv->def.auth = NULL;
+	taxii_pool_free(sv->posts);
 	sv->posts = NULL;
 	MHD_stop_daemon(d);
 	for (i = 0; i < sv->n_stores; i++) {
@@ -580,9 +694,9 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	int rc;
 
 	memset(&sv, 0, sizeof(sv));
-	if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:6443", &ss, &sl, &v6, e)))
+	if ((rc = taxii_listen_parse(o->listen ? o->listen : "127.0.0.1:6443", &ss, &sl, &v6, e)))
 		return rc;
-	if (o->insecure_http && !is_loopback(&ss))
+	if (o->insecure_http && !taxii_listen_loopback(&ss))
 		return cc_err_set(e, CC_EUSAGE,
 				  "serve: --insecure-http is allowed only on a loopback address");
 	if (o->threads > MAX_THREADS)
@@ -592,12 +706,13 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 		return rc;
 	store_close(probe);
 	sv.tls = !o->insecure_http;
-	if (sv.tls && (rc = load_tls(o, &cert, &key, fp, sizeof(fp), cert_path,
+	if (sv.tls && (rc = taxii_tls_load(o, &cert, &key, fp, sizeof(fp), cert_path,
 				     sizeof(cert_path), e)))
 		goto out;
 	sv.ctx = taxii_ctx_new(&o->cfg);
 	sv.db_path = o->db_path;
 	pthread_mutex_init(&sv.stores_lock, NULL);
+	pthread_mutex_init(&sv.mhd_log.mu, NULL);
 	if (!sv.ctx) {
 		rc = cc_err_set(e, CC_ENOMEM, "serve: out of memory");
 		goto out_lock;
@@ -607,14 +722,15 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	signal(SIGPIPE, SIG_IGN);
-	sv.posts = taxii_pool_new(o->threads ? o->threads : 1);	/* NULL: POSTs run inline */
+	sv.ctx->auth_deferred = true;	/* passwords are checked on sv.def.auth */
+	if ((rc = taxii_defences_start(&sv.def, &o->limits, o->threads ? o->threads : 2, e)))
+		goto out_threads;
+	sv.posts = taxii_pool_new(o->threads ? o->threads : 1, 0);	/* NULL: POSTs run inline */
 	d = start(&sv, o, &ss, v6, &cert, &key);
 	if (!d) {
-		taxii_pool_free(sv.posts);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		rc = cc_err_set(e, CC_EIO, "serve: cannot listen on %s (in use, or TLS setup failed)",
 				o->listen ? o->listen : "127.0.0.1:6443");
-		goto out_lock;
+		goto out_threads;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (ss.ss_family == AF_INET)
@@ -627,9 +743,13 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 		o->on_ready(url, sv.tls ? fp : NULL, sv.tls ? cert_path : NULL, o->ud);
 	wait_signal(&set);
 	stop(&sv, d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	rc = 0;
+out_threads:
+	taxii_pool_free(sv.posts);
+	taxii_defences_stop(&sv.def);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 out_lock:
+	pthread_mutex_destroy(&sv.mhd_log.mu);
 	pthread_mutex_destroy(&sv.stores_lock);
 	taxii_ctx_free(sv.ctx);
 out:

@@ -113,6 +113,9 @@ typedef struct taxii_request {
 	const char *host;                  /* Host header, for absolute URLs */
 	bool tls;                          /* scheme https (for absolute URLs) */
 	const char *body; size_t body_len;
+	bool headers_only;                 /* the body is not read yet: a POST gets only the
+	                                      answers its headers decide (credentials, route,
+	                                      grant, media type), else status 0 */
 } taxii_request;
 
 typedef struct taxii_blob taxii_blob;
@@ -161,12 +164,49 @@ void taxii_handle_memo(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_requ
 
 /* ---- the server -------------------------------------------------------- */
 
+/* Defaults of the limits a hostile client meets (see taxii_limits). */
+#define TAXII_DEFAULT_CONN_PER_ADDR 128
+#define TAXII_DEFAULT_CONN_TOTAL 1024
+#define TAXII_DEFAULT_HEADER_TIMEOUT 20       /* seconds */
+#define TAXII_DEFAULT_BODY_MIN_RATE 1024      /* bytes per second */
+#define TAXII_DEFAULT_LOGIN_FAILURES 5
+#define TAXII_DEFAULT_LOGIN_BACKOFF 1         /* seconds */
+#define TAXII_DEFAULT_LOGIN_BACKOFF_MAX 900   /* seconds */
+#define TAXII_DEFAULT_AUTH_QUEUE 64
+#define TAXII_DEFAULT_AUTH_THREADS 1
+#define TAXII_DEFAULT_TLS_PRIORITIES \
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:" \
+	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA"
+
+/* What the server concedes to one client before it refuses or hangs up;
+ * a zero field takes its TAXII_DEFAULT_* value (taxii_limits_default). */
+typedef struct taxii_limits {
+	unsigned conn_per_addr;            /* open connections per client address */
+	unsigned conn_total;               /* open connections in all */
+	unsigned header_timeout;           /* seconds from a connection's start (or the
+	                                      end of its previous request) to the end of
+	                                      the request headers, TLS handshake included */
+	unsigned body_min_rate;            /* bytes/s a body must keep up after a grace of
+	                                      header_timeout; UINT_MAX = no minimum */
+	unsigned login_failures;           /* failed logins of one user name from one
+	                                      address before each try must wait */
+	unsigned login_backoff;            /* seconds of the first wait; it doubles */
+	unsigned login_backoff_max;        /* seconds the wait never exceeds */
+	unsigned auth_queue;               /* password checks waiting at most (then 503) */
+	unsigned auth_threads;             /* threads that run password checks */
+	const char *tls_priorities;        /* GnuTLS priority string */
+} taxii_limits;
+
+/* l with each zero field set to its default. */
+void taxii_limits_default(taxii_limits *l);
+
 typedef struct taxii_serve_opts {
 	const char *db_path;               /* the store */
 	const char *listen;                /* "ADDR:PORT" or "[v6]:PORT" */
 	const char *cert_file, *key_file;  /* NULL = self-signed next to the store */
 	bool insecure_http;                /* plain HTTP (loopback only) */
 	unsigned threads;                  /* worker threads */
+	taxii_limits limits;               /* zero fields: defaults */
 	taxii_config cfg;
 	/* called once the server listens, with the base URL and, for TLS, the
 	 * certificate's SHA-256 fingerprint (hex with colons) */

@@ -1,9 +1,10 @@
 /*
  * tls.c — the server's certificate: a self-signed ECDSA P-256 certificate
  * made once with GnuTLS and kept next to the store, and SHA-256
- * fingerprints to print so clients can pin it.
+ * fingerprints to print so clients can pin it; the PEM text the server
+ * hands to GnuTLS.
  */
-#include "taxii/taxii.h"
+#include "taxii/taxii_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -170,5 +171,31 @@ int taxii_tls_self_signed(const char *cert_path, const char *key_path, char *fp,
 	if (rc == 0)
 		rc = taxii_tls_fingerprint(pem.data, pem.len, fp, fn, e);
 	cc_buf_free(&pem);
+	return rc;
+}
+
+int taxii_tls_load(const taxii_serve_opts *o, cc_buf *cert, cc_buf *key, char *fp,
+		   size_t fn, char *cert_path, size_t cpn, cc_err *e)
+{
+	int rc;
+
+	if (!o->cert_file) {
+		char key_path[4096];
+
+		snprintf(cert_path, cpn, "%s.tls-cert.pem", o->db_path);
+		snprintf(key_path, sizeof(key_path), "%s.tls-key.pem", o->db_path);
+		rc = taxii_tls_self_signed(cert_path, key_path, fp, fn, e);
+		if (rc == 0)
+			rc = cc_file_read_all(cert_path, cert, e);
+		if (rc == 0)
+			rc = cc_file_read_all(key_path, key, e);
+		return rc;
+	}
+	snprintf(cert_path, cpn, "%s", o->cert_file);
+	rc = cc_file_read_all(o->cert_file, cert, e);
+	if (rc == 0)
+		rc = cc_file_read_all(o->key_file, key, e);
+	if (rc == 0)
+		rc = taxii_tls_fingerprint(cert->data, cert->len, fp, fn, e);
 	return rc;
 }

@@ -1,6 +1,8 @@
 # taxii_lib.sh — helpers for the end-to-end tests that drive the real TAXII
 # server; source it after lib.sh.
-#   start_server [ARGS]      serve the test store on 127.0.0.1 (a free port): BASE, SPID
+#   start_server [ARGS]      serve the test store on 127.0.0.1 (a free port): BASE, HP
+#                            (host:port), SPID; with $SERVE_ARGS first (default: two
+#                            threads and a 300000-byte body limit)
 #   stop_server              SIGTERM and wait
 #   req WHO METHOD PATH [curl args]   body in $T/b, headers in $T/h, status in $CODE
 #   post WHO COLL FILE       POST an envelope file to a collection's objects
@@ -29,14 +31,16 @@ hdr() { tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -1; }
 pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
 
 start_server() {
-	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 --max-content-length 300000 "$@" \
-		>"$T/serve.out" 2>>"$T/serve.err" &
+	# shellcheck disable=SC2086
+	"$CYBERCELL" serve --listen 127.0.0.1:0 ${SERVE_ARGS---threads 2 --max-content-length 300000} \
+		"$@" >"$T/serve.out" 2>>"$T/serve.err" &
 	SPID=$!
 	for _ in $(seq 1 200); do
 		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
 		sleep 0.05
 	done
 	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
+	HP=${BASE#*://}
 	[ -n "$BASE" ]
 }
 stop_server() { kill -TERM "$SPID" 2>/dev/null; wait "$SPID"; }

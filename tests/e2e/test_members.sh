@@ -42,6 +42,12 @@ t_ok "user passwd (stdin)" sh -c "echo 'a new long password' | '$CYBERCELL' user
 t_ok "user passwd (generated)" cc user passwd alice
 t_true "passwd prints a new password" [ "$(wc -c <"$OUT")" = 25 -a "$(cat "$OUT")" != "$PW" ]
 t_exit 1 "passwd unknown user" sh -c "echo 'a new long password' | '$CYBERCELL' user passwd nobody --password-stdin"
+echo 'temporary password' | cc user add leaver --org bank-a --password-stdin >/dev/null
+t_ok "user remove" cc user remove leaver
+t_true "removed from the list" bash -c "! '$CYBERCELL' user list | grep -q '^leaver'"
+t_exit 1 "remove again: no such user" cc user remove leaver
+t_true "says so" grep -q 'leaver: no such user' "$ERR"
+t_exit 2 "remove without a name" cc user remove
 t_exit 2 "user without subcommand" cc user
 t_ok "user --help" cc user --help
 t_true "user usage text" grep -q '^usage: cybercell user' "$OUT"
