@@ -57,7 +57,9 @@ run() {
 stat_of() { # stat_of LABEL KEY
 	sed -n "s/.*[ :]$2=\([0-9.]*\).*/\1/p" "$W/err.$1" | tail -1
 }
-cpu_mbps() { awk -v b="$1" -v u="$2" -v c="$compile_user" 'BEGIN { if (u - c > 0) printf "%.0f", b / (u - c) / 1e6; else print "-" }'; }
+# bytes over the CPU seconds of LABEL's scan (--stats scan_cpu_s: user and
+# system CPU from the end of compiling to the last hit, every thread)
+cpu_mbps() { mbps "$1" "$(stat_of "$2" scan_cpu_s)"; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6; else print "-" }'; }
 
 echo "compile (best of 3, like the other benches)"
@@ -87,15 +89,21 @@ wl_args=(--min-score 0)
 [ -f "$WL" ] && wl_args+=(--warninglist "$WL")
 # Per-core rates on a shared machine: ROUNDS rounds, each running the
 # binary before, now with the defaults and now with lists and scores on, in
-# turn (compile alone, TSV, EVE); each keeps its run of least user CPU
-# (others' work on the cores only adds to it).
-# runmin LABEL CMD...: run CMD as run does; keep it as LABEL if its user
-# CPU is the least so far
+# turn (compile alone, TSV, EVE); each keeps its run of least CPU (others'
+# work on the cores only adds to it): the scan's CPU seconds for a scan,
+# the command's user CPU for a compile.
+# runmin LABEL CMD...: run CMD as run does; keep it as LABEL if its CPU is
+# the least so far
 runmin() {
-	local label=$1 u; shift
+	local label=$1 k; shift
 	run _try "$@"
-	u=${label}_user
-	if [ -z "${!u:-}" ] || awk -v a="$_try_user" -v b="${!u}" 'BEGIN { exit !(a < b) }'; then
+	case $label in
+	*compile) _try_key=$_try_user ;;
+	*) _try_key=$(stat_of _try scan_cpu_s) ;;
+	esac
+	k=${label}_key
+	if [ -z "${!k:-}" ] || awk -v a="$_try_key" -v b="${!k}" 'BEGIN { exit !(a < b) }'; then
+		eval "${label}_key=$_try_key"
 		eval "${label}_wall=$_try_wall ${label}_user=$_try_user ${label}_rss=$_try_rss ${label}_cpus=$_try_cpus"
 		cp "$W/err._try" "$W/err.$label"; cp "$W/out._try" "$W/out.$label"
 	fi
@@ -164,17 +172,17 @@ nlit=$(wc -l < "$W/literals.txt")
 	echo
 	echo "### Scan"
 	echo
-	echo "MB/s is bytes over cybercell's scan wall time; CPU MB/s is bytes over the user CPU"
-	echo "seconds of the command minus those of compiling alone (less sensitive to a busy machine)."
+	echo "MB/s is bytes over cybercell's scan wall time; CPU MB/s is bytes over the CPU seconds"
+	echo "of the scan (\`--stats\` scan_cpu_s: user and system, less sensitive to a busy machine)."
 	echo
 	echo "CPUs used is (user + system CPU seconds) / wall seconds of the whole command: on"
 	echo "an idle machine about 1 with one thread; below that, other work took the cores."
 	echo
 	echo "| log | size | threads | scan s | MB/s | CPU MB/s | CPUs used | hits | goal |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 1 | $tsv1_scan | $(mbps $tsv_bytes $tsv1_scan) | $(cpu_mbps $tsv_bytes $tsv1_user) | $tsv1_cpus | $(stat_of tsv1 hits) | >= 300 (goal 500) |"
+	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 1 | $tsv1_scan | $(mbps $tsv_bytes $tsv1_scan) | $(cpu_mbps $tsv_bytes tsv1) | $tsv1_cpus | $(stat_of tsv1 hits) | >= 300 (goal 500) |"
 	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 2 | $tsv2_scan | $(mbps $tsv_bytes $tsv2_scan) | | $tsv2_cpus | $(stat_of tsv2 hits) | near 2x: ${speedup}x; same hits as 1 thread: $same_hits |"
-	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 1 | $eve1_scan | $(mbps $eve_bytes $eve1_scan) | $(cpu_mbps $eve_bytes $eve1_user) | $eve1_cpus | $(stat_of eve1 hits) | >= 150 |"
+	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 1 | $eve1_scan | $(mbps $eve_bytes $eve1_scan) | $(cpu_mbps $eve_bytes eve1) | $eve1_cpus | $(stat_of eve1 hits) | >= 150 |"
 	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 2 | $eve2_scan | $(mbps $eve_bytes $eve2_scan) | | $eve2_cpus | $(stat_of eve2 hits) | ${eve_speedup}x |"
 	echo
 	echo "### Peer: \`grep -F -c -f literals.txt\` ($nlit literal values: every exact indicator but the CIDRs), same files, same run"
@@ -191,18 +199,17 @@ nlit=$(wc -l < "$W/literals.txt")
 	misp=; [ -f "$WL" ] && misp=", MISP's 62,745 public resolvers (--warninglist)"
 	echo "Warning lists and scores on: the built-in lists$misp"
 	echo "and \`--min-score 0\` (every indicator's score computed at load, all kept). Per-core MB/s"
-	echo "is bytes over the user CPU seconds of scanning (the command's minus its compile's);"
-	echo "each of the three is run $ROUNDS times in turn, and each count is its run of least user CPU."
+	echo "is bytes over the CPU seconds of the scan (\`--stats\` scan_cpu_s; the binary before was"
+	echo "built with that one field added to its stats line); each of the three is run $ROUNDS times"
+	echo "in turn, and each figure is from its run of least CPU (scan CPU; user CPU for compiling)."
 	echo
 	echo "| run | compile user s | TSV scan s | TSV MB/s | TSV MB/s per core | EVE scan s | EVE MB/s | EVE MB/s per core | per core vs before (TSV / EVE) | hits TSV / EVE |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-	pc() { compile_user=$2 cpu_mbps "$1" "$3"; }
 	row() { # row TITLE KIND
-		local cu=${2}compile_user tu=${2}tsv_user eu=${2}eve_user vs=
-		local t e
-		t=$(pc $tsv_bytes "${!cu}" "${!tu}"); e=$(pc $eve_bytes "${!cu}" "${!eu}")
-		[ -n "${CYBERCELL_BASE:-}" ] && vs=$(awk -v t="$t" -v e="$e" -v bt="$(pc $tsv_bytes "$bcompile_user" "$btsv_user")" \
-			-v be="$(pc $eve_bytes "$bcompile_user" "$beve_user")" 'BEGIN { printf "%+.1f %% / %+.1f %%", (t / bt - 1) * 100, (e / be - 1) * 100 }')
+		local cu=${2}compile_user vs= t e
+		t=$(cpu_mbps $tsv_bytes "${2}tsv"); e=$(cpu_mbps $eve_bytes "${2}eve")
+		[ -n "${CYBERCELL_BASE:-}" ] && vs=$(awk -v t="$t" -v e="$e" -v bt="$(cpu_mbps $tsv_bytes btsv)" \
+			-v be="$(cpu_mbps $eve_bytes beve)" 'BEGIN { printf "%+.1f %% / %+.1f %%", (t / bt - 1) * 100, (e / be - 1) * 100 }')
 		echo "| $1 | ${!cu} | $(stat_of "${2}tsv" scan_s) | $(mbps $tsv_bytes "$(stat_of "${2}tsv" scan_s)") | $t |" \
 			"$(stat_of "${2}eve" scan_s) | $(mbps $eve_bytes "$(stat_of "${2}eve" scan_s)") | $e | $vs |" \
 			"$(stat_of "${2}tsv" hits) / $(stat_of "${2}eve" hits) |"
