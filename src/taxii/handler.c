@@ -272,6 +272,10 @@ static void get_seen(store *s, const taxii_request *rq, const taxii_who *who, ta
 	json_t *a = NULL;
 	cc_err e;
 
+	if (who->org_id <= 0) {         /* viewer 0 is the operator: never a caller */
+		taxii_error(rs, 403, "Forbidden", "no organisation");
+		return;
+	}
 	for (size_t i = 0; i < rq->n_args; i++) {
 		if (!strcmp(rq->args[i].key, "indicator"))
 			q.indicator = rq->args[i].value;
