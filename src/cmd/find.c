@@ -33,7 +33,8 @@ const char cmd_find_usage[] =
 	"  -R, --relationship-type R with --related-to: only relationships of type R\n"
 	"  -l, --limit N             at most N objects\n"
 	"      --include-revoked     also revoked and deprecated objects\n"
-	"  -j, --json                one object per line as compact JSON\n"
+	"  -j, --json                one object per line as compact JSON (with\n"
+	"                            " CMD_PROVENANCE_KEY " when peers delivered it)\n"
 	"\n"
 	"Without --json prints a table: type, id, name, external id; a relationship's\n"
 	"name is its type and ends (\"uses: A -> B\"), a sighting's what was seen,\n"
@@ -121,22 +122,27 @@ static bool is_indicator(const json_t *obj)
 	return t && !strcmp(t, "indicator");
 }
 
+/* One line of --json: the stored text, with an indicator's score and
+ * where the version came from when peers delivered it. */
 static int print_json(const store_row *r, void *ud)
 {
-	json_t *obj;
-	char *s;
+	scorer *sc = ud;
+	json_t *prov = cmd_provenance(sc->st, r), *obj;
+	bool ind = !strcmp(r->type, "indicator");
 
-	if (strcmp(r->type, "indicator")) {
+	if (!prov && !ind) {
 		fwrite(r->json, 1, r->json_len, stdout);
 		putchar('\n');
 		return 0;
 	}
-	obj = json_loadb(r->json, r->json_len, JSON_DECODE_ANY, NULL);
-	json_object_set_new(obj, "x_cybercell_score", json_integer((json_int_t)(score_of(ud, obj) + 0.5)));
-	s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (s)
-		puts(s);
-	free(s);
+	obj = json_loadb(r->json, r->json_len, 0, NULL);
+	if (ind)
+		json_object_set_new(obj, "x_cybercell_score",
+				    json_integer((json_int_t)(score_of(sc, obj) + 0.5)));
+	if (prov)
+		json_object_set_new(obj, CMD_PROVENANCE_KEY, prov);
+	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	putchar('\n');
 	json_decref(obj);
 	return 0;
 }
