@@ -78,6 +78,22 @@ int cmd_flag_and_operand(const char *cmd, int argc, char **argv, const char *lon
 bool cmd_parse_long(const char *cmd, const char *opt, const char *s,
 		    long long min, long long max, long long *out);
 
+/* A warning about an object (borrowed during the call). */
+typedef void (*cmd_warn_fn)(void *ud, const char *msg);
+
+/* Warnings about an indicator that is valid but will not do what its
+ * author may think (src/cmd/indicator_warn.c): its pattern's lint
+ * (stix_pattern_lint: "pattern:L:C: ...") and its values on the warning
+ * lists wl (may be NULL: breadth only) or too broad.  Other objects: none.
+ * Returns how many. */
+struct an_wlset;
+size_t cmd_indicator_warnings(const json_t *obj, const struct an_wlset *wl, cmd_warn_fn fn,
+			      void *ud);
+/* The warning lists in force: the built-in ones and those of the store at
+ * db_path when the file exists (it is never created).  Free with
+ * an_wlset_free; NULL without memory. */
+struct an_wlset *cmd_warninglists(const char *db_path);
+
 /* The handlers. */
 int cmd_init(int argc, char **argv, const cc_cli *cli);
 int cmd_import(int argc, char **argv, const cc_cli *cli);
@@ -99,6 +115,9 @@ int cmd_exercise(int argc, char **argv, const cc_cli *cli);
 int cmd_peer(int argc, char **argv, const cc_cli *cli);
 int cmd_sync(int argc, char **argv, const cc_cli *cli);
 int cmd_taxii(int argc, char **argv, const cc_cli *cli);
+int cmd_warninglist(int argc, char **argv, const cc_cli *cli);
+int cmd_sightings(int argc, char **argv, const cc_cli *cli);
+int cmd_attribute(int argc, char **argv, const cc_cli *cli);
 
 /* Usage texts, each defined beside its handler. */
 extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
@@ -106,7 +125,7 @@ extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
 	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
 	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
 	cmd_wargame_usage[], cmd_exercise_usage[], cmd_peer_usage[], cmd_sync_usage[],
-	cmd_taxii_usage[];
+	cmd_taxii_usage[], cmd_warninglist_usage[], cmd_sightings_usage[], cmd_attribute_usage[];
 
 /* Where the version of row came from, for `get` and `find --json`: an
  * array of {"peer": NAME, "received": TIMESTAMP} (new reference), one per

@@ -196,6 +196,18 @@ static const char schema_v6_federation[] =
  * million indicators: store_find). */
 static const char schema_v7[] =
 	"CREATE INDEX versions_type ON versions(type);";
+/* Hunting and analysis across members (issue 16; src/store/analysis.c):
+ * - org_settings: what a member allows others to learn of it — whether it
+ *   is named in "who else saw this" answers (else it is only counted);
+ * - warninglists: the warning lists imported into the hub (MISP JSON),
+ *   and the enabled state of every list, the built-in ones included (a
+ *   row with json NULL).
+ * Self-contained: it only adds two tables. */
+static const char schema_analysis[] =
+	"CREATE TABLE org_settings(org_id INTEGER PRIMARY KEY REFERENCES orgs(id),"
+	" name_in_sightings INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE warninglists(name TEXT PRIMARY KEY, json TEXT, enabled INTEGER NOT NULL,"
+	" added_us INTEGER NOT NULL) WITHOUT ROWID;";
 
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
@@ -210,6 +222,7 @@ static const store_step steps[] = {
 	 * words (kind 3), a sighting's sighting_of_ref (kind 4); versions by
 	 * type */
 	{ schema_v7, store_facts_index_values },
+	{ schema_analysis, NULL },                /* 8: member settings, warning lists */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

@@ -370,6 +370,31 @@ int  store_grant_remove(store *s, int64_t org_id, int64_t collection_id, cc_err 
 int  store_grant_get(store *s, int64_t org_id, int64_t collection_id, store_grant *out, cc_err *e);
 int  store_grant_list(store *s, store_grant **out, size_t *n, cc_err *e);      /* free(*out) */
 
+/* ---- what members allow, warning lists (src/store/analysis.c) ---- */
+
+/* Whether organisation org_id allows other members to see its name in
+ * "who else saw this" answers (default: no; it is then only counted). */
+int store_org_get_named(store *s, int64_t org_id, bool *named, cc_err *e);
+int store_org_set_named(store *s, int64_t org_id, bool named, cc_err *e);
+
+/* A warning list kept in the hub: an imported one (json: its MISP JSON),
+ * or the state of a built-in one (json NULL). */
+typedef struct store_wl {
+	char *name;             /* unique */
+	char *json;             /* MISP warning-list JSON, NULL for a built-in's state */
+	bool enabled;           /* used by match (and import/validate warnings) */
+	int64_t added_us;       /* when it was imported or its state set */
+} store_wl;
+/* Insert or replace list name. */
+int store_wl_put(store *s, const char *name, const char *json, bool enabled, cc_err *e);
+/* Set the enabled state of name: an imported list's, else a built-in
+ * state row is written (the caller checks that such a list exists). */
+int store_wl_set_enabled(store *s, const char *name, bool enabled, cc_err *e);
+int store_wl_remove(store *s, const char *name, cc_err *e);                 /* CC_ENOTFOUND */
+/* Every row, by name; free with store_wl_list_free. */
+int store_wl_list(store *s, store_wl **out, size_t *n, cc_err *e);
+void store_wl_list_free(store_wl *v, size_t n);
+
 /* ---- TAXII status resources, kept durable ---- */
 int store_status_put(store *s, const char *status_id, const char *json, cc_err *e);  /* insert or replace */
 /* The status written at or after not_before_us (0: any age); an older

@@ -163,6 +163,10 @@ int store_exec(store *s, const char *sql, cc_err *e);
  * the operation in an error message. */
 int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_err *e);
 
+/* Step st (bound by the caller) once and reset it: 0 when it ran (done,
+ * or a row), else the error, what naming the operation. */
+int store_step_done(store *s, sqlite3_stmt *st, const char *what, cc_err *e);
+
 /* The first column of the one row sql gives (no parameters); no row is an
  * error.  what names the operation in an error message. */
 int store_read_int(store *s, const char *sql, int64_t *out, const char *what, cc_err *e);

@@ -780,7 +780,7 @@ static void test_migration_values(void **state)
 		"indicator--00000000-0000-4000-8000-000000000001" }), 0);
 	store_close(s);
 	assert_int_equal(store_open(path, &f->s, &e), 0);
-	assert_int_equal(user_version(path), 7);
+	assert_int_equal(user_version(path), store_schema_version());
 	check_values(f);
 }
 
