@@ -61,7 +61,7 @@ int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *
 	/* store_query's rule for one collection, latest versions, in
 	 * date_added order: the same rows, only the columns a page needs */
 	sqlite3_stmt *st = store_dyn_stmt(s,
-		"SELECT e.date_added, v.json FROM entries e JOIN versions v ON v.vid = e.vid"
+		"SELECT e.date_added, v.json, v.id, e.lvl FROM entries e JOIN versions v ON v.vid = e.vid"
 		" WHERE e.collection_id = ?1 AND e.date_added > ?2"
 		" AND (e.vis_last >> (CASE WHEN e.org_id = ?3 THEN 4 ELSE ?4 END)) & 1"
 		" AND " STORE_SERVED("?3", "?4") " ORDER BY e.date_added LIMIT ?5", e);
@@ -89,6 +89,8 @@ int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *
 		r.json = (const char *)sqlite3_column_text(st, 1);
 		r.json_len = (size_t)sqlite3_column_bytes(st, 1);
 		r.collection_id = q->collection_id;
+		r.id = (const char *)sqlite3_column_text(st, 2);
+		r.lvl = sqlite3_column_int(st, 3);
 		n++;
 		if (fn(&r, ud))
 			break;

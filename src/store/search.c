@@ -43,7 +43,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 			      " AND rv.is_last = 1%s WHERE r.dst_h = cc_idhash(?5) AND r.target_ref = ?5 COLLATE NOCASE%s) ",
 			      live, rt, live, rt);
 	}
-	cc_buf_puts(&sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
+	cc_buf_puts(&sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id, -1"
 		    " FROM versions v WHERE v.is_last = 1");
 	if (!q->include_revoked)
 		cc_buf_puts(&sql, " AND v.revoked = 0 AND v.deprecated = 0");

@@ -126,7 +126,14 @@ struct store {
 	int64_t tlp_coll;       /* the collection whose default TLP is in tlp_default,
 	                           read in this transaction (0: none) */
 	int tlp_default;
+	int schema;             /* the schema version it was opened at (user_version) */
 };
+
+/* The schema version whose step adds the safeguards' tables and
+ * collections.restricted (store.c's steps[]; keep them in step): a
+ * store opened at an older version reads every collection as not
+ * restricted. */
+#define STORE_SCHEMA_SAFEGUARDS 6
 
 /* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
 int store_sqlerr(store *s, int rc, cc_err *e, const char *what);
@@ -161,8 +168,9 @@ int store_end_own(store *s, bool own, int rc, cc_err *e);
 /* Next date_added (max(now, last + 1)); only inside a transaction. */
 int store_next_date_added(store *s, int64_t *out, cc_err *e);
 
-/* Fill a store_row from a statement whose first 12 columns are the
- * standard row columns (STORE_ROW_COLS then date_added, collection_id, org_id). */
+/* Fill a store_row from a statement whose first 13 columns are the
+ * standard row columns (STORE_ROW_COLS then date_added, collection_id,
+ * org_id and the entry's level, -1 for a version outside a collection). */
 void store_row_from(sqlite3_stmt *st, store_row *r);
 
 /* Step st, handing each row to fn until fn returns nonzero or the rows end.
