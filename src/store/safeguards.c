@@ -102,20 +102,9 @@ int store_approver_add(store *s, const store_approver *a, cc_err *e)
 
 int store_approver_get(store *s, const char *name, store_approver *out, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, APPROVER_SQL " WHERE a.name = ?1", e);
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		approver_from(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return cc_err_set(e, CC_ENOTFOUND, "approver %s: no such approver", name);
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "reading an approver");
+	return store_get_one(s, APPROVER_SQL " WHERE a.name = ?1", name, approver_from, out,
+			     "approver", e);
 }
 
 int store_approver_list(store *s, store_approver **out, size_t *n, cc_err *e)
@@ -154,8 +143,10 @@ void store_authz_clear(store_authz *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static void authz_from(sqlite3_stmt *st, store_authz *a)
+static void authz_from(sqlite3_stmt *st, void *elem)
 {
+	store_authz *a = elem;
+
 	col_copy(st, 0, a->id, sizeof(a->id));
 	a->collection_id = sqlite3_column_int64(st, 1);
 	col_copy(st, 2, a->coll_uuid, sizeof(a->coll_uuid));
@@ -195,20 +186,9 @@ int store_authz_add(store *s, const store_authz *a, cc_err *e)
 
 int store_authz_get(store *s, const char *id, store_authz *out, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, AUTHZ_SQL " WHERE a.id = lower(?1)", e);
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		authz_from(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return cc_err_set(e, CC_ENOTFOUND, "authorisation %s: no such authorisation", id);
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "reading an authorisation");
+	return store_get_one(s, AUTHZ_SQL " WHERE a.id = lower(?1)", id, authz_from, out,
+			     "authorisation", e);
 }
 
 /* Run an UPDATE of authorisation id that applies only in the state its

@@ -802,6 +802,26 @@ int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
 	return rc;
 }
 
+int store_get_one(store *s, const char *sql, const char *key, store_fill_fn fill, void *out,
+		  const char *what, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	char doing[64];
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return cc_err_set(e, CC_ENOTFOUND, "%s %s: no such %s", what, key, what);
+	snprintf(doing, sizeof(doing), "reading the %s", what);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, doing);
+}
+
 int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e)
 {

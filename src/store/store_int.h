@@ -190,6 +190,11 @@ typedef void (*store_fill_fn)(sqlite3_stmt *st, void *elem);
 int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
 
+/* The one row of sql (its ?1 bound to key) into *out by fill; CC_ENOTFOUND
+ * with "<what> <key>: no such <what>" when there is none. */
+int store_get_one(store *s, const char *sql, const char *key, store_fill_fn fill, void *out,
+		  const char *what, cc_err *e);
+
 /* Duplicate a possibly NULL column text. */
 char *store_col_dup(sqlite3_stmt *st, int col);
 

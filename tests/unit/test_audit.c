@@ -21,40 +21,7 @@
 #include "util/time.h"
 #include "util/uuid.h"
 
-/* A fresh store in a temporary folder (the authorisation tests). */
-typedef struct fx {
-	char dir[64];
-	char path[128];
-	store *s;
-} fx;
-
-static int setup(void **state)
-{
-	fx *f = calloc(1, sizeof(*f));
-	cc_err e;
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_audit_store.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	if (store_open(f->path, &f->s, &e))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
+#include "store_fixture.h"
 
 /* ---- helpers ---- */
 
