@@ -121,8 +121,8 @@ void audit_entry_clear(audit_entry *en);                      /* NULL ok */
 void audit_set(char **field, const char *s);
 
 /* The line of en with seq and prev (the hash before it): the JSON text up
- * to "prev" into out (replaced), then its hash; audit_line_finish ends
- * it with the hash and a newline.  Text a client chose is escaped so that
+ * to "prev" appended to out, and its hash; audit_line_finish appends the
+ * hash and a newline.  Text a client chose is escaped so that
  * no value can end the line or a field. */
 void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
 		     char hash[AUDIT_HASH_HEX]);
@@ -186,6 +186,12 @@ int audit_read(const char *path, audit_line_fn fn, void *ud, cc_err *e);
 /* Called when a durable entry is on disk (rc 0) or could not be written. */
 typedef void (*audit_done_fn)(int rc, void *arg);
 
+/* A durable entry on its way to disk (audit_writer_begin); the writer's. */
+typedef struct audit_pending {
+	bool finished;                     /* written, or failed */
+	int rc;                            /* then: 0 or the error */
+} audit_pending;
+
 typedef struct audit_writer_opts {
 	const char *path;                  /* the trail */
 	const audit_key *key;              /* signs checkpoints (copied; NULL: none) */
@@ -213,6 +219,14 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
  * disk within batch_ms (done is not called).  Returns 0 or the error. */
 int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
 		     void *arg);
+
+/* Queue en as a durable entry without waiting: the caller does something
+ * else meanwhile (a POST commits its store transaction while its entry is
+ * synced), then waits for it with audit_writer_wait.  p must stay valid
+ * until then. */
+void audit_writer_begin(audit_writer *w, audit_entry *en, audit_pending *p);
+/* Wait until the entry of p is on disk; 0, or the error. */
+int audit_writer_wait(audit_writer *w, audit_pending *p);
 
 /* Write what is queued and a last checkpoint, stop the thread, close the
  * trail.  NULL ok. */

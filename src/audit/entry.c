@@ -132,12 +132,42 @@ static void put_str(cc_buf *b, const char *s)
 	put_text(b, s, strlen(s));
 }
 
+/* ,"key": (no printf: a line is made per request) */
+static void put_key(cc_buf *b, const char *key)
+{
+	cc_buf_append(b, ",\"", 2);
+	cc_buf_puts(b, key);
+	cc_buf_append(b, "\":", 2);
+}
+
+/* v in decimal. */
+static void put_digits(cc_buf *b, int64_t v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	cc_buf_append(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+/* ,"key":N */
+static void put_int(cc_buf *b, const char *key, int64_t v)
+{
+	put_key(b, key);
+	put_digits(b, v);
+}
+
 /* ,"key":"value" when value is set. */
 static void field(cc_buf *b, const char *key, const char *value)
 {
 	if (!value)
 		return;
-	cc_buf_printf(b, ",\"%s\":", key);
+	put_key(b, key);
 	put_str(b, value);
 }
 
@@ -146,7 +176,8 @@ static void field_list(cc_buf *b, const char *key, const audit_list *l)
 {
 	if (!l->n)
 		return;
-	cc_buf_printf(b, ",\"%s\":[", key);
+	put_key(b, key);
+	cc_buf_putc(b, '[');
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
 			cc_buf_putc(b, ',');
@@ -183,11 +214,13 @@ static void hash_hex(const char *data, size_t len, char out[AUDIT_HASH_HEX])
 void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
 		     char hash[AUDIT_HASH_HEX])
 {
+	size_t start = out->len;
 	char ts[CC_TS_MAX];
 
 	cc_ts_format(en->ts_us ? en->ts_us : cc_now_us(), 6, ts);
-	cc_buf_reset(out);
-	cc_buf_printf(out, "{\"seq\":%lld,\"ts\":\"%s\"", (long long)seq, ts);
+	cc_buf_append(out, "{\"seq\":", 7);
+	put_digits(out, seq);
+	field(out, "ts", ts);
 	field(out, "actor", en->actor ? en->actor : "-");
 	field(out, "login", en->login);
 	field(out, "org", en->org);
@@ -196,11 +229,11 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 	field(out, "path", en->path);
 	field_list(out, "args", &en->args);
 	if (en->status)
-		cc_buf_printf(out, ",\"status\":%d", en->status);
+		put_int(out, "status", en->status);
 	if (en->has_exit)
-		cc_buf_printf(out, ",\"exit\":%d", en->exit_code);
+		put_int(out, "exit", en->exit_code);
 	if (en->has_bytes)
-		cc_buf_printf(out, ",\"bytes\":%lld", (long long)en->bytes);
+		put_int(out, "bytes", en->bytes);
 	field_list(out, "written", &en->written);
 	field_list(out, "versioned", &en->versioned);
 	field_list(out, "deleted", &en->deleted);
@@ -209,13 +242,15 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 	field(out, "message", en->message);
 	if (en->extra)
 		field_extra(out, en->extra);
-	cc_buf_printf(out, ",\"prev\":\"%s\"", prev);
-	hash_hex(out->data, out->len, hash);
+	field(out, "prev", prev);
+	hash_hex(out->data + start, out->len - start, hash);
 }
 
 void audit_line_finish(cc_buf *out, const char hash[AUDIT_HASH_HEX])
 {
-	cc_buf_printf(out, HASH_FIELD "%s\"}\n", hash);
+	cc_buf_append(out, HASH_FIELD, sizeof(HASH_FIELD) - 1);
+	cc_buf_append(out, hash, 64);
+	cc_buf_append(out, "\"}\n", 3);
 }
 
 /* Whether s is 64 lower-case hex digits. */

@@ -230,19 +230,18 @@ static int read_tail(audit_log *l, off_t size, cc_err *e)
 }
 
 /* Add the line of en to l->buf, chained on to l's end, which it becomes. */
-static void chain(audit_log *l, const audit_entry *en, cc_buf *line)
+static void chain(audit_log *l, const audit_entry *en)
 {
 	char hash[AUDIT_HASH_HEX];
 
-	audit_line_make(en, l->last_seq + 1, l->last_hash, line, hash);
-	audit_line_finish(line, hash);
-	cc_buf_append(&l->buf, line->data, line->len);
+	audit_line_make(en, l->last_seq + 1, l->last_hash, &l->buf, hash);
+	audit_line_finish(&l->buf, hash);
 	l->last_seq++;
 	memcpy(l->last_hash, hash, sizeof(hash));
 }
 
 /* A checkpoint after l's end, signed by key. */
-static void chain_checkpoint(audit_log *l, const audit_key *key, cc_buf *line)
+static void chain_checkpoint(audit_log *l, const audit_key *key)
 {
 	audit_entry cp = { 0 };
 	char sig[AUDIT_SIG_HEX], pk[AUDIT_PK_HEX];
@@ -254,13 +253,13 @@ static void chain_checkpoint(audit_log *l, const audit_key *key, cc_buf *line)
 	audit_set(&cp.actor, "hub");
 	audit_set(&cp.action, "checkpoint");
 	cp.extra = json_pack("{s:s,s:s}", "key", pk, "signature", sig);
-	chain(l, &cp, line);
+	chain(l, &cp);
 	audit_entry_clear(&cp);
 	cc_buf_free(&msg);
 }
 
 /* A note that a torn line of cut bytes was removed. */
-static void chain_recover(audit_log *l, off_t cut, cc_buf *line)
+static void chain_recover(audit_log *l, off_t cut)
 {
 	audit_entry en = { 0 };
 	char msg[160];
@@ -271,7 +270,7 @@ static void chain_recover(audit_log *l, off_t cut, cc_buf *line)
 	audit_set(&en.action, "recover");
 	audit_set(&en.message, msg);
 	en.extra = json_pack("{s:I}", "removed_bytes", (json_int_t)cut);
-	chain(l, &en, line);
+	chain(l, &en);
 	audit_entry_clear(&en);
 }
 
@@ -302,7 +301,6 @@ static int write_batch(audit_log *l, off_t size, cc_err *e)
 int audit_log_append(audit_log *l, audit_entry *const *v, size_t n, const audit_key *key,
 		     int64_t *last_seq, cc_err *e)
 {
-	cc_buf line = CC_BUF_INIT;
 	int64_t seq0 = 0;
 	char hash0[AUDIT_HASH_HEX];
 	off_t size = 0, cut = 0;
@@ -324,11 +322,11 @@ int audit_log_append(audit_log *l, audit_entry *const *v, size_t n, const audit_
 	memcpy(hash0, l->last_hash, sizeof(hash0));
 	cc_buf_reset(&l->buf);
 	if (cut)
-		chain_recover(l, cut, &line);
+		chain_recover(l, cut);
 	for (size_t i = 0; i < n; i++)
-		chain(l, v[i], &line);
+		chain(l, v[i]);
 	if (key && key->has_sk)
-		chain_checkpoint(l, key, &line);
+		chain_checkpoint(l, key);
 	rc = write_batch(l, size, e);
 	if (rc) {
 		l->last_seq = seq0;
@@ -341,7 +339,6 @@ int audit_log_append(audit_log *l, audit_entry *const *v, size_t n, const audit_
 	}
 out_unlock:
 	flock(l->fd, LOCK_UN);
-	cc_buf_free(&line);
 	return rc;
 }
 
@@ -367,7 +364,6 @@ static int start_new(audit_log *l, const char *tmp, const char *actor, const cha
 		     const audit_key *key, cc_err *e)
 {
 	audit_entry en = { 0 };
-	cc_buf line = CC_BUF_INIT;
 	int fd, rc = 0;
 
 	audit_set(&en.actor, actor);
@@ -375,9 +371,9 @@ static int start_new(audit_log *l, const char *tmp, const char *actor, const cha
 	en.extra = json_pack("{s:s,s:I}", "previous_file", archived, "previous_seq",
 			     (json_int_t)l->last_seq);
 	cc_buf_reset(&l->buf);
-	chain(l, &en, &line);
+	chain(l, &en);
 	if (key && key->has_sk)
-		chain_checkpoint(l, key, &line);
+		chain_checkpoint(l, key);
 	unlink(tmp);	/* left by a rotation that died */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, l->buf.data, l->buf.len) != (ssize_t)l->buf.len || fsync(fd) != 0)
@@ -385,7 +381,6 @@ static int start_new(audit_log *l, const char *tmp, const char *actor, const cha
 	if (fd >= 0)
 		close(fd);
 	audit_entry_clear(&en);
-	cc_buf_free(&line);
 	return rc;
 }
 

@@ -24,18 +24,12 @@
 #include "util/time.h"
 #include "util/xalloc.h"
 
-/* A caller waiting for its durable entry (audit_writer_add, done NULL). */
-typedef struct waiter {
-	bool finished;
-	int rc;
-} waiter;
-
 /* One queued entry. */
 typedef struct item {
 	audit_entry en;
 	bool durable;
 	audit_done_fn done;                /* or */
-	waiter *wait;                      /* or neither (not durable) */
+	audit_pending *wait;               /* or neither (not durable) */
 	void *arg;
 } item;
 
@@ -228,12 +222,11 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
 	return 0;
 }
 
-int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
-		     void *arg)
+/* Queue en (taken): durable with done or wait, or not. */
+static void enqueue(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
+		    audit_pending *wait, void *arg)
 {
 	item *it = cc_xcalloc(1, sizeof(*it));
-	waiter wt = { false, 0 };
-	bool sync = durable && !done;	/* it may be freed once written: not read then */
 
 	it->en = *en;
 	memset(en, 0, sizeof(*en));
@@ -241,8 +234,10 @@ int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_
 		it->en.ts_us = cc_now_us();
 	it->durable = durable;
 	it->done = durable ? done : NULL;
-	it->wait = sync ? &wt : NULL;
+	it->wait = durable ? wait : NULL;
 	it->arg = arg;
+	if (it->wait)
+		*it->wait = (audit_pending){ false, 0 };
 	pthread_mutex_lock(&w->mu);
 	while (w->n >= w->max_queued && !w->stopping)
 		pthread_cond_wait(&w->done, &w->mu);
@@ -257,10 +252,34 @@ int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_
 		w->urgent |= durable;
 		pthread_cond_signal(&w->wake);
 	}
-	while (sync && !wt.finished)
+	pthread_mutex_unlock(&w->mu);
+}
+
+void audit_writer_begin(audit_writer *w, audit_entry *en, audit_pending *p)
+{
+	enqueue(w, en, true, NULL, p, NULL);
+}
+
+int audit_writer_wait(audit_writer *w, audit_pending *p)
+{
+	pthread_mutex_lock(&w->mu);
+	while (!p->finished)
 		pthread_cond_wait(&w->done, &w->mu);
 	pthread_mutex_unlock(&w->mu);
-	return wt.rc;
+	return p->rc;
+}
+
+int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
+		     void *arg)
+{
+	audit_pending p;
+
+	if (durable && !done) {
+		audit_writer_begin(w, en, &p);
+		return audit_writer_wait(w, &p);
+	}
+	enqueue(w, en, durable, done, NULL, arg);
+	return 0;
 }
 
 void audit_writer_stop(audit_writer *w)
