@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/audit.h"
 #include "cmd/cmd.h"
 #include "taxii/taxii.h"
 
@@ -17,7 +18,7 @@
 const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
-	"                       [--api-root NAME] [--status-ttl SECONDS]\n"
+	"                       [--api-root NAME] [--status-ttl SECONDS] [--no-audit]\n"
 	"\n"
 	"Serve the store over TAXII 2.1 (HTTPS, TLS 1.2 and 1.3 only) until SIGINT or\n"
 	"SIGTERM.  Discovery is at /taxii2/, the API root at /NAME/.\n"
@@ -33,10 +34,14 @@ const char cmd_serve_usage[] =
 	"  --api-root NAME            name of the API root (default api1)\n"
 	"  --status-ttl SECONDS       how long a POST's status resource is kept\n"
 	"                             (default 86400, one day)\n"
+	"  --no-audit                 write no audit trail (then restricted collections\n"
+	"                             open to nobody)\n"
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
 	"request on stderr: time address method \"path\" status bytes duration user,\n"
-	"with what the client sent escaped (\\xHH).\n"
+	"with what the client sent escaped (\\xHH).  Every request is also an entry of\n"
+	"the audit trail (DB.audit, or --audit FILE), its checkpoints signed with the\n"
+	"hub's key (DB.audit-key, made here the first time unless 'audit init' did).\n"
 	"\n"
 	"Limits (what one client gets before it is refused or cut off):\n"
 	"  --max-connections N        open connections in all (default "
@@ -74,6 +79,97 @@ static void on_ready(const char *url, const char *fp, const char *cert, void *ud
 		printf("certificate %s\nsha256 fingerprint %s\n", cert, fp);
 	printf("listening on %s\n", url);
 	fflush(stdout);
+}
+
+/* A failed append of the audit writer. */
+static void on_audit_error(const char *msg, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "cybercell: serve: %s\n", msg);
+}
+
+/* The hub's key: loaded, or made the first time (like the TLS
+ * certificate); its public file must match it. */
+static int hub_key(const cc_cli *cli, audit_key *k, cc_err *e)
+{
+	char pub[4200];
+	audit_key p;
+	int rc = audit_key_load_secret(cli->audit_key, k, e);
+
+	snprintf(pub, sizeof(pub), "%s.pub", cli->audit_key);
+	if (rc == CC_ENOTFOUND) {
+		audit_key_generate(k);
+		rc = audit_key_save_secret(cli->audit_key, k, e);
+		if (rc == 0)
+			printf("audit key %s made (mode 0600); keep a copy of %s away from the hub\n",
+			       cli->audit_key, pub);
+	}
+	if (rc)
+		return rc;
+	rc = audit_key_load_public(pub, &p, e);
+	if (rc == CC_ENOTFOUND)
+		return audit_key_save_public(pub, k, e);
+	if (rc == 0 && memcmp(p.pk, k->pk, sizeof(p.pk)) != 0)
+		rc = cc_err_set(e, CC_ERR, "serve: %s is not the public half of %s", pub,
+				cli->audit_key);
+	return rc;
+}
+
+/* An entry of the server's own (start, stop) on the trail, durable. */
+static int serve_note(audit_writer *w, const char *action, int argc, char **argv,
+		      int exit_code)
+{
+	audit_entry en = { 0 };
+	char actor[300];
+
+	cmd_actor(actor, sizeof(actor));
+	audit_set(&en.actor, actor);
+	audit_set(&en.action, action);
+	for (int i = 1; i < argc; i++)
+		audit_list_add(&en.args, argv[i]);
+	en.has_exit = exit_code >= 0;
+	en.exit_code = exit_code;
+	return audit_writer_add(w, &en, true, NULL, NULL);
+}
+
+/* Serve o, with the audit trail unless no_audit. */
+static int serve_audited(const cc_cli *cli, taxii_serve_opts *o, bool no_audit, int argc,
+			 char **argv)
+{
+	audit_writer_opts wo = { 0 };
+	audit_writer *w = NULL;
+	audit_key k;
+	cc_err e;
+	int rc;
+
+	if (no_audit) {
+		fprintf(stderr, "cybercell: serve: WARNING: --no-audit: requests are not recorded; "
+			"restricted collections open to nobody\n");
+		rc = taxii_serve(o, &e);
+		goto out;
+	}
+	rc = hub_key(cli, &k, &e);
+	wo.path = cli->audit_path;
+	wo.key = &k;
+	wo.on_error = on_audit_error;
+	if (rc == 0)
+		rc = audit_writer_start(&wo, &w, &e);
+	if (rc == 0 && (rc = serve_note(w, "serve start", argc, argv, -1)) != 0)
+		cc_err_set(&e, rc, "serve: the audit trail %s cannot be written", cli->audit_path);
+	o->audit = w;
+	o->cfg.hub_pk = k.pk;
+	if (rc == 0) {
+		rc = taxii_serve(o, &e);
+		serve_note(w, "serve stop", argc, argv, rc ? 1 : 0);
+	}
+	audit_writer_stop(w);
+	audit_key_wipe(&k);
+out:
+	if (rc) {
+		cmd_fail(&e);
+		return e.code == CC_EUSAGE ? 2 : 1;
+	}
+	return 0;
 }
 
 static bool api_root_ok(const char *s)
@@ -152,11 +248,12 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "max-content-length", required_argument, NULL, 'm' },
 		{ "api-root", required_argument, NULL, 'a' },
 		{ "status-ttl", required_argument, NULL, 's' },
+		{ "no-audit", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	taxii_serve_opts o;
+	bool no_audit = false;
 	long long v;
-	cc_err e;
 	int c;
 
 	memset(&o, 0, sizeof(o));
@@ -179,6 +276,7 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		case 'c': o.cert_file = optarg; break;
 		case 'k': o.key_file = optarg; break;
 		case 'i': o.insecure_http = true; break;
+		case 'n': no_audit = true; break;
 		case 't':
 			if (!cmd_parse_long("serve", "--threads", optarg, 1, 64, &v))
 				return 2;
@@ -217,9 +315,5 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		fprintf(stderr,
 			"cybercell: serve: WARNING: --insecure-http: passwords and intelligence travel\n"
 			"cybercell: serve: WARNING: in clear text; use this only for local testing\n");
-	if (taxii_serve(&o, &e) != 0) {
-		cmd_fail(&e);
-		return e.code == CC_EUSAGE ? 2 : 1;
-	}
-	return 0;
+	return serve_audited(cli, &o, no_audit, argc, argv);
 }
