@@ -14,27 +14,39 @@
 
 #include <microhttpd.h>
 
-/* Append s percent-encoded, leaving the bytes of keep as they are. */
-static void put_encoded(cc_buf *b, const char *s, const char *keep)
+/* The bytes a target keeps as they are: letters and digits, and the other
+ * characters of a path (1) or of a query key or value (2: TAXII's
+ * match[...] and its lists). */
+#define KEEP_PATH 1
+#define KEEP_ARG 2
+static const unsigned char keep_table[256] = {
+	['-'] = 3, ['.'] = 3, ['_'] = 3, ['~'] = 3, [':'] = 3, [','] = 3,
+	['/'] = 1, ['@'] = 1, ['!'] = 1, ['$'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
+	['*'] = 1, ['+'] = 1, [';'] = 1, ['='] = 1, ['['] = 2, [']'] = 2,
+};
+
+/* Append s percent-encoded, leaving letters, digits and the bytes of
+ * class keep (KEEP_*) as they are. */
+static void put_encoded(cc_buf *b, const char *s, unsigned keep)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (; *p; p++) {
+		char esc[3];
+
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(keep, *p)) {
-			cc_buf_putc(b, (char)*p);
-		} else {
-			char esc[4] = { '%', hex[*p >> 4], hex[*p & 15], 0 };
-
-			cc_buf_puts(b, esc);
-		}
+		    (*p >= '0' && *p <= '9') || (keep_table[*p] & keep))
+			continue;
+		cc_buf_append(b, run, (size_t)(p - run));
+		esc[0] = '%';
+		esc[1] = hex[*p >> 4];
+		esc[2] = hex[*p & 15];
+		cc_buf_append(b, esc, 3);
+		run = p + 1;
 	}
+	cc_buf_append(b, run, (size_t)(p - run));
 }
-
-/* Characters that stay as they are: in the path, and in a query key or
- * value (TAXII's match[...] and its lists). */
-#define PATH_KEEP "-._~/:@!$'()*+,;="
-#define ARG_KEEP "-._~:[],"
 
 /* A target being built. */
 typedef struct target {
@@ -49,10 +61,10 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 
 	(void)kind;
 	cc_buf_putc(&t->b, t->n_args++ ? '&' : '?');
-	put_encoded(&t->b, key, ARG_KEEP);
+	put_encoded(&t->b, key, KEEP_ARG);
 	if (value) {
 		cc_buf_putc(&t->b, '=');
-		put_encoded(&t->b, value, ARG_KEEP);
+		put_encoded(&t->b, value, KEEP_ARG);
 	}
 	return MHD_YES;
 }
@@ -61,7 +73,7 @@ char *taxii_trail_target(struct MHD_Connection *c, const char *url)
 {
 	target t = { CC_BUF_INIT, 0 };
 
-	put_encoded(&t.b, url ? url : "", PATH_KEEP);
+	put_encoded(&t.b, url ? url : "", KEEP_PATH);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &t);
 	return cc_buf_take(&t.b, NULL);
 }
