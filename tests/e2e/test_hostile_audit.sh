@@ -157,6 +157,9 @@ for p in manifest/ "objects/$RED/versions/"; do
 	req "$A" GET "/api1/collections/$SEC/$p"
 	t_true "$p: 200, the ids recorded" eval 'code_is 200 && [ "$(last GET ".read|length > 0")" = true ]'
 done
+for i in 1 2 3 4 5 6; do req "$A" GET "/api1/collections/$SEC/objects/"; done
+t_true "the same page six times (a worker's memo keeps an answer asked again): each read recorded with its ids" \
+	[ "$(jq -c 'select(.action == "GET") | .read // [] | length' "$TRAIL" | tail -6 | tr -d '\n')" = 222222 ]
 t_true "secret is listed for alice now" listed "$A" "$SEC"
 req "$B" GET "/api1/collections/$SEC/objects/"
 t_true "bob (same organisation, no authorisation of his own): 404" code_is 404
