@@ -250,6 +250,14 @@ t_true "... request, approve, list, revoke" [ "$(cut -f6 "$OUT" | sort -u | tr '
 t_true "a CLI command while the server runs joins the same chain" cc org add latecomer
 stop_server
 t_clean "server stderr" "$T/serve.err"
+t_true "serve --no-audit" start_server --no-audit
+t_true "... warns" grep -q "WARNING: --no-audit" "$T/serve.err"
+t_true "... and opens no restricted collection, authorisation or not" same "$A" "$SEC"
+t_true "... while the others serve as usual" opens "$A" "$INTEL"
+stop_server
+t_true "... nothing of it is in the trail" [ "$(jq -r .action "$TRAIL" | tail -2 | tr '\n' ,)" = "serve stop,checkpoint," ]
+t_exit 1 "serve with a trail it cannot write" cc --audit /dev/full serve --listen 127.0.0.1:0
+t_true "... refuses to start" grep -q "the audit trail /dev/full cannot be written" "$ERR"
 t_true "the server's last entries: serve stop, then a signed checkpoint" \
 	[ "$(tail -2 "$TRAIL" | jq -r .action | tr '\n' ,)" = "serve stop,checkpoint," ]
 t_ok "the whole trail is intact" cc audit verify --pub "$T/saved.pub"
