@@ -16,6 +16,7 @@
 #include "audit/audit.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,7 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
 {
 	audit_writer *w = cc_xcalloc(1, sizeof(*w));
 	int rc = audit_log_open(o->path, &w->log, e);
+	sigset_t all, old;
 
 	*out = NULL;
 	if (rc) {
@@ -209,7 +211,13 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
 	pthread_mutex_init(&w->mu, NULL);
 	cond_init_mono(&w->wake);
 	cond_init_mono(&w->done);
-	if (pthread_create(&w->thread, NULL, run, w) != 0) {
+	/* the thread takes no signals: they are its process's to handle
+	 * (a server waits for SIGTERM in one thread) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, run, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->wake);
 		pthread_cond_destroy(&w->done);
