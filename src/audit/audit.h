@@ -128,6 +128,10 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 		     char hash[AUDIT_HASH_HEX]);
 void audit_line_finish(cc_buf *out, const char hash[AUDIT_HASH_HEX]);
 
+/* The largest seq a line may have (no trail gets near it; a larger one
+ * was written by someone else, and nothing could follow it). */
+#define AUDIT_SEQ_MAX (INT64_MAX / 2)
+
 /* A line of the trail, checked on its own: the hash over its text, its
  * seq and prev.  audit_line_parse fills it from line (len bytes, without
  * the newline): 0, or CC_ERR with what is wrong in e. */
@@ -306,9 +310,14 @@ int audit_authz_approve(store *s, const char *id, const char *approver, const au
 			const unsigned char hub_pk[32], const char *actor, int64_t now_us,
 			cc_err *e);
 
+/* When approved authorisation a ends (approval + duration, µs) into
+ * *end_us; false when its duration or approval time is out of range (a
+ * row altered in the store). */
+bool audit_authz_end(const store_authz *a, int64_t *end_us);
+
 /* Whether approved authorisation a holds at now_us: its approver's key is
  * endorsed by hub_pk, its signature verifies over what is stored, it is
- * not revoked and not expired.  0, or CC_EDENIED with why in e. */
+ * not revoked and not expired (and its times are in range).  0, or CC_EDENIED with why in e. */
 int audit_authz_valid(store *s, const store_authz *a, const unsigned char hub_pk[32],
 		      int64_t now_us, cc_err *e);
 

@@ -213,11 +213,24 @@ static bool signed_by(const store_authz *a, const store_approver *ap)
 	return ok;
 }
 
+bool audit_authz_end(const store_authz *a, int64_t *end_us)
+{
+	/* approvals after the year 9999 are not made by this clock */
+	const int64_t last_us = 253402300799LL * 1000000;
+
+	*end_us = 0;
+	if (a->duration_s < AUDIT_AUTHZ_MIN_S || a->duration_s > AUDIT_AUTHZ_MAX_S ||
+	    a->approved_us <= 0 || a->approved_us > last_us)
+		return false;
+	*end_us = a->approved_us + a->duration_s * 1000000;
+	return true;
+}
+
 int audit_authz_valid(store *s, const store_authz *a, const unsigned char hub_pk[32],
 		      int64_t now_us, cc_err *e)
 {
 	store_approver ap;
-	int64_t end_us = a->approved_us + a->duration_s * 1000000;
+	int64_t end_us;
 	int rc = 0;
 
 	/* what refuses it as stored first (no signature is checked for a
@@ -226,6 +239,10 @@ int audit_authz_valid(store *s, const store_authz *a, const unsigned char hub_pk
 		return cc_err_set(e, CC_EDENIED, "authorisation %s was revoked", a->id);
 	if (!a->approver || !a->signature)
 		return cc_err_set(e, CC_EDENIED, "authorisation %s is not approved", a->id);
+	if (!audit_authz_end(a, &end_us))
+		return cc_err_set(e, CC_EDENIED, "authorisation %s: its duration (%lld s) or approval "
+				  "time is out of range: the row was altered", a->id,
+				  (long long)a->duration_s);
 	if (now_us >= end_us) {
 		char ts[CC_TS_MAX];
 

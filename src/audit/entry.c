@@ -283,8 +283,8 @@ int audit_line_parse(const char *line, size_t len, audit_line *out, cc_err *e)
 	seq = json_object_get(o, "seq");
 	prev = json_string_value(json_object_get(o, "prev"));
 	hash = json_string_value(json_object_get(o, "hash"));
-	if (!json_is_integer(seq) || json_integer_value(seq) < 1 || !is_hash(prev) ||
-	    !is_hash(hash)) {
+	if (!json_is_integer(seq) || json_integer_value(seq) < 1 ||
+	    json_integer_value(seq) > AUDIT_SEQ_MAX || !is_hash(prev) || !is_hash(hash)) {
 		json_decref(o);
 		return cc_err_set(e, CC_ERR, "not an audit entry (seq, prev or hash missing or bad)");
 	}

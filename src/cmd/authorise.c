@@ -97,7 +97,7 @@ static int az_approve(const cc_cli *cli, store *s, const char *id, const az_opts
 	audit_key key, hub;
 	store_authz a = { .id = "" };
 	char actor[300], until[CC_TS_MAX];
-	int64_t now = cc_now_us();
+	int64_t now = cc_now_us(), end = 0;
 	cc_err e;
 	int rc, hrc;
 
@@ -119,7 +119,8 @@ static int az_approve(const cc_cli *cli, store *s, const char *id, const az_opts
 		store_authz_clear(&a);
 		return cmd_fail_noted(cli, &e);
 	}
-	cc_ts_format(a.approved_us + a.duration_s * 1000000, 0, until);
+	audit_authz_end(&a, &end);
+	cc_ts_format(end, 0, until);
 	printf("authorisation %s approved by %s: %s may read %s until %s\n", a.id, a.approver,
 	       a.user, a.coll_name, until);
 	store_authz_clear(&a);
@@ -130,6 +131,7 @@ static int az_approve(const cc_cli *cli, store *s, const char *id, const az_opts
 static const char *az_state(store *s, const store_authz *a, const audit_key *hub, bool have_hub,
 			    int64_t now, char *why, size_t wn)
 {
+	int64_t end;
 	cc_err e;
 
 	why[0] = 0;
@@ -139,7 +141,7 @@ static const char *az_state(store *s, const store_authz *a, const audit_key *hub
 		return "pending";
 	if (audit_authz_valid(s, a, have_hub ? hub->pk : NULL, now, &e) == 0)
 		return "active";
-	if (now >= a->approved_us + a->duration_s * 1000000)
+	if (audit_authz_end(a, &end) && now >= end)
 		return "expired";
 	snprintf(why, wn, "%.500s", e.msg);
 	return "invalid";
@@ -151,7 +153,7 @@ static int az_list(const cc_cli *cli, store *s, bool json)
 	audit_key hub;
 	json_t *arr = json_array();
 	size_t n = 0;
-	int64_t now = cc_now_us();
+	int64_t now = cc_now_us(), end = 0;
 	bool have_hub = cmd_hub_key(cli, false, &hub, NULL) == 0;
 	cc_err e;
 
@@ -164,8 +166,8 @@ static int az_list(const cc_cli *cli, store *s, bool json)
 		char why[600], until[CC_TS_MAX] = "-";
 		const char *st = az_state(s, a, &hub, have_hub, now, why, sizeof(why));
 
-		if (a->approver)
-			cc_ts_format(a->approved_us + a->duration_s * 1000000, 0, until);
+		if (a->approver && audit_authz_end(a, &end))
+			cc_ts_format(end, 0, until);
 		if (json)
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s,s:I,s:s,s:s,s:s?}",
 				"id", a->id, "collection", a->coll_name, "user", a->user, "state", st,

@@ -176,6 +176,18 @@ static void test_line_escapes_and_hash(void **state)
 	audit_line_clear(&l);
 	assert_int_equal(audit_line_parse("{\"seq\":1}", 9, &l, &e), CC_ERR);
 	assert_null(l.obj);
+	/* a seq nothing could follow (found by fuzz_audit: the next seq overflowed) */
+	cc_buf_reset(&line);
+	audit_line_make(&en, AUDIT_SEQ_MAX + 1, AUDIT_GENESIS, &line, hash);
+	audit_line_finish(&line, hash);
+	assert_int_equal(audit_line_parse(line.data, line.len - 1, &l, &e), CC_ERR);
+	assert_null(l.obj);
+	assert_non_null(strstr(e.msg, "seq, prev or hash missing or bad"));
+	cc_buf_reset(&line);
+	audit_line_make(&en, AUDIT_SEQ_MAX, AUDIT_GENESIS, &line, hash);
+	audit_line_finish(&line, hash);
+	assert_int_equal(audit_line_parse(line.data, line.len - 1, &l, &e), 0);
+	audit_line_clear(&l);
 	cc_buf_free(&line);
 	audit_entry_clear(&en);
 }
@@ -672,7 +684,22 @@ static void test_authz_tampering(void **state)
 	}
 	a.duration_s = 3600;
 	assert_int_equal(audit_authz_valid(f->s, &a, z.hub.pk, now, &e), CC_EDENIED);
+	/* times out of range (found by fuzz_audit: approval + duration overflowed) */
+	a.duration_s = INT64_MAX / 1000;
+	assert_int_equal(audit_authz_valid(f->s, &a, z.hub.pk, now, &e), CC_EDENIED);
+	assert_non_null(strstr(e.msg, "out of range: the row was altered"));
 	a.duration_s = 60;
+	{
+		int64_t approved = a.approved_us, end;
+
+		assert_true(audit_authz_end(&a, &end));
+		assert_int_equal(end, approved + 60000000);
+		a.approved_us = INT64_MAX - 1;
+		assert_false(audit_authz_end(&a, &end));
+		assert_int_equal(audit_authz_valid(f->s, &a, z.hub.pk, now, &e), CC_EDENIED);
+		assert_non_null(strstr(e.msg, "out of range"));
+		a.approved_us = approved;
+	}
 	/* replayed: the signature copied onto another request (another user) */
 	az_request(f, &z, "mallory", 60, id2);
 	assert_int_equal(store_authz_approve(f->s, id2, "ann", a.approved_us, a.signature, &e), 0);
