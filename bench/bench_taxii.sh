@@ -7,8 +7,11 @@
 # every request asks for a different one (what the store itself delivers,
 # since repeated reads of one resource are answered from the workers' memo
 # while the store is unchanged); then RSS over a mixed load (SOAK seconds,
-# 0 = skip).
-#   bench/bench_taxii.sh            (env: CYBERCELL, SOAK=60, DUR=10, OBJECTS=100000)
+# 0 = skip); and the server with its audit trail (the default) against
+# --no-audit, alternating in the same run: the four GET rows and a POST
+# ingest of AUDIT_ENVS envelopes each, AUDIT_ROUNDS times.
+#   bench/bench_taxii.sh            (env: CYBERCELL, SOAK=60, DUR=10, OBJECTS=100000,
+#                                    AUDIT_ENVS=20, AUDIT_ROUNDS=2)
 # Writes bench/results/taxii.md.  Everything listens on 127.0.0.1 only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +20,8 @@ CYBERCELL=${CYBERCELL:-$root/build/cybercell}
 SOAK=${SOAK:-60}
 DUR=${DUR:-10}
 OBJECTS=${OBJECTS:-100000}
+AUDIT_ENVS=${AUDIT_ENVS:-20}
+AUDIT_ROUNDS=${AUDIT_ROUNDS:-2}
 PER=1000
 W=$root/bench/work/taxii
 MT='application/taxii+json;version=2.1'
@@ -40,35 +45,46 @@ COL=$("$CYBERCELL" collection add bench --title "Bench")
 "$CYBERCELL" grant bench-bank bench read-write --max-tlp amber >/dev/null
 AUTH="Authorization: Basic $(printf 'bench:%s' "$PW" | base64 -w0)"
 
-"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 >"$W/serve.out" 2>/dev/null &
-SPID=$!
-for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done
-BASE=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$W/serve.out")
+start_taxii() { # start_taxii [SERVE ARGS]: the server (again): SPID, BASE, OBJ
+	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$W/serve.out" 2>/dev/null &
+	SPID=$!
+	for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done
+	BASE=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$W/serve.out")
+	OBJ=$BASE/api1/collections/$COL/objects
+	curl -sk -o /dev/null -H "$AUTH" "$BASE/taxii2/"	# the first login runs argon2 once
+}
+stop_taxii() { kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=; }
+start_taxii
 CERT=$CYBERCELL_DB.tls-cert.pem KEY=$CYBERCELL_DB.tls-key.pem
-OBJ=$BASE/api1/collections/$COL/objects
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# calc FORMAT EXPRESSION
 
-# ---- POST ingest: two curl processes (one per server thread), each one
-# kept-alive TLS connection posting half of the envelopes in turn ----------
-: >"$W/post-0.cfg"; : >"$W/post-1.cfg"
-k=0
-for f in "$W"/env/env-*.json; do
-	c=$W/post-$((k % 2)).cfg; k=$((k + 1))
-	[ -s "$c" ] && echo next >>"$c"
-	printf 'insecure\nsilent\nurl = "%s/"\nheader = "%s"\nheader = "Accept: %s"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "%s.status"\n' \
-		"$OBJ" "$AUTH" "$MT" "$MT" "$f" "$f" >>"$c"
-done
-curl -sk -o /dev/null -H "$AUTH" "$BASE/taxii2/"	# first login runs argon2 once
-t0=$(date +%s.%N)
-curl -sk --config "$W/post-0.cfg" & c0=$!
-curl -sk --config "$W/post-1.cfg" & c1=$!
-wait $c0 $c1
-t1=$(date +%s.%N)
+# post_all DIR: POST DIR's envelopes with two curl processes (one per
+# server thread), each one kept-alive TLS connection posting half of them
+# in turn; sets t0, t1, ok (objects acknowledged complete), POST_S, POST_RATE
+post_all() {
+	: >"$W/post-0.cfg"; : >"$W/post-1.cfg"
+	local k=0 f c c0 c1
+	for f in "$1"/env-*.json; do
+		c=$W/post-$((k % 2)).cfg; k=$((k + 1))
+		[ -s "$c" ] && echo next >>"$c"
+		printf 'insecure\nsilent\nurl = "%s/"\nheader = "%s"\nheader = "Accept: %s"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "%s.status"\n' \
+			"$OBJ" "$AUTH" "$MT" "$MT" "$f" "$f" >>"$c"
+	done
+	t0=$(date +%s.%N)
+	curl -sk --config "$W/post-0.cfg" & c0=$!
+	curl -sk --config "$W/post-1.cfg" & c1=$!
+	wait $c0 $c1
+	t1=$(date +%s.%N)
+	ok=$(cat "$1"/*.status | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
+	POST_S=$(calc %.3f "$t1 - $t0")
+	POST_RATE=$(calc %.0f "$ok / $POST_S")
+}
+
+# ---- POST ingest ---------------------------------------------------------------------
+post_all "$W/env"
+INGEST_OK=$ok INGEST_S=$POST_S INGEST_RATE=$POST_RATE
 T0US=$(awk "BEGIN { printf \"%.0f\", $t0 * 1000000 }")
 SPANUS=$(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 900000 }")
-ok=$(cat "$W"/env/*.status | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# calc FORMAT EXPRESSION
-POST_S=$(calc %.3f "$t1 - $t0")
-POST_RATE=$(calc %.0f "$ok / $POST_S")
 echo "ingest: $ok objects acknowledged complete in ${POST_S}s = $POST_RATE objects/s"
 
 ID=$(jq -r '.objects[1].id' "$(printf '%s/env/env-%05d.json' "$W" $((OBJECTS / PER / 2)))")
@@ -153,6 +169,39 @@ wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/ones.lua" -H "Accept: $MT" -H "$AUTH" 
 echo "taxii-ones: $(lat "$W/wrk-taxii-ones.txt")"
 kill "$NPID"; wait "$NPID" 2>/dev/null || true; NPID=
 
+# ---- the audit trail on vs off, back to back ---------------------------------------
+# AUDIT_ROUNDS rounds of: the server with --no-audit, then with its trail
+# (the default), each running the four GET rows and a POST of AUDIT_ENVS
+# fresh envelopes of 1,000; the best round of each counts (the machine is
+# shared: a round that other work slowed is not the trail's cost).
+# wrk output in $W/wrk-<row>-off|on-<round>.txt
+audit_round() { # audit_round off|on ROUND
+	local m=$1 r=$2
+	run_wrk "taxii-one-$m-$r" "$OBJ/$ID/" "$AUTH"
+	run_wrk "taxii-page-$m-$r" "$OBJ/?limit=100" "$AUTH"
+	wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/ones.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" \
+		>"$W/wrk-taxii-ones-$m-$r.txt"
+	wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/pages.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" \
+		>"$W/wrk-taxii-pages-$m-$r.txt"
+	/usr/bin/python3 bench/gen_taxii.py "$W/a$m$r" "$AUDIT_ENVS" $PER "audit$m$r"
+	post_all "$W/a$m$r"
+	echo "$POST_RATE" >"$W/post-$m-$r.rate"
+	echo "audit $m, round $r: ones $(lat "$W/wrk-taxii-ones-$m-$r.txt"), pages" \
+		"$(lat "$W/wrk-taxii-pages-$m-$r.txt"), POST $POST_RATE objects/s"
+}
+stop_taxii
+for r in $(seq 1 "$AUDIT_ROUNDS"); do
+	start_taxii --no-audit
+	audit_round off "$r"
+	stop_taxii
+	start_taxii
+	audit_round on "$r"
+	stop_taxii
+done
+start_taxii
+TRAIL_LINES=$(wc -l <"$CYBERCELL_DB.audit")
+TRAIL_MB=$(calc %.1f "$(stat -c %s "$CYBERCELL_DB.audit") / 1048576")
+
 # ---- memory over a mixed load ------------------------------------------------------------
 cat >"$W/mixed.lua" <<EOF
 local paths = { "/api1/collections/$COL/objects/$ID/", "/api1/collections/$COL/objects/?limit=100",
@@ -195,7 +244,8 @@ if [ "$SOAK" -gt 0 ]; then
 	echo "mixed load ${SOAK}s: $MIXED_RPS req/s, RSS ${RSS0} -> ${RSS1} kB (max $RSSMAX, +$GROWTH %)," \
 		"anon $AN0 -> $AN1 kB (max $ANMAX, +$AGROWTH %), file $F0 -> $F1 kB"
 fi
-kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=
+stop_taxii
+"$CYBERCELL" audit verify >"$W/verify.txt"
 
 if [ "$SOAK" -gt 0 ]; then
 	MEMTABLE="| memory over a mixed load | value |
@@ -220,6 +270,20 @@ read -r N1 N1P50 N1P99 <<<"$(lat "$W/wrk-nginx-one.txt")"
 read -r TP TPP50 TPP99 <<<"$(lat "$W/wrk-taxii-page.txt")"
 read -r NP NPP50 NPP99 <<<"$(lat "$W/wrk-nginx-page.txt")"
 pct() { calc %.0f "$1 * 100 / $2"; }
+# best NAME MODE: "req/s p50 p99" of the round of NAME in MODE with the most req/s
+best() { for f in "$W"/wrk-"$1-$2"-*.txt; do lat "$f"; done | sort -k1,1gr | head -1; }
+# audit_row TITLE NAME: a row of the on/off table
+audit_row() {
+	local a ap50 ap99 b bp50 bp99
+	read -r a ap50 ap99 <<<"$(best "$2" off)"
+	read -r b bp50 bp99 <<<"$(best "$2" on)"
+	echo "| $1 | $a | $ap50 | $ap99 | $b | $bp50 | $bp99 | $(pct "$b" "$a") % |"
+}
+POST_RATE_off=$(sort -gr "$W"/post-off-*.rate | head -1)
+POST_RATE_on=$(sort -gr "$W"/post-on-*.rate | head -1)
+rounds() { # rounds NAME MODE: the req/s of every round
+	for f in "$W"/wrk-"$1-$2"-*.txt; do lat "$f" | cut -d' ' -f1; done | paste -sd/ -
+}
 mkdir -p bench/results
 cat >bench/results/taxii.md <<EOF
 ## TAXII 2.1 server (\`cybercell serve\`)
@@ -249,9 +313,27 @@ store itself delivers them (nginx column: its static file, for scale).
 
 | ingest | value |
 | --- | ---: |
-| objects POSTed (envelopes of $PER; 2 clients, each one kept-alive connection) | $ok acknowledged \`complete\` |
-| time | $(printf '%.2f' "$POST_S") s |
-| rate (durable: synchronous=FULL commit before each 202) | **$POST_RATE objects/s** |
+| objects POSTed (envelopes of $PER; 2 clients, each one kept-alive connection) | $INGEST_OK acknowledged \`complete\` |
+| time | $(printf '%.2f' "$INGEST_S") s |
+| rate (durable: synchronous=FULL commit before each 202) | **$INGEST_RATE objects/s** |
+
+The audit trail (every request an entry, hash-chained; a POST's entry and a read of
+restricted material synced to disk before the answer, the others in batches within 100 ms;
+a signed checkpoint every 1,000 entries or 10 s) against \`serve --no-audit\`, in this run:
+$AUDIT_ROUNDS rounds of off then on (same store, same requests, a fresh server each time),
+the best round of each shown (req/s of every round: one object $(rounds taxii-one off) off,
+$(rounds taxii-one on) on; pages $(rounds taxii-pages off) off, $(rounds taxii-pages on) on;
+POST $(cat "$W"/post-off-*.rate | paste -sd/ -) off, $(cat "$W"/post-on-*.rate | paste -sd/ -) on):
+
+| audit trail | off req/s | p50 | p99 | on req/s | p50 | p99 | on / off |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+$(audit_row "GET one object by id" taxii-one)
+$(audit_row "GET a page of 100 objects" taxii-page)
+$(audit_row "GET one object, a different one every request" taxii-ones)
+$(audit_row "GET pages of 100, a different page every request" taxii-pages)
+| POST ingest, objects/s ($AUDIT_ENVS envelopes of $PER, 2 clients) | $POST_RATE_off | | | $POST_RATE_on | | | $(pct "$POST_RATE_on" "$POST_RATE_off") % |
+
+The trail after the run: $TRAIL_LINES entries, $TRAIL_MB MiB; \`audit verify\`: $(cut -d: -f2- "$W/verify.txt" | sed 's/^ //').
 
 $MEMTABLE
 
