@@ -418,15 +418,17 @@ int  store_read_begin(store *s, uint64_t *gen, cc_err *e);
 /* End the read transaction of store_read_begin; no-op when none is open. */
 void store_read_end(store *s);
 
-/* A page of the latest versions of one collection: what store_query_run
- * answers for {collection_id, added_after_us, limit, viewer_org, max_tlp}
- * (no other filter).  Zero-initialise and set what is needed. */
+/* A page of the latest versions of one collection, or of one object in
+ * it: what store_query_run answers for {collection_id, added_after_us,
+ * limit, viewer_org, max_tlp, and ids = {id} when id is set} (no other
+ * filter).  Zero-initialise and set what is needed. */
 typedef struct store_page_query {
 	int64_t collection_id;  /* > 0 */
 	int64_t added_after_us; /* 0 = from the start */
 	size_t limit;           /* 0 = no limit */
 	int64_t viewer_org;     /* 0 = no TLP filtering */
 	int max_tlp;            /* with viewer_org, as in store_query */
+	const char *id;         /* NULL: every object; else this one only */
 } store_page_query;
 
 /* The rows of q in date_added order, as store_query_run; the rows carry

@@ -25,6 +25,9 @@ enum store_stmt_id {
 	ST_VERSION_FLAGS,       /* set is_last/is_first of a version */
 	ST_ENTRY_GROUP,         /* set rank, contested, vis_last, vis_first of an entry */
 	ST_COLL_TLP,            /* default_tlp of a collection */
+	ST_READ_PAGE,           /* a page of a collection's latest versions for a reader */
+	ST_READ_ONE_ID,         /* the entries of an id a reader is served (read.c) */
+	ST_VERSION_JSON,        /* the json and id of a version */
 	ST_META_GET,
 	ST_META_SET,
 	ST_META_ADD,            /* add to a meta value */
@@ -54,6 +57,11 @@ int64_t store_idhash(const char *id, size_t len);
 	" ON e2.vid = i2.vid AND e2.collection_id = e.collection_id" \
 	" WHERE i2.idh = v.idh AND v2.id = v.id COLLATE NOCASE" \
 	" AND (e2.org_id = " V " OR (e2.rank < e.rank AND e2.lvl <= " T "))))"
+
+/* SQL: entry e is the latest version a reader ?3 whose max TLP is ?4 may
+ * see of the copy it is served (group.c). */
+#define STORE_READER_LAST " AND (e.vis_last >> (CASE WHEN e.org_id = ?3 THEN 4 ELSE ?4 END)) & 1" \
+	" AND " STORE_SERVED("?3", "?4")
 
 /* The same as a join, for queries that start from the id: "SELECT ...
  * FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH(P, H); ids i gives the
@@ -130,10 +138,14 @@ struct store {
 };
 
 /* The schema version whose step adds the safeguards' tables and
- * collections.restricted (store.c's steps[]; keep them in step): a
+ * collections.restricted (schema.c's steps[]; keep them in step): a
  * store opened at an older version reads every collection as not
  * restricted. */
 #define STORE_SCHEMA_SAFEGUARDS 6
+
+/* Bring the schema up to max_version (<= 0: the newest), one transaction
+ * for all the steps (schema.c). */
+int store_migrate(store *s, int max_version, cc_err *e);
 
 /* SQLite result code -> CC_E* code, and an error message "<path>: <what>". */
 int store_sqlerr(store *s, int rc, cc_err *e, const char *what);

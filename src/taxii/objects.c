@@ -212,14 +212,14 @@ static bool answered_or_parsed(const taxii_coll_req *c, char kind, const char *o
 }
 
 /* The rows of q for a page of kind: a plain objects page (latest
- * versions, no filter but added_after/next and limit) takes the store's
- * lean page read, with the collection's default TLP already at hand. */
+ * versions of the collection or of one object, no filter but
+ * added_after/next and limit) takes the store's lean page read. */
 static int page_rows(const taxii_coll_req *c, const store_query *q, enum page_kind kind,
 		     page *p, bool *more, cc_err *e)
 {
 	store_page_query pq;
 
-	if (kind != PAGE_OBJECTS || q->n_ids || q->n_types || q->n_spec || q->versions ||
+	if (kind != PAGE_OBJECTS || q->n_ids > 1 || q->n_types || q->n_spec || q->versions ||
 	    q->n_version_us)
 		return store_query_run(c->s, q, page_row, p, more, e);
 	memset(&pq, 0, sizeof(pq));
@@ -228,6 +228,7 @@ static int page_rows(const taxii_coll_req *c, const store_query *q, enum page_ki
 	pq.limit = q->limit;
 	pq.viewer_org = q->viewer_org;
 	pq.max_tlp = q->max_tlp;
+	pq.id = q->n_ids ? q->ids[0] : NULL;
 	return store_read_page(c->s, &pq, page_row, p, more, e);
 }
 
@@ -268,7 +269,10 @@ static void run_page(const taxii_coll_req *c, const store_query *q, enum page_ki
 	}
 	if (p.n) {
 		cc_ts_format(p.first, 6, rs->date_first);
-		cc_ts_format(p.last, 6, rs->date_last);
+		if (p.last == p.first)
+			memcpy(rs->date_last, rs->date_first, sizeof(rs->date_last));
+		else
+			cc_ts_format(p.last, 6, rs->date_last);
 	}
 	rs->status = 200;
 	rs->has_body = true;

@@ -35,7 +35,7 @@ t_true "WAL mode" [ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA journal_mode')" = wal ]
 # migration steps in the source
 schema=$(sed -n 's/.* ready (schema version \([0-9]*\))$/\1/p' "$OUT")
 steps=$(awk '/^static const store_step steps\[\] = \{/ { in_t = 1; next }
-	in_t && /^\};/ { in_t = 0 } in_t && /^\t\{ / { n++ } END { print n + 0 }' "$ROOT/src/store/store.c")
+	in_t && /^\};/ { in_t = 0 } in_t && /^\t\{ / { n++ } END { print n + 0 }' "$ROOT/src/store/schema.c")
 t_true "schema version $schema set, as many as the migration steps ($steps)" \
 	[ "$(sqlite3 "$CYBERCELL_DB" 'PRAGMA user_version')" = "$steps" -a "$schema" = "$steps" ]
 t_ok "stats on empty store" cc stats --json

@@ -16,7 +16,10 @@
  *   norm: PATTERN => TEXT       it parses and normalises to TEXT
  *   valid: PATTERN              it parses
  * Every pattern that parses must also re-parse from its normalised text
- * to the same AST.
+ * to the same AST.  In tests/data/pattern/spec-examples.cases a PATTERN
+ * may be "spec N": the Nth example of the STIX 2.1 specification, read
+ * from the outside test data (the specification's text is not copied into
+ * this repository); that file's test is skipped when the data is absent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +36,7 @@
 #include "pattern/pattern.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "testdata.h"
 
 /* ---- the data-driven runner ---- */
 
@@ -48,6 +52,9 @@ typedef struct runner {
 	int cases, failures;
 	const char *file;
 	int line;
+	char *spec[64];         /* the specification's examples, "spec N" */
+	size_t n_spec;
+	unsigned spec_used[64]; /* how many cases name each */
 } runner;
 
 static void failf(runner *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -178,6 +185,16 @@ static void run_match(runner *r, const char *rest, bool want)
 	memcpy(name, rest, (size_t)(colon - rest));
 	name[colon - rest] = '\0';
 	src = colon + 2;
+	if (!strncmp(src, "spec ", 5)) {
+		unsigned long k = strtoul(src + 5, NULL, 10);
+
+		if (k < 1 || k > r->n_spec) {
+			failf(r, "no specification example %s", src + 5);
+			return;
+		}
+		r->spec_used[k - 1]++;
+		src = r->spec[k - 1];
+	}
 	s = find_set(r, name);
 	if (!s) {
 		failf(r, "unknown observation set '%s'", name);
@@ -354,6 +371,43 @@ static void test_data_cases(void **state)
 	assert_true(nn >= 5);
 	assert_true(cases >= 300);
 	assert_int_equal(failures, 0);
+}
+
+/* The specification's examples, one per line, against the cases made for
+ * them here; every example is named by at least one case. */
+static void test_spec_examples(void **state)
+{
+	const char *root = getenv("CC_ROOT");
+	char specpath[4096], path[4096], line[8192];
+	runner *r;
+	FILE *f;
+
+	(void)state;
+	testdata_need(specpath, sizeof(specpath), "data/oasis/pattern-spec-examples-v21.txt",
+		      "the STIX 2.1 specification's pattern examples");
+	r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	f = fopen(specpath, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) && r->n_spec < 64) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0])
+			r->spec[r->n_spec++] = strdup(line);
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/tests/data/pattern/spec-examples.cases", root ? root : ".");
+	run_file(r, path);
+	fprintf(stderr, "specification examples: %zu, %d cases, %d failures\n", r->n_spec,
+		r->cases, r->failures);
+	assert_int_equal(r->n_spec, 23);
+	assert_int_equal(r->cases, 50);
+	assert_int_equal(r->failures, 0);
+	for (size_t i = 0; i < r->n_spec; i++) {
+		if (!r->spec_used[i])
+			fail_msg("specification example %zu has no case", i + 1);
+		free(r->spec[i]);
+	}
+	free(r);
 }
 
 /* ---- direct tests ---- */
@@ -571,6 +625,7 @@ static void test_error_positions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec_examples),
 		cmocka_unit_test(test_ast_shape),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_ast_json),

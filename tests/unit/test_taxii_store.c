@@ -92,12 +92,23 @@ static void test_page_matches_query(void **state)
 	for (int64_t viewer = 0; viewer <= 3; viewer++)
 		for (int max = STORE_TLP_CLEAR; max <= STORE_TLP_RED; max++)
 			for (int after = 0; after < 2; after++)
-				for (size_t limit = 0; limit <= 8; limit += 4) {
+				for (size_t limit = 0; limit <= 8; limit += 4)
+				for (int one = -1; one <= 24; one += one < 0 ? 1 : 6) {
+					/* the whole collection (-1), one object, or none (24) */
+					char id[64];
+					const char *ids[1] = { id };
 					store_query q = { 0 };
 					store_page_query pq = { 0 };
 					cc_buf a = CC_BUF_INIT, b = CC_BUF_INIT;
 					bool more_a = false, more_b = true;
 
+					if (one >= 0) {
+						snprintf(id, sizeof(id),
+							 "indicator--%08d-0000-4000-8000-000000000000", one);
+						q.ids = ids;
+						q.n_ids = 1;
+						pq.id = id;
+					}
 					q.collection_id = pq.collection_id = c.id;
 					q.added_after_us = pq.added_after_us = after ? middle : 0;
 					q.limit = pq.limit = limit;

@@ -1,0 +1,272 @@
+/*
+ * schema.c — the store's schema as a list of migration steps, and the
+ * migration that brings a store file forward on open.
+ */
+#include <stdio.h>
+
+#include "store/store_int.h"
+
+static int step_default_collection(store *s, cc_err *e);
+static int step_owners(store *s, cc_err *e);
+
+/*
+ * The schema as a list of migration steps.  Step i (1-based) moves a store
+ * from user_version i-1 to i; a new schema version appends a step, never
+ * edits an old one.  A step is SQL and/or a C function run in the same
+ * transaction.
+ */
+typedef struct store_step {
+	const char *sql;
+	int (*fn)(store *s, cc_err *e);
+} store_step;
+
+
+static const char schema_v1[] =
+	/* key/value integers, e.g. the last date_added ever issued */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO meta VALUES('last_date_added', 0);"
+	"CREATE TABLE collections("
+	" id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,"
+	" title TEXT, description TEXT, default_tlp INTEGER NOT NULL DEFAULT 0);"
+	/* one row per (id, modified); vid = date_added of its first entry */
+	"CREATE TABLE versions("
+	" vid INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL,"
+	" modified TEXT NOT NULL, modified_us INTEGER NOT NULL, spec_version TEXT NOT NULL,"
+	" tlp INTEGER NOT NULL, revoked INTEGER NOT NULL, deprecated INTEGER NOT NULL,"
+	" is_last INTEGER NOT NULL, is_first INTEGER NOT NULL,"
+	" collection_id INTEGER NOT NULL, org_id INTEGER NOT NULL, json TEXT NOT NULL);"
+	"CREATE UNIQUE INDEX versions_id ON versions(id, modified_us);"
+	/* one row per (collection, version); date_added unique across the store */
+	"CREATE TABLE entries("
+	" date_added INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL, vid INTEGER NOT NULL,"
+	" org_id INTEGER NOT NULL, is_last INTEGER NOT NULL, is_first INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
+	"CREATE INDEX entries_coll ON entries(collection_id, date_added);"
+	"CREATE INDEX entries_coll_last ON entries(collection_id, date_added) WHERE is_last = 1;"
+	/* search helpers, one row per name/alias (kind 0/1), external id, relationship */
+	"CREATE TABLE names(vid INTEGER NOT NULL, kind INTEGER NOT NULL, value TEXT NOT NULL COLLATE NOCASE);"
+	"CREATE INDEX names_value ON names(value);"
+	"CREATE INDEX names_vid ON names(vid);"
+	"CREATE TABLE extids(vid INTEGER NOT NULL, value TEXT NOT NULL COLLATE NOCASE);"
+	"CREATE INDEX extids_value ON extids(value);"
+	"CREATE INDEX extids_vid ON extids(vid);"
+	"CREATE TABLE rels(vid INTEGER PRIMARY KEY, rel_type TEXT NOT NULL,"
+	" source_ref TEXT NOT NULL, target_ref TEXT NOT NULL);"
+	"CREATE INDEX rels_source ON rels(source_ref);"
+	"CREATE INDEX rels_target ON rels(target_ref);";
+
+static const char schema_v2[] =
+	"CREATE TABLE orgs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" identity_id TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" pwhash TEXT NOT NULL, org_id INTEGER NOT NULL REFERENCES orgs(id));"
+	"CREATE TABLE grants(org_id INTEGER NOT NULL REFERENCES orgs(id),"
+	" collection_id INTEGER NOT NULL REFERENCES collections(id),"
+	" can_read INTEGER NOT NULL, can_write INTEGER NOT NULL, max_tlp INTEGER NOT NULL,"
+	" PRIMARY KEY(org_id, collection_id)) WITHOUT ROWID;"
+	"CREATE TABLE status(id TEXT PRIMARY KEY, json TEXT NOT NULL,"
+	" updated_us INTEGER NOT NULL) WITHOUT ROWID;";
+
+/* Versions are found by a 64-bit hash of their id (store_idhash): an
+ * integer index is a third the size of one on the id text and much
+ * cheaper to insert into at random places, which is what a new id does.
+ * Queries match idh and then id, so a collision costs nothing but a row.
+ * A collection's entries in date order come from one covering index
+ * (a page of objects reads no entries row; latest-only skips the others
+ * inside the index) instead of two that each needed the row. */
+static const char schema_v3[] =
+	"ALTER TABLE versions ADD COLUMN idh INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE versions SET idh = cc_idhash(id);"
+	"DROP INDEX versions_id;"
+	"CREATE INDEX versions_idh ON versions(idh, modified_us);"
+	"DROP INDEX entries_coll;"
+	"DROP INDEX entries_coll_last;"
+	"CREATE INDEX entries_coll ON entries(collection_id, date_added, is_last, vid, org_id);";
+
+/* Fewer B-trees to write per version, each written in key order.
+ * - Entries are stored in the order a collection is read,
+ *   (collection_id, date_added), so the table is its own page index.
+ * - The search tables hold only the keys they are searched by: a name,
+ *   an external id, a relationship's source (by id hash) find their rows
+ *   in the table itself, a relationship's target through one index of
+ *   hashes.  Removing a version's search rows takes the keys from its JSON
+ *   (store_unindex).
+ * - The id index becomes a table, ids(idh, modified_us, vid), so that a
+ *   transaction's new versions can be added to it sorted at commit (see
+ *   pending.c) instead of one at a time at random places.
+ * - meta 'versions' counts the version rows. */
+static const char schema_v4[] =
+	"CREATE TABLE entries4(collection_id INTEGER NOT NULL, date_added INTEGER NOT NULL,"
+	" vid INTEGER NOT NULL, org_id INTEGER NOT NULL, is_last INTEGER NOT NULL,"
+	" is_first INTEGER NOT NULL, PRIMARY KEY(collection_id, date_added)) WITHOUT ROWID;"
+	"INSERT INTO entries4 SELECT collection_id, date_added, vid, org_id, is_last, is_first"
+	" FROM entries ORDER BY collection_id, date_added;"
+	"DROP TABLE entries;"
+	"ALTER TABLE entries4 RENAME TO entries;"
+	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
+	"CREATE TABLE names4(value TEXT NOT NULL COLLATE NOCASE, vid INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, PRIMARY KEY(value, vid, kind)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO names4 SELECT value, vid, kind FROM names;"
+	"DROP TABLE names;"
+	"ALTER TABLE names4 RENAME TO names;"
+	"CREATE TABLE extids4(value TEXT NOT NULL COLLATE NOCASE, vid INTEGER NOT NULL,"
+	" PRIMARY KEY(value, vid)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO extids4 SELECT value, vid FROM extids;"
+	"DROP TABLE extids;"
+	"ALTER TABLE extids4 RENAME TO extids;"
+	"CREATE TABLE rels4(src_h INTEGER NOT NULL, vid INTEGER NOT NULL, dst_h INTEGER NOT NULL,"
+	" rel_type TEXT NOT NULL, source_ref TEXT NOT NULL, target_ref TEXT NOT NULL,"
+	" PRIMARY KEY(src_h, vid)) WITHOUT ROWID;"
+	"INSERT INTO rels4 SELECT cc_idhash(source_ref), vid, cc_idhash(target_ref), rel_type,"
+	" source_ref, target_ref FROM rels;"
+	"DROP TABLE rels;"
+	"ALTER TABLE rels4 RENAME TO rels;"
+	"CREATE INDEX rels_dst ON rels(dst_h);"
+	"CREATE TABLE ids(idh INTEGER NOT NULL, modified_us INTEGER NOT NULL, vid INTEGER NOT NULL,"
+	" PRIMARY KEY(idh, modified_us, vid)) WITHOUT ROWID;"
+	"INSERT INTO ids SELECT idh, modified_us, vid FROM versions ORDER BY idh, modified_us, vid;"
+	"DROP INDEX versions_idh;"
+	"INSERT INTO meta VALUES('versions', (SELECT count(*) FROM versions));";
+
+/* Owners and readers (see store.h).
+ * - A version belongs to its owner (versions.org_id, the organisation that
+ *   first stored it); an entry carries its version's owner (before, the
+ *   organisation that added it to the collection).
+ * - Ids compare without regard to letter case: the hash is of the lower
+ *   case id (cc_idhash changed with this version), so ids and search rows
+ *   with an upper-case letter are hashed again.
+ * - A version's TLP also counts its granular markings (gtlp), and the
+ *   marking ids in any letter case.
+ * - Entries keep what a reader needs to pick its rows (group.c): the
+ *   entry's level, the per-level newest/oldest flags of its owner's copy,
+ *   the owner's rank among the copies of the id in the collection.
+ * - Status resources expire: an index on their time. */
+static const char schema_v5[] =
+	"ALTER TABLE versions ADD COLUMN gtlp INTEGER NOT NULL DEFAULT -1;"
+	"UPDATE versions SET tlp = cc_tlp(json), gtlp = cc_gtlp(json) WHERE json LIKE '%marking%';"
+	"UPDATE versions SET idh = cc_idhash(id) WHERE id GLOB '*[A-Z]*';"
+	"DELETE FROM ids WHERE vid IN (SELECT vid FROM versions WHERE id GLOB '*[A-Z]*');"
+	"INSERT INTO ids SELECT idh, modified_us, vid FROM versions WHERE id GLOB '*[A-Z]*';"
+	"UPDATE rels SET src_h = cc_idhash(source_ref) WHERE source_ref GLOB '*[A-Z]*';"
+	"UPDATE rels SET dst_h = cc_idhash(target_ref) WHERE target_ref GLOB '*[A-Z]*';"
+	"CREATE TABLE entries5(collection_id INTEGER NOT NULL, date_added INTEGER NOT NULL,"
+	" vid INTEGER NOT NULL, org_id INTEGER NOT NULL, lvl INTEGER NOT NULL,"
+	" rank INTEGER NOT NULL, contested INTEGER NOT NULL, vis_last INTEGER NOT NULL,"
+	" vis_first INTEGER NOT NULL, PRIMARY KEY(collection_id, date_added)) WITHOUT ROWID;"
+	"INSERT INTO entries5 SELECT cid, da, vid, org, lvl, 0, 0, (31 >> lvl) << lvl,"
+	" (31 >> lvl) << lvl FROM (SELECT e.collection_id AS cid, e.date_added AS da, e.vid AS vid,"
+	" v.org_id AS org, max(CASE WHEN v.tlp >= 0 THEN v.tlp ELSE c.default_tlp END, v.gtlp) AS lvl"
+	" FROM entries e JOIN versions v ON v.vid = e.vid JOIN collections c ON c.id = e.collection_id)"
+	" ORDER BY cid, da;"
+	"DROP TABLE entries;"
+	"ALTER TABLE entries5 RENAME TO entries;"
+	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
+	"CREATE INDEX status_updated ON status(updated_us);";
+
+/* Safeguards (issue 15; the checks are src/audit/'s): a restricted
+ * collection opens only to a user holding an authorisation that a named
+ * approver signed (Ed25519) for a reason and a limited time.
+ * - collections.restricted: 1 = members need an authorisation to see it.
+ * - approvers: a named person of an organisation, the public half of its
+ *   key pair (hex) and the hub's endorsement of that key (the hub's
+ *   signature over name, organisation and key, hex), so a key swapped in
+ *   the store is not taken for the approver's.
+ * - authorisations: a request (collection, user, reason, duration in
+ *   seconds, when and by whom it was asked), then its approval (approver,
+ *   time, the approver's signature, hex) and its revocation time. */
+static const char schema_safeguards[] =
+	"ALTER TABLE collections ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE approvers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id), public_key TEXT NOT NULL,"
+	" endorsement TEXT NOT NULL, created_us INTEGER NOT NULL);"
+	"CREATE TABLE authorisations(id TEXT PRIMARY KEY,"
+	" collection_id INTEGER NOT NULL REFERENCES collections(id), user_name TEXT NOT NULL,"
+	" reason TEXT NOT NULL, duration_s INTEGER NOT NULL, requested_us INTEGER NOT NULL,"
+	" requested_by TEXT NOT NULL, approver TEXT, approved_us INTEGER, signature TEXT,"
+	" revoked_us INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX authorisations_user ON authorisations(user_name, collection_id);";
+
+static const store_step steps[] = {
+	{ schema_v1, step_default_collection },   /* 1: objects, collections */
+	{ schema_v2, NULL },                      /* 2: members, TAXII status */
+	{ schema_v3, NULL },                      /* 3: id hash index */
+	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
+	{ schema_v5, step_owners },               /* 5: owners and readers */
+	{ schema_safeguards, NULL },              /* 6: restricted collections, authorisations
+	                                             (= STORE_SCHEMA_SAFEGUARDS) */
+};
+#define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+
+int store_schema_version(void)
+{
+	return N_STEPS;
+}
+
+static int step_owners(store *s, cc_err *e)
+{
+	int rc = store_group_fix_all(s, 0, e);
+
+	return rc ? rc : store_owner_flags_fix_all(s, e);
+}
+
+static int step_default_collection(store *s, cc_err *e)
+{
+	return store_collection_add(s, STORE_DEFAULT_COLLECTION, "Default collection",
+				    "Objects imported without --collection", NULL, NULL, e);
+}
+
+static int get_user_version(store *s, int *v, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, rc, e, "reading the schema version");
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(s, rc, e, "reading the schema version");
+	return 0;
+}
+
+int store_migrate(store *s, int max_version, cc_err *e)
+{
+	int target = max_version > 0 && max_version < N_STEPS ? max_version : N_STEPS;
+	int v, rc;
+	char sql[64];
+
+	rc = get_user_version(s, &v, e);
+	if (rc)
+		return rc;
+	s->schema = v;
+	if (v > N_STEPS)
+		return cc_err_set(e, CC_EIO, "%s: store schema version %d is newer than this "
+				  "cybercell supports (%d)", s->path, v, N_STEPS);
+	if (v >= target)
+		return 0;
+	rc = store_begin(s, e);
+	if (rc)
+		return rc;
+	rc = get_user_version(s, &v, e);    /* another process may have migrated */
+	s->schema = v;
+	for (; rc == 0 && v < target; v++) {
+		const store_step *st = &steps[v];
+		if (st->sql)
+			rc = store_exec(s, st->sql, e);
+		if (rc == 0 && st->fn)
+			rc = st->fn(s, e);
+		if (rc == 0) {
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+			rc = store_exec(s, sql, e);
+			s->schema = v + 1;
+		}
+		if (rc)
+			cc_err_prefix(e, "migrating the store to schema version %d", v + 1);
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
