@@ -14,7 +14,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := jansson sqlite3 libmicrohttpd gnutls libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc
+PKGS     := jansson sqlite3 libmicrohttpd gnutls libcurl libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter

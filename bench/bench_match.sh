@@ -18,7 +18,7 @@ EVE_MB=${MATCH_EVE_MB:-600}
 W=bench/work/match
 mkdir -p "$W" bench/results
 trap 'rm -rf "$W"' EXIT
-libs=$(pkg-config --libs jansson sqlite3 libmicrohttpd gnutls libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc jemalloc)
+libs=$(pkg-config --libs jansson sqlite3 libmicrohttpd gnutls libcurl libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc jemalloc)
 lib="$(dirname "$CYBERCELL")/libcybercell.a"
 
 cc -O2 -Wall -Wextra -o "$W/gen_indicators" bench/gen_indicators.c || exit 1

@@ -83,7 +83,7 @@ timeit ent-export "$CYBERCELL" --db "$W/ent.db" export -o "$W/ent-export.json"
 echo "get and page (in-process)"
 lib=$(dirname "$CYBERCELL")/libcybercell.a
 cc -std=c11 -O2 -D_GNU_SOURCE -Isrc -o "$W/bench_get" bench/bench_get.c "$lib" \
-	$(pkg-config --libs jansson sqlite3 libmicrohttpd gnutls libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc jemalloc) -lpthread -lm
+	$(pkg-config --libs jansson sqlite3 libmicrohttpd gnutls libcurl libsodium libhs libpcre2-8 yaml-0.1 zlib icu-uc jemalloc) -lpthread -lm
 "$W/bench_get" get "$W/syn.db" "$GETS" > "$W/get.res"
 "$W/bench_get" page "$W/syn.db" 20000 > "$W/page.res"
 GET_WALL=$(awk '{ print $3 }' "$W/get.res"); GET_CPU=$(awk '{ print $6 }' "$W/get.res")

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "audit/audit.h"
 #include "util/err.h"
@@ -91,6 +92,12 @@ void cmd_list_row(cmd_list *l, json_t *obj, const char *fmt, ...)
  * is printed. */
 bool cmd_name_ok(const char *cmd, const char *name);
 
+/* Read a secret (what: "password") from the first line of stdin into buf
+ * (size bytes, the line end removed): 0, or 1 after printing why (none,
+ * filling the buffer, shorter than min_len).  The caller wipes
+ * buf. */
+int cmd_read_secret(const char *cmd, const char *what, char *buf, size_t size, size_t min_len);
+
 /* Reset getopt so a command can parse its own argv from index 1. */
 void cmd_getopt_reset(void);
 
@@ -155,6 +162,9 @@ int cmd_exercise(int argc, char **argv, const cc_cli *cli);
 int cmd_audit(int argc, char **argv, const cc_cli *cli);
 int cmd_approver(int argc, char **argv, const cc_cli *cli);
 int cmd_authorise(int argc, char **argv, const cc_cli *cli);
+int cmd_peer(int argc, char **argv, const cc_cli *cli);
+int cmd_sync(int argc, char **argv, const cc_cli *cli);
+int cmd_taxii(int argc, char **argv, const cc_cli *cli);
 
 /* Usage texts, each defined beside its handler. */
 extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
@@ -162,6 +172,32 @@ extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
 	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
 	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
 	cmd_wargame_usage[], cmd_exercise_usage[], cmd_audit_usage[], cmd_approver_usage[],
-	cmd_authorise_usage[];
+	cmd_authorise_usage[], cmd_peer_usage[], cmd_sync_usage[], cmd_taxii_usage[];
+
+/* Where the version of row came from, for `get` and `find --json`: an
+ * array of {"peer": NAME, "received": TIMESTAMP} (new reference), one per
+ * peer that delivered it, oldest first; NULL when none did (made here, or
+ * a failure to read it). */
+struct store_row;
+json_t *cmd_provenance(struct store *s, const struct store_row *r);
+
+/* The property `get` and `find --json` add to an object that peers
+ * delivered (the object stored, exported and served over TAXII never has
+ * it). */
+#define CMD_PROVENANCE_KEY "x_cybercell_provenance"
+
+/* How a sync pass is reported (`sync`, `serve --sync-every`): each link
+ * on links, after link_prefix, as a line of text or (json) a compact JSON
+ * object; the objects refused and the retries on stderr after prefix. */
+typedef struct cmd_sync_out {
+	bool json;
+	FILE *links;
+	const char *link_prefix;
+	const char *prefix;
+} cmd_sync_out;
+/* Set the callbacks of pass options o to report as out says (out is
+ * borrowed until the pass is over). */
+struct sync_pass_opts;
+void cmd_sync_report(struct sync_pass_opts *o, const cmd_sync_out *out);
 
 #endif

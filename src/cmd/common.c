@@ -1,4 +1,6 @@
 #include "cmd/cmd.h"
+#include "store/store.h"
+#include "util/time.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,6 +54,27 @@ int cmd_list_print(bool json, const void *v, size_t n, size_t sz,
 		putchar('\n');
 	}
 	json_decref(l.rows);
+	return 0;
+}
+
+int cmd_read_secret(const char *cmd, const char *what, char *buf, size_t size, size_t min_len)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, stdin)) {
+		fprintf(stderr, "cybercell: %s: no %s on stdin\n", cmd, what);
+		return 1;
+	}
+	n = strcspn(buf, "\r\n");
+	if (buf[n] == 0 && n == size - 1) {
+		fprintf(stderr, "cybercell: %s: %s longer than %zu bytes\n", cmd, what, size - 1);
+		return 1;
+	}
+	buf[n] = 0;
+	if (n < min_len) {
+		fprintf(stderr, "cybercell: %s: %s shorter than %zu bytes\n", cmd, what, min_len);
+		return 1;
+	}
 	return 0;
 }
 
@@ -198,4 +221,24 @@ bool cmd_name_ok(const char *cmd, const char *name)
 		}
 	}
 	return true;
+}
+
+static void add_received(const char *peer, int64_t us, void *ud)
+{
+	char ts[CC_TS_MAX];
+
+	cc_ts_format(us, 6, ts);
+	json_array_append_new(ud, json_pack("{s:s, s:s}", "peer", peer, "received", ts));
+}
+
+json_t *cmd_provenance(store *s, const store_row *r)
+{
+	json_t *v = json_array();
+	cc_err e;
+
+	if (store_received_list(s, r, add_received, v, &e) != 0 || json_array_size(v) == 0) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
 }

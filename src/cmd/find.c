@@ -31,7 +31,8 @@ const char cmd_find_usage[] =
 	"  -R, --relationship-type R with --related-to: only relationships of type R\n"
 	"  -l, --limit N             at most N objects\n"
 	"      --include-revoked     also revoked and deprecated objects\n"
-	"  -j, --json                one object per line as compact JSON\n"
+	"  -j, --json                one object per line as compact JSON (with\n"
+	"                            " CMD_PROVENANCE_KEY " when peers delivered it)\n"
 	"\n"
 	"Without --json prints a table: type, id, name, external id; a relationship's\n"
 	"name is its type and ends (\"uses: A -> B\"), a sighting's what was seen.\n"
@@ -71,11 +72,22 @@ static const char *external_id(json_t *obj)
 	return first;
 }
 
+/* One line of --json: the stored text, with where it came from when
+ * peers delivered it. */
 static int print_json(const store_row *r, void *ud)
 {
-	(void)ud;
-	fwrite(r->json, 1, r->json_len, stdout);
+	json_t *prov = cmd_provenance(ud, r), *obj;
+
+	if (!prov) {
+		fwrite(r->json, 1, r->json_len, stdout);
+		putchar('\n');
+		return 0;
+	}
+	obj = json_loadb(r->json, r->json_len, 0, NULL);
+	json_object_set_new(obj, CMD_PROVENANCE_KEY, prov);
+	json_dumpf(obj, stdout, JSON_COMPACT);
 	putchar('\n');
+	json_decref(obj);
 	return 0;
 }
 
@@ -210,7 +222,7 @@ int cmd_find(int argc, char **argv, const cc_cli *cli)
 	if (store_open(cli->db_path, &st, &e) || related_id(st, &q, &rel_id, &e))
 		goto out_fail;
 	rows = json_array();
-	if (store_find(st, &q, json ? print_json : keep_row, rows, &e))
+	if (store_find(st, &q, json ? print_json : keep_row, json ? (void *)st : rows, &e))
 		goto out_fail;
 	if (!json)
 		print_table(st, rows);

@@ -16,7 +16,8 @@ const char cmd_get_usage[] =
 	"oldest first.  When several organisations hold a copy of ID (see\n"
 	"docs/taxii.md, Security model), the latest version is the hub's copy's,\n"
 	"else that of the organisation created first; --all-versions lists every\n"
-	"copy's versions, copy after copy.\n"
+	"copy's versions, copy after copy.  A version that peers delivered (see\n"
+	"`cybercell sync`) has " CMD_PROVENANCE_KEY ": which peer, and when.\n"
 	"\n"
 	"  -a, --all-versions  every version\n"
 	"\n"
@@ -27,13 +28,23 @@ static const struct option get_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* What collect adds to. */
+typedef struct get_ctx {
+	store *s;
+	json_t *rows;
+} get_ctx;
+
 static int collect(const store_row *r, void *ud)
 {
-	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL);
+	get_ctx *g = ud;
+	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL), *prov;
 
 	if (!obj)
 		obj = json_string(r->json);     /* cannot happen: we stored it */
-	json_array_append_new(ud, obj);
+	prov = cmd_provenance(g->s, r);
+	if (prov)
+		json_object_set_new(obj, CMD_PROVENANCE_KEY, prov);
+	json_array_append_new(g->rows, obj);
 	return 0;
 }
 
@@ -57,7 +68,7 @@ int cmd_get(int argc, char **argv, const cc_cli *cli)
 	if (store_open(cli->db_path, &st, &e))
 		return cmd_fail(&e);
 	rows = json_array();
-	if (store_get(st, argv[optind], 0, all, collect, rows, &e)) {
+	if (store_get(st, argv[optind], 0, all, collect, &(get_ctx){ st, rows }, &e)) {
 		status = cmd_fail(&e);
 		goto out;
 	}

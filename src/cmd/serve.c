@@ -4,13 +4,18 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "cmd/cmd.h"
+#include "store/store.h"
+#include "sync/sync.h"
 #include "taxii/taxii.h"
+#include "util/file.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -19,6 +24,7 @@ const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
 	"                       [--api-root NAME] [--status-ttl SECONDS] [--no-audit]\n"
+	"                       [--sync-every SECONDS]\n"
 	"\n"
 	"Serve the store over TAXII 2.1 (HTTPS, TLS 1.2 and 1.3 only) until SIGINT or\n"
 	"SIGTERM.  Discovery is at /taxii2/, the API root at /NAME/.\n"
@@ -36,6 +42,9 @@ const char cmd_serve_usage[] =
 	"                             (default 86400, one day)\n"
 	"  --no-audit                 write no audit trail (then restricted collections\n"
 	"                             open to nobody)\n"
+	"  --sync-every SECONDS       run `cybercell sync` (every link of every peer)\n"
+	"                             in the server, a pass every SECONDS; what moved\n"
+	"                             goes to stderr with the access log\n"
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
 	"request on stderr: time address method \"path\" status bytes duration user,\n"
@@ -72,13 +81,62 @@ const char cmd_serve_usage[] =
 	"  --tls-priorities STRING    GnuTLS priority string (default: TLS 1.2 and 1.3,\n"
 	"                             ECDHE key exchange, AEAD ciphers only)\n";
 
+/* The sync passes a server runs (--sync-every), on a thread of their own
+ * with a store handle of their own. */
+typedef struct serve_sync {
+	const char *db_path;
+	unsigned every;                    /* seconds between passes; 0 = none */
+	atomic_bool stop;
+	pthread_t th;
+	bool running;
+} serve_sync;
+
+static void *sync_thread(void *arg)
+{
+	serve_sync *ss = arg;
+	cmd_sync_out out = { false, stderr, "sync: ", "sync: " };
+	sync_pass_opts o = { 0 };
+	store *s = NULL;
+	cc_err e = { 0 };
+
+	if (store_open(ss->db_path, &s, &e) != 0) {
+		fprintf(stderr, "sync: %s\n", e.msg);
+		return NULL;
+	}
+	o.s = s;
+	cmd_sync_report(&o, &out);
+	o.stop = &ss->stop;
+	while (!atomic_load(&ss->stop)) {
+		if (sync_pass(&o, &e) != 0 && e.code != CC_ERR)
+			fprintf(stderr, "sync: %s\n", e.msg);
+		for (unsigned t = 0; t < ss->every * 10 && !atomic_load(&ss->stop); t++)
+			nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+	}
+	store_close(s);
+	return NULL;
+}
+
 static void on_ready(const char *url, const char *fp, const char *cert, void *ud)
 {
-	(void)ud;
-	if (fp)
+	serve_sync *ss = ud;
+	cc_buf pem = CC_BUF_INIT;
+	char pin[SYNC_PIN_MAX];
+	cc_err e;
+
+	if (fp && cc_file_read_all(cert, &pem, &e) == 0 &&
+	    sync_pem_pin(pem.data, pem.len, pin, &e) == 0)
+		printf("certificate %s\nsha256 fingerprint %s\npublic key pin %s\n", cert, fp, pin);
+	else if (fp)
 		printf("certificate %s\nsha256 fingerprint %s\n", cert, fp);
+	cc_buf_free(&pem);
 	printf("listening on %s\n", url);
 	fflush(stdout);
+	/* started here, after the server blocked SIGINT and SIGTERM for its
+	 * threads, so that the signals reach the server */
+	if (ss->every && pthread_create(&ss->th, NULL, sync_thread, ss) == 0)
+		ss->running = true;
+	else if (ss->every)
+		fputs("cybercell: serve: cannot start the sync thread\n", stderr);
 }
 
 /* A failed append of the audit writer. */
@@ -249,12 +307,14 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "api-root", required_argument, NULL, 'a' },
 		{ "status-ttl", required_argument, NULL, 's' },
 		{ "no-audit", no_argument, NULL, 'n' },
+		{ "sync-every", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	serve_sync ss = { .db_path = cli->db_path };
 	taxii_serve_opts o;
 	bool no_audit = false;
 	long long v;
-	int c;
+	int c, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.db_path = cli->db_path;
@@ -263,6 +323,7 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 	o.cfg.api_root = TAXII_DEFAULT_API_ROOT;
 	o.cfg.max_content_length = TAXII_DEFAULT_MAX_CONTENT;
 	o.on_ready = on_ready;
+	o.ud = &ss;
 	cmd_getopt_reset();
 	while ((c = cmd_getopt("serve", argc, argv, "", opts)) != -1) {
 		switch (c) {
@@ -293,6 +354,11 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 				return 2;
 			o.cfg.status_ttl_s = (unsigned)v;
 			break;
+		case 'S':
+			if (!cmd_parse_long("serve", "--sync-every", optarg, 1, 7 * 86400, &v))
+				return 2;
+			ss.every = (unsigned)v;
+			break;
 		case 'a':
 			if (!api_root_ok(optarg))
 				return cmd_usage_error("serve", "--api-root: '%s' is not a plain name",
@@ -315,5 +381,10 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		fprintf(stderr,
 			"cybercell: serve: WARNING: --insecure-http: passwords and intelligence travel\n"
 			"cybercell: serve: WARNING: in clear text; use this only for local testing\n");
-	return serve_audited(cli, &o, no_audit, argc, argv);
+	rc = serve_audited(cli, &o, no_audit, argc, argv);
+	if (ss.running) {
+		atomic_store(&ss.stop, true);
+		pthread_join(ss.th, NULL);
+	}
+	return rc;
 }

@@ -39,29 +39,13 @@ const char cmd_user_usage[] =
 /* The password: from stdin's first line, or generated (then *generated). */
 static int get_password(bool from_stdin, char pw[PW_MAX], bool *generated)
 {
-	size_t n;
-
 	*generated = false;
 	if (!from_stdin) {
 		taxii_password_generate(pw);
 		*generated = true;
 		return 0;
 	}
-	if (!fgets(pw, PW_MAX, stdin)) {
-		fputs("cybercell: user: no password on stdin\n", stderr);
-		return 1;
-	}
-	n = strcspn(pw, "\r\n");
-	if (pw[n] == 0 && n == PW_MAX - 1) {
-		fputs("cybercell: user: password longer than 255 bytes\n", stderr);
-		return 1;
-	}
-	pw[n] = 0;
-	if (n < 8) {
-		fputs("cybercell: user: password shorter than 8 bytes\n", stderr);
-		return 1;
-	}
-	return 0;
+	return cmd_read_secret("user", "password", pw, PW_MAX, 8);
 }
 
 static int user_set(store *s, const char *name, const char *org, bool from_stdin)

@@ -2,7 +2,8 @@
  * put.c — storing object versions: each owner's copy of an id kept apart,
  * dedupe by (owner, id, modified), the refusal of a version of another
  * owner's object, re-sharing, date_added, and the flags that let readers
- * pick their rows (group.c).
+ * pick their rows (group.c); and the federation rule for what a peer
+ * delivers (store_put_received).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -237,12 +238,18 @@ static int entry_exists(store *s, int64_t vid, int64_t coll, int64_t *da, cc_err
 	return 0;
 }
 
-/* Whether stored JSON text a and the object to store are the same JSON. */
+/* Whether stored JSON text a and the object to store are the same JSON
+ * (the same bytes first: what the store and its peers write). */
 static bool same_object(const char *a, size_t alen, const put_text *pt)
 {
-	json_t *x = json_loadb(a, alen, 0, NULL), *y = NULL;
+	json_t *x, *y = NULL;
 	bool same;
 
+	if (!a)
+		return false;
+	if (pt->json && pt->json_len == alen && memcmp(pt->json, a, alen) == 0)
+		return true;
+	x = json_loadb(a, alen, 0, NULL);
 	if (pt->obj)
 		same = x && json_equal(x, (json_t *)pt->obj);
 	else {
@@ -268,7 +275,7 @@ static int foreign_readable(store *s, const store_facts *f, int64_t org, const p
 		  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = v.vid"
 		  " JOIN grants g ON g.org_id = ?2 AND g.collection_id = e.collection_id"
 		  " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2"
-		  " AND g.can_read = 1 AND e.lvl <= g.max_tlp ORDER BY v.org_id <> 0, v.vid"
+		  " AND g.can_read = 1 AND e.lvl <= " STORE_GRANT_TLP("g") " ORDER BY v.org_id <> 0, v.vid"
 		: "SELECT v.vid, v.modified_us, v.org_id, v.tlp, v.gtlp, v.json"
 		  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND v.org_id <> ?2"
 		  " ORDER BY v.org_id <> 0, v.vid", e);
@@ -370,10 +377,152 @@ static int put_locked(store *s, int64_t coll, const put_text *pt, const store_fa
 	return rc;
 }
 
+/* ---- what a peer delivers (store_put_received) ---- */
+
+/* The stored versions of f's id as the federation rule sees them. */
+typedef struct fed_seen {
+	pver same;              /* an identical version (same modified and content) */
+	bool has_same;
+	bool own;               /* the peer's organisation holds a copy */
+	bool local;             /* an owner that is no peer (a member, the hub) holds one */
+	int64_t first_peer_org; /* of the copies held by peers' organisations, the
+	                           first stored (0: none) */
+} fed_seen;
+
+/* Whether candidate c (an identical version of owner c->org) is a better
+ * one to take than the one in fs: the delivering peer's own, then the
+ * hub's, then the first stored. */
+static bool better_same(const fed_seen *fs, const pver *c, int64_t org)
+{
+	const pver *b = &fs->same;
+
+	if (!fs->has_same)
+		return true;
+	if ((c->org == org) != (b->org == org))
+		return c->org == org;
+	if ((c->org == 0) != (b->org == 0))
+		return c->org == 0;
+	return c->vid < b->vid;
+}
+
+static int fed_read(store *s, const store_facts *f, int64_t org, const put_text *pt,
+		    fed_seen *fs, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s,
+		"SELECT v.vid, v.modified_us, v.org_id, v.tlp, v.gtlp,"
+		" CASE WHEN v.modified_us = ?2 THEN v.json END,"
+		" EXISTS (SELECT 1 FROM peers p WHERE p.org_id = v.org_id)"
+		" FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY v.vid", e);
+	int rc;
+
+	memset(fs, 0, sizeof(*fs));
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, f->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, f->modified_us);
+	sqlite3_bind_int64(st, 3, f->idh);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		pver v = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			   sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
+			   sqlite3_column_int(st, 4) };
+		bool peer = sqlite3_column_int(st, 6) != 0;
+
+		if (v.org == org)
+			fs->own = true;
+		else if (!peer)
+			fs->local = true;
+		else if (!fs->first_peer_org)
+			fs->first_peer_org = v.org;
+		if (v.mod == f->modified_us && better_same(fs, &v, org) &&
+		    same_object((const char *)sqlite3_column_text(st, 5),
+				(size_t)sqlite3_column_bytes(st, 5), pt)) {
+			fs->same = v;
+			fs->has_same = true;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading versions");
+}
+
+/* Record that peer peer_id delivered version vid (the first time only). */
+static int note_received(store *s, int64_t vid, int64_t peer_id, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, "INSERT OR IGNORE INTO received(vid, peer_id,"
+					  " received_us) VALUES(?1, ?2, ?3)", e);
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, vid);
+	sqlite3_bind_int64(st, 2, peer_id);
+	sqlite3_bind_int64(st, 3, cc_now_us());
+	return step_done(s, st, e, "recording where a version came from");
+}
+
+/* The federation rule (store.h, store_put_received): the owner whose copy
+ * the version joins, or the identical version to take (*same). */
+static int fed_owner(store *s, const store_facts *f, int64_t org, const put_text *pt,
+		     int64_t *owner, pver *same, cc_err *e)
+{
+	fed_seen fs;
+	int rc = fed_read(s, f, org, pt, &fs, e);
+
+	if (rc)
+		return rc;
+	if (fs.has_same)
+		*same = fs.same;
+	else if (fs.own || fs.local || !fs.first_peer_org)
+		*owner = org;
+	else
+		*owner = fs.first_peer_org;
+	return 0;
+}
+
+/* Store a version that peer peer_id (standing for org) delivered. */
+static int put_received_locked(store *s, int64_t coll, const put_text *pt,
+			       const store_facts *f, int64_t org, int64_t peer_id,
+			       store_put_result *r, cc_err *e)
+{
+	put_seen sn;
+	pver v = { 0 };
+	int64_t owner = org, da;
+	bool maybe;
+	int rc;
+
+	if (store_pend_has_id(s, f->idh) && (rc = store_pend_flush(s, e)))
+		return rc;
+	rc = store_idset_maybe(s, f->idh, &maybe, e);
+	if (rc == 0 && maybe)
+		rc = fed_owner(s, f, org, pt, &owner, &v, e);
+	if (rc)
+		return rc;
+	memset(&sn, 0, sizeof(sn));
+	if (v.vid) {                    /* the same version is stored: take it */
+		r->reshared = v.org != org;
+		rc = add_existing(s, coll, &v, f, r, e);
+		return rc ? rc : note_received(s, v.vid, peer_id, e);
+	}
+	if (maybe && (rc = read_seen(s, f, owner, &sn, e)))
+		return rc;
+	if (sn.has_found)               /* that copy has this version (other content) */
+		return add_existing(s, coll, &sn.found, f, r, e);
+	rc = store_next_date_added(s, &da, e);
+	if (rc == 0)
+		rc = insert_version(s, da, coll, owner, pt, f, &sn, e);
+	if (rc)
+		return rc;
+	r->date_added_us = da;
+	r->new_version = true;
+	v = (pver){ da, f->modified_us, owner, f->tlp, f->gtlp };
+	rc = insert_entry(s, da, coll, &v, f, !sn.any_own && !sn.foreign, e);
+	if (rc == 0)
+		r->added = true;
+	return rc ? rc : note_received(s, da, peer_id, e);
+}
+
 /* Store one version: with facts f made by the caller, else made here
- * from pt->obj. */
+ * from pt->obj; peer_id > 0: delivered by that peer (standing for org_id). */
 static int put_any(store *s, int64_t collection_id, const put_text *pt, const store_facts *f,
-		   int64_t org_id, store_put_result *r, cc_err *e)
+		   int64_t org_id, int64_t peer_id, store_put_result *r, cc_err *e)
 {
 	store_put_result tmp;
 	store_facts own_f = { 0 };
@@ -393,7 +542,8 @@ static int put_any(store *s, int64_t collection_id, const put_text *pt, const st
 		f = &own_f;
 	}
 	if (rc == 0)
-		rc = put_locked(s, collection_id, pt, f, org_id, r, e);
+		rc = peer_id > 0 ? put_received_locked(s, collection_id, pt, f, org_id, peer_id, r, e)
+				 : put_locked(s, collection_id, pt, f, org_id, r, e);
 	store_facts_clear(&own_f);
 	rc = store_end_own(s, own, rc, e);
 	if (rc)
@@ -406,7 +556,7 @@ int store_put(store *s, int64_t collection_id, json_t *obj, int64_t org_id,
 {
 	put_text pt = { obj, NULL, 0 };
 
-	return put_any(s, collection_id, &pt, NULL, org_id, r, e);
+	return put_any(s, collection_id, &pt, NULL, org_id, 0, r, e);
 }
 
 int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const char *json,
@@ -417,11 +567,24 @@ int store_put_facts(store *s, int64_t collection_id, const store_facts *f, const
 	if (!json || json_len > INT_MAX)
 		return cc_err_set(e, CC_ERR, "%s: object %s", s->path,
 				  json ? "too large" : "without text");
-	return put_any(s, collection_id, &pt, f, org_id, r, e);
+	return put_any(s, collection_id, &pt, f, org_id, 0, r, e);
 }
 
 int store_put_ready(store *s, int64_t collection_id, const store_ready *rd, int64_t org_id,
 		    store_put_result *res, cc_err *e)
 {
 	return store_put_facts(s, collection_id, &rd->facts, rd->text, rd->len, org_id, res, e);
+}
+
+int store_put_received(store *s, int64_t collection_id, const store_ready *rd,
+		       const store_peer *p, store_put_result *res, cc_err *e)
+{
+	put_text pt = { NULL, rd->text, rd->len };
+
+	if (!p || p->id <= 0 || p->org_id <= 0)
+		return cc_err_set(e, CC_ERR, "%s: a delivery needs a peer", s->path);
+	if (!rd->text || rd->len > INT_MAX)
+		return cc_err_set(e, CC_ERR, "%s: object %s", s->path,
+				  rd->text ? "too large" : "without text");
+	return put_any(s, collection_id, &pt, &rd->facts, p->org_id, p->id, res, e);
 }

@@ -369,6 +369,8 @@ static int delete_one(store *s, int64_t coll, const del_item *d, cc_err *e)
 			rc = delete_id_row(s, d, e);
 		if (rc == 0)
 			rc = store_exec_int(s, "DELETE FROM versions WHERE vid = ?1", d->vid, "deleting", e);
+		if (rc == 0)
+			rc = store_exec_int(s, "DELETE FROM received WHERE vid = ?1", d->vid, "deleting", e);
 		if (rc == 0) {
 			s->versions_delta--;
 			rc = store_owner_flags_fix(s, d->id, d->idh, e);

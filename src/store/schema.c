@@ -163,6 +163,34 @@ static const char schema_v5[] =
 	"CREATE UNIQUE INDEX entries_vid ON entries(vid, collection_id);"
 	"CREATE INDEX status_updated ON status(updated_us);";
 
+/* Federation (src/store/peers.c, store.h "Peers, links and cursors").
+ * - peers: the remote TAXII servers this hub syncs with, each standing
+ *   for an organisation of this hub (org_id) that owns what the peer
+ *   delivers; api_root is the API root its discovery URL led to (kept so
+ *   that a pass asks once); a removed peer keeps its row (removed = 1),
+ *   so that what it delivered stays recognisable as a peer's and its
+ *   grants capped.
+ * - links: a pull (remote collection into a local one) or a push (local
+ *   collection to a remote one) with its cursor: pull, the remote's
+ *   X-TAXII-Date-Added-Last of the last page stored (text, as the remote
+ *   wrote it); push, the date_added of the last local entry sent.
+ * - received: which peer delivered which version, and when (provenance;
+ *   also what a push leaves out: never back to where it came from). */
+static const char schema_v6_federation[] =
+	"CREATE TABLE peers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" org_id INTEGER NOT NULL UNIQUE REFERENCES orgs(id), url TEXT NOT NULL,"
+	" user TEXT NOT NULL, password TEXT NOT NULL, ca_file TEXT NOT NULL, pin TEXT NOT NULL,"
+	" max_tlp INTEGER NOT NULL, api_root TEXT NOT NULL DEFAULT '',"
+	" removed INTEGER NOT NULL DEFAULT 0, created_us INTEGER NOT NULL);"
+	"CREATE TABLE links(id INTEGER PRIMARY KEY, peer_id INTEGER NOT NULL REFERENCES peers(id),"
+	" push INTEGER NOT NULL, remote_coll TEXT NOT NULL,"
+	" collection_id INTEGER NOT NULL REFERENCES collections(id), max_tlp INTEGER NOT NULL,"
+	" cursor TEXT NOT NULL DEFAULT '', after_us INTEGER NOT NULL DEFAULT 0,"
+	" moved INTEGER NOT NULL DEFAULT 0, last_us INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE(peer_id, push, remote_coll, collection_id));"
+	"CREATE TABLE received(vid INTEGER NOT NULL, peer_id INTEGER NOT NULL,"
+	" received_us INTEGER NOT NULL, PRIMARY KEY(vid, peer_id)) WITHOUT ROWID;";
+
 /* Safeguards (issue 15; the checks are src/audit/'s): a restricted
  * collection opens only to a user holding an authorisation that a named
  * approver signed (Ed25519) for a reason and a limited time.
@@ -192,7 +220,8 @@ static const store_step steps[] = {
 	{ schema_v3, NULL },                      /* 3: id hash index */
 	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
 	{ schema_v5, step_owners },               /* 5: owners and readers */
-	{ schema_safeguards, NULL },              /* 6: restricted collections, authorisations
+	{ schema_v6_federation, NULL },           /* 6: peers, links, cursors, provenance */
+	{ schema_safeguards, NULL },              /* 7: restricted collections, authorisations
 	                                             (= STORE_SCHEMA_SAFEGUARDS) */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -569,14 +569,21 @@ int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+
+	*out = NULL;
+	*n = 0;
+	return st ? store_list_stmt(s, st, elem_size, fill, clear, out, n, e) : CC_EIO;
+}
+
+int store_list_stmt(store *s, sqlite3_stmt *st, size_t elem_size, store_fill_fn fill,
+		    void (*clear)(void *elem), void **out, size_t *n, cc_err *e)
+{
 	char *v = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (!st)
-		return CC_EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 8;

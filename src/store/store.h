@@ -331,7 +331,9 @@ void store_user_list_free(store_user *v, size_t n);
 void store_user_clear(store_user *u);                                          /* NULL ok */
 int  store_grant_set(store *s, const store_grant *g, cc_err *e);               /* insert or replace */
 int  store_grant_remove(store *s, int64_t org_id, int64_t collection_id, cc_err *e); /* CC_ENOTFOUND */
-int  store_grant_get(store *s, int64_t org_id, int64_t collection_id, store_grant *out, cc_err *e); /* CC_ENOTFOUND */
+/* The grant, its max_tlp capped at the peer's max_tlp when org_id stands
+ * for a peer (store_peer).  CC_ENOTFOUND. */
+int  store_grant_get(store *s, int64_t org_id, int64_t collection_id, store_grant *out, cc_err *e);
 int  store_grant_list(store *s, store_grant **out, size_t *n, cc_err *e);      /* free(*out) */
 
 /* ---- TAXII status resources, kept durable ---- */
@@ -403,6 +405,118 @@ int  store_authz_revoke(store *s, const char *id, int64_t revoked_us, cc_err *e)
 int  store_authz_list(store *s, const char *user, int64_t collection_id, store_authz **out,
 		      size_t *n, cc_err *e);
 void store_authz_list_free(store_authz *v, size_t n);
+
+/* ---- federation: peers, links, cursors, provenance (src/store/peers.c) ---- */
+
+/* A remote TAXII 2.1 server this hub syncs with.  It stands for an
+ * organisation of this hub of the same name, made with it: the owner of
+ * what the peer delivers (store_put_received) and the organisation of
+ * the peer's own login here, whose grants are capped at max_tlp (every
+ * store_grant_get says min(grant, max_tlp)).  The strings are owned
+ * (store_peer_clear frees them and wipes the password). */
+typedef struct store_peer {
+	int64_t id;             /* > 0 */
+	char *name;             /* unique; also its organisation's name */
+	int64_t org_id;         /* the organisation that stands for it */
+	char *url;              /* its discovery URL (.../taxii2/) or an API root */
+	char *user;             /* the login there ("" = none) */
+	char *password;         /* its password there (a secret; "" = none) */
+	char *ca_file;          /* PEM file of the CAs that verify it ("" = the system's) */
+	char *pin;              /* its public key, "sha256//BASE64" ("" = none) */
+	int max_tlp;            /* STORE_TLP_*: the highest this hub ever sends it */
+	char *api_root;         /* the API root url led to, once known ("" = not yet) */
+} store_peer;
+
+/* Add peer p (name, url, user, password, ca_file, pin, max_tlp) and the
+ * organisation that stands for it; fills p->id and p->org_id.  A peer
+ * removed before under the same name comes back with its organisation.
+ * CC_ECONFLICT when the peer exists, or an organisation of that name
+ * that stands for no peer does (a member's organisation never becomes a
+ * peer's). */
+int  store_peer_add(store *s, store_peer *p, cc_err *e);
+int  store_peer_get(store *s, const char *name, store_peer *out, cc_err *e);   /* CC_ENOTFOUND */
+int  store_peer_get_id(store *s, int64_t id, store_peer *out, cc_err *e);      /* CC_ENOTFOUND */
+int  store_peer_list(store *s, store_peer **out, size_t *n, cc_err *e);        /* by name */
+void store_peer_list_free(store_peer *v, size_t n);
+void store_peer_clear(store_peer *p);                                          /* NULL ok */
+/* Keep the API root URL that peer id's url leads to ("" forgets it). */
+int  store_peer_set_api_root(store *s, int64_t id, const char *api_root, cc_err *e);
+/* Remove a peer and its links.  Its organisation, what it delivered and
+ * the provenance of that stay (the versions are still its organisation's);
+ * its stored password is forgotten.  CC_ENOTFOUND. */
+int  store_peer_remove(store *s, const char *name, cc_err *e);
+
+/* A link: a pull (the remote collection remote_coll into collection_id)
+ * or a push (collection_id to the remote collection), with its cursor.
+ * The strings are owned (store_link_clear). */
+typedef struct store_link {
+	int64_t id, peer_id;
+	bool push;              /* else a pull */
+	char *remote_coll;      /* the remote collection's id */
+	int64_t collection_id;  /* the local collection */
+	int max_tlp;            /* push: the highest TLP it sends (and never above
+	                           the peer's max_tlp) */
+	char *cursor;           /* pull: the remote's X-TAXII-Date-Added-Last of the
+	                           last page stored, as it wrote it ("" = none yet) */
+	int64_t after_us;       /* push: date_added of the last local entry sent */
+	int64_t moved;          /* objects moved by this link so far */
+	int64_t last_us;        /* when its cursor last moved (0 = never) */
+} store_link;
+
+/* Add link l (peer_id, push, remote_coll, collection_id, max_tlp); fills
+ * l->id.  CC_ECONFLICT when the same link exists, CC_ENOTFOUND when the
+ * peer does not. */
+int  store_link_add(store *s, store_link *l, cc_err *e);
+/* The links of a peer (peer_id 0: of every peer), by peer then id. */
+int  store_link_list(store *s, int64_t peer_id, store_link **out, size_t *n, cc_err *e);
+int  store_link_get(store *s, int64_t id, store_link *out, cc_err *e);       /* CC_ENOTFOUND */
+int  store_link_remove(store *s, int64_t id, cc_err *e);                     /* CC_ENOTFOUND */
+void store_link_list_free(store_link *v, size_t n);
+void store_link_clear(store_link *l);                                        /* NULL ok */
+/* Move link id's cursor: pull, to cursor (NULL: unchanged); push, to
+ * after_us (never back); and count moved more objects.  Called in the
+ * transaction that stored (or sent the confirmation of) what it covers,
+ * so the cursor and the objects are durable together.  CC_ENOTFOUND when
+ * the link is gone. */
+int  store_link_advance(store *s, int64_t id, const char *cursor, int64_t after_us,
+			int64_t moved, cc_err *e);
+
+/* Store version r, delivered by peer p (id and org_id are used), in a
+ * collection, by the federation rule (the hub acting for itself):
+ *  1. an identical version (same id, modified and content) is stored,
+ *     whoever owns it: that version is added to the collection (as a
+ *     re-share; of several, p's own, else the hub's, else the first);
+ *     no second copy, whichever peer or loop brought it;
+ *  2. else p's organisation, or a member or the hub, holds a copy of the
+ *     id: the version joins p's organisation's copy (a version that copy
+ *     has with other content is a duplicate: the first one stays);
+ *  3. else the organisations of other peers hold copies: it joins the
+ *     first stored of those (an object relayed by several peers stays one
+ *     copy);
+ *  4. else it starts p's organisation's copy.
+ * So a peer never adds a version to a member's or the hub's object, and
+ * never changes or deletes one.  Which peer delivered the version, and
+ * when, is recorded the first time (store_received_list).  Never
+ * CC_EDENIED. */
+int store_put_received(store *s, int64_t collection_id, const store_ready *r,
+		       const store_peer *p, store_put_result *res, cc_err *e);
+
+/* A push link's next rows after after_us, in date_added order (all
+ * versions; the rows as store_query_run gives them): the entries of its
+ * collection at most at min(l->max_tlp, p->max_tlp) (the level of
+ * "Collections and visibility", whoever the owner), of the copy a reader
+ * standing for the peer is served, leaving out what p delivered and what
+ * its organisation posted.  *more (may be NULL) is set when rows beyond
+ * limit exist. */
+int store_outbox(store *s, const store_link *l, const store_peer *p, int64_t after_us,
+		 size_t limit, store_row_fn fn, void *ud, bool *more, cc_err *e);
+
+/* For each peer that delivered the version of row (id, modified_us and
+ * org_id are used), oldest first: its name and when, borrowed during the
+ * call. */
+typedef void (*store_received_fn)(const char *peer, int64_t received_us, void *ud);
+int store_received_list(store *s, const store_row *row, store_received_fn fn, void *ud,
+			cc_err *e);
 
 /* ---- read transactions for servers (src/store/read.c) ---- */
 

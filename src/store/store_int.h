@@ -58,6 +58,11 @@ int64_t store_idhash(const char *id, size_t len);
 	" WHERE i2.idh = v.idh AND v2.id = v.id COLLATE NOCASE" \
 	" AND (e2.org_id = " V " OR (e2.rank < e.rank AND e2.lvl <= " T "))))"
 
+/* SQL: the max TLP of grant G (a grants row), capped at its organisation's
+ * peer's max_tlp when it stands for a peer (store_peer). */
+#define STORE_GRANT_TLP(G) "min(" G ".max_tlp, coalesce((SELECT p.max_tlp FROM peers p" \
+	" WHERE p.org_id = " G ".org_id), 4))"
+
 /* SQL: entry e is the latest version a reader ?3 whose max TLP is ?4 may
  * see of the copy it is served (group.c). */
 #define STORE_READER_LAST " AND (e.vis_last >> (CASE WHEN e.org_id = ?3 THEN 4 ELSE ?4 END)) & 1" \
@@ -141,7 +146,7 @@ struct store {
  * collections.restricted (schema.c's steps[]; keep them in step): a
  * store opened at an older version reads every collection as not
  * restricted. */
-#define STORE_SCHEMA_SAFEGUARDS 6
+#define STORE_SCHEMA_SAFEGUARDS 7
 
 /* Bring the schema up to max_version (<= 0: the newest), one transaction
  * for all the steps (schema.c). */
@@ -201,6 +206,9 @@ int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
 typedef void (*store_fill_fn)(sqlite3_stmt *st, void *elem);
 int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 	       void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
+/* The same for statement st, prepared and bound by the caller (reset here). */
+int store_list_stmt(store *s, sqlite3_stmt *st, size_t elem_size, store_fill_fn fill,
+		    void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
 
 /* The one row of sql (its ?1 bound to key) into *out by fill; CC_ENOTFOUND
  * with "<what> <key>: no such <what>" when there is none. */

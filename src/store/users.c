@@ -187,8 +187,8 @@ static void grant_from(sqlite3_stmt *st, store_grant *g)
 int store_grant_get(store *s, int64_t org_id, int64_t collection_id, store_grant *out,
 		    cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT org_id, collection_id, can_read, can_write,"
-					  " max_tlp FROM grants WHERE org_id = ?1"
+	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT org_id, collection_id, can_read, can_write, "
+					  STORE_GRANT_TLP("grants") " FROM grants WHERE org_id = ?1"
 					  " AND collection_id = ?2", e);
 	int rc;
 

@@ -12,7 +12,7 @@ t_true "unknown command error format" grep -q "^cybercell: 'frobnicate' is not a
 t_exit 2 "unknown global option" cc --nope init
 t_exit 2 "--db without a path" cc --db
 t_exit 2 "help for an unknown command" cc help frobnicate
-for c in init import export get find validate stats serve org user collection grant revoke pattern match wargame exercise; do
+for c in init import export get find validate stats serve org user collection grant revoke pattern match wargame exercise peer sync taxii; do
 	t_ok "$c --help" cc "$c" --help
 	t_true "$c --help shows usage" grep -q "^usage: cybercell $c" "$OUT"
 	t_ok "help $c" cc help "$c"

@@ -3,12 +3,16 @@
  * Random operations by rival organisations (and the hub, org 0) — posts of
  * versions with object-level and granular TLP markings, unchanged copies
  * of others' objects, deletes of one's own, changes of a collection's
- * default TLP — are applied both to the store and to a plain model of the
- * rules of src/store/store.h ("Owners" and "Collections and visibility"),
- * written here from those rules alone.  After every operation, every
- * reader (each org at each TLP ceiling) must get from store_query_run and
- * store_read_page exactly what the model serves it: the same rows in the
- * same order, for the latest, first and all versions. */
+ * default TLP — and deliveries by two peers (store_put_received, the
+ * federation rule: organisations 4 and 5 stand for them, their grants
+ * capped at the peers' max TLP) are applied both to the store and to a
+ * plain model of the rules of src/store/store.h ("Owners", "Collections
+ * and visibility", store_put_received, store_outbox), written here from
+ * those rules alone.  After every operation, every reader (each org at
+ * each TLP ceiling) must get from store_query_run and store_read_page
+ * exactly what the model serves it: the same rows in the same order, for
+ * the latest, first and all versions; and each push link's outbox must be
+ * what the model says the peer is sent. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,8 +28,11 @@
 #include "stix/stix.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/jdump.h"
 
-#define N_ORGS 4        /* 0 = the hub, 1..3 members */
+#define N_ORGS 6        /* 0 = the hub, 1..3 members, 4..5 stand for peers 1..2 */
+#define N_MEMBERS 4     /* orgs below this are the hub and its members */
+#define N_PEERS 2
 #define N_COLLS 3
 #define N_IDS 6
 #define MAX_V 512
@@ -44,6 +51,8 @@ typedef struct mentry {
 } mentry;
 
 typedef struct model {
+	bool recv[MAX_V][N_PEERS + 1];  /* version delivered by peer 1..N_PEERS */
+	int peer_cap[N_PEERS + 1];      /* each peer's max TLP */
 	mver v[MAX_V];
 	mentry e[MAX_E];
 	int nv, ne;
@@ -57,6 +66,7 @@ typedef struct fx {
 	char path[64];
 	store *s;
 	int64_t coll[N_COLLS];
+	store_peer peer[N_PEERS + 1];
 	model m;
 	unsigned rnd;
 } fx;
@@ -104,11 +114,26 @@ static int lvl(const model *m, const mentry *e)
 	return v->gtlp > l ? v->gtlp : l;
 }
 
+static bool m_is_peer(int org)
+{
+	return org >= N_MEMBERS;
+}
+
+/* The max TLP of org's grant on coll, capped when org stands for a peer. */
+static int m_grant_tlp(const model *m, int org, int coll)
+{
+	int t = m->max_tlp[org][coll];
+
+	if (m_is_peer(org) && m->peer_cap[org - N_MEMBERS + 1] < t)
+		t = m->peer_cap[org - N_MEMBERS + 1];
+	return t;
+}
+
 static bool m_readable(const model *m, int org, const mentry *e)
 {
 	if (org == 0)
 		return true;
-	return m->can_read[org][e->coll] && lvl(m, e) <= m->max_tlp[org][e->coll];
+	return m->can_read[org][e->coll] && lvl(m, e) <= m_grant_tlp(m, org, e->coll);
 }
 
 static int m_entry_of(const model *m, int ver, int coll)
@@ -179,6 +204,59 @@ static int m_put(model *m, int org, int coll, const mver *nv)
 	return 0;
 }
 
+static bool m_same_content(const mver *a, const mver *b)
+{
+	return a->id == b->id && a->mod == b->mod && a->variant == b->variant &&
+	       a->tlp == b->tlp && a->gtlp == b->gtlp && a->upper == b->upper;
+}
+
+/* Peer `peer` (standing for org) delivers nv into coll (store_put_received). */
+static void m_put_received(model *m, int peer, int org, int coll, const mver *nv)
+{
+	int same = -1, owner = -1, first_peer = -1;
+	bool own = false, local = false;
+
+	for (int i = 0; i < m->nv; i++) {
+		const mver *v = &m->v[i];
+		if (!v->live || v->id != nv->id)
+			continue;
+		if (v->owner == org)
+			own = true;
+		else if (!m_is_peer(v->owner))
+			local = true;
+		else if (first_peer < 0)
+			first_peer = v->owner;
+		if (!m_same_content(v, nv))
+			continue;
+		/* of several identical: the peer's own, else the hub's, else the first */
+		if (same < 0 || (v->owner == org && m->v[same].owner != org) ||
+		    ((v->owner == org) == (m->v[same].owner == org) && v->owner == 0 &&
+		     m->v[same].owner != 0))
+			same = i;
+	}
+	if (same >= 0) {
+		if (m_entry_of(m, same, coll) < 0)
+			m_add_entry(m, same, coll);
+		m->recv[same][peer] = true;
+		return;
+	}
+	owner = own || local || first_peer < 0 ? org : first_peer;
+	for (int i = 0; i < m->nv; i++) {
+		const mver *v = &m->v[i];
+		if (v->live && v->id == nv->id && v->owner == owner && v->mod == nv->mod) {
+			if (m_entry_of(m, i, coll) < 0)    /* the first content stays */
+				m_add_entry(m, i, coll);
+			return;
+		}
+	}
+	assert_true(m->nv < MAX_V);
+	m->v[m->nv] = *nv;
+	m->v[m->nv].owner = owner;
+	m->v[m->nv].live = true;
+	m->recv[m->nv][peer] = true;
+	m_add_entry(m, m->nv++, coll);
+}
+
 /* org deletes its versions of id from coll; the count removed. */
 static int m_delete(model *m, int org, int coll, int id)
 {
@@ -194,8 +272,10 @@ static int m_delete(model *m, int org, int coll, int id)
 		n++;
 		for (int j = 0; j < m->ne; j++)
 			any |= m->e[j].live && m->e[j].ver == e->ver;
-		if (!any)       /* in no collection: gone from the store */
+		if (!any) {     /* in no collection: gone from the store */
 			m->v[e->ver].live = false;
+			memset(m->recv[e->ver], 0, sizeof(m->recv[e->ver]));
+		}
 	}
 	return n;
 }
@@ -270,6 +350,27 @@ static void m_rows(const model *m, int org, int t, int coll, int sel, cc_buf *ou
 	}
 }
 
+/* The rows peer `peer` (standing for org) is sent of coll at ceiling t:
+ * "id/mod/owner;" in arrival order (store_outbox). */
+static void m_outbox(const model *m, int peer, int org, int t, int coll, cc_buf *out)
+{
+	for (int i = 0; i < m->ne; i++) {
+		const mentry *e = &m->e[i];
+		const mver *v = &m->v[e->ver];
+		bool any_recv = false;
+
+		if (!e->live || e->coll != coll || lvl(m, e) > t || m->recv[e->ver][peer])
+			continue;
+		for (int p = 1; p <= N_PEERS; p++)
+			any_recv |= m->recv[e->ver][p];
+		if (v->owner == org && !any_recv)       /* what its organisation posted */
+			continue;
+		if (m_served_owner(m, org, t, coll, v->id) != v->owner)
+			continue;
+		cc_buf_printf(out, "%d/%d/%d;", v->id, v->mod, v->owner);
+	}
+}
+
 /* ---- the store ---- */
 
 static int collect(const store_row *r, void *ud)
@@ -312,7 +413,7 @@ static void check_readers(fx *f, int step)
 	for (int org = 1; org < N_ORGS; org++)
 		for (int c = 0; c < N_COLLS; c++)
 			for (int sel = SEL_LAST; sel <= SEL_ALL; sel++) {
-				int t = f->m.max_tlp[org][c];
+				int t = m_grant_tlp(&f->m, org, c);
 				store_query q = { 0 };
 				store_page_query pq = { 0 };
 				cc_buf want = CC_BUF_INIT, got = CC_BUF_INIT, page = CC_BUF_INIT,
@@ -347,6 +448,30 @@ static void check_readers(fx *f, int step)
 			}
 }
 
+static void check_outboxes(fx *f, int step)
+{
+	for (int p = 1; p <= N_PEERS; p++)
+		for (int c = 0; c < N_COLLS; c++) {
+			store_link l = { 0 };
+			cc_buf want = CC_BUF_INIT, got = CC_BUF_INIT;
+			int org = (int)f->peer[p].org_id;
+			cc_err e;
+
+			l.collection_id = f->coll[c];
+			l.max_tlp = (p + c) % 5;
+			l.push = true;
+			m_outbox(&f->m, p, org, l.max_tlp < f->m.peer_cap[p] ? l.max_tlp
+					  : f->m.peer_cap[p], c, &want);
+			assert_int_equal(store_outbox(f->s, &l, &f->peer[p], 0, 0, collect, &got, NULL,
+						      &e), 0);
+			if (strcmp(cc_buf_str(&want), cc_buf_str(&got)) != 0)
+				fail_msg("step %d: outbox of peer %d, c%d:\n model %s\n store %s", step, p,
+					 c, cc_buf_str(&want), cc_buf_str(&got));
+			cc_buf_free(&want);
+			cc_buf_free(&got);
+		}
+}
+
 static void setup_hub(fx *f, unsigned seed)
 {
 	cc_err e;
@@ -360,13 +485,27 @@ static void setup_hub(fx *f, unsigned seed)
 	close(fd);
 	unlink(f->path);
 	assert_int_equal(store_open(f->path, &f->s, &e), 0);
-	for (int o = 1; o < N_ORGS; o++) {
+	for (int o = 1; o < N_MEMBERS; o++) {
 		char name[16];
 		store_org org;
 		snprintf(name, sizeof(name), "o%d", o);
 		assert_int_equal(store_org_add(f->s, name, &org, &e), 0);
 		assert_int_equal(org.id, o);
 		store_org_clear(&org);
+	}
+	for (int p = 1; p <= N_PEERS; p++) {
+		store_peer *pr = &f->peer[p];
+		char name[16];
+
+		snprintf(name, sizeof(name), "p%d", p);
+		pr->name = name;
+		pr->url = "https://peer.example/taxii2/";
+		pr->max_tlp = f->m.peer_cap[p] = p == 1 ? STORE_TLP_GREEN : STORE_TLP_RED;
+		assert_int_equal(store_peer_add(f->s, pr, &e), 0);
+		assert_int_equal(pr->org_id, N_MEMBERS + p - 1);
+		assert_int_equal(pr->id, p);
+		pr->name = NULL;
+		pr->url = NULL;
 	}
 	for (int c = 0; c < N_COLLS; c++) {
 		char name[16];
@@ -383,6 +522,8 @@ static void setup_hub(fx *f, unsigned seed)
 			f->m.can_read[o][c] = g.can_read;
 			f->m.max_tlp[o][c] = g.max_tlp;
 			assert_int_equal(store_grant_set(f->s, &g, &e), 0);
+			assert_int_equal(store_grant_get(f->s, o, f->coll[c], &g, &e), 0);
+			assert_int_equal(g.max_tlp, m_grant_tlp(&f->m, o, c));
 		}
 	}
 }
@@ -392,10 +533,30 @@ static void run_ops(fx *f, int steps)
 	cc_err e;
 
 	for (int step = 0; step < steps; step++) {
-		unsigned op = rnd(f, 20);
+		unsigned op = rnd(f, 28);
 		int org = (int)rnd(f, N_ORGS), c = (int)rnd(f, N_COLLS), id = (int)rnd(f, N_IDS);
 
-		if (op < 14) {          /* post a version, maybe a copy of what is there */
+		if (op >= 20) {         /* a peer delivers a version, maybe a copy */
+			int p = 1 + (int)rnd(f, N_PEERS);
+			mver nv = { false, 0, id, 1 + (int)rnd(f, 4), (int)rnd(f, 2),
+				    (int)rnd(f, 6) - 1, rnd(f, 4) ? -1 : (int)rnd(f, 5), rnd(f, 5) == 0 };
+			store_ready rd = { 0 };
+			cc_buf text = CC_BUF_INIT;
+
+			if (op < 24 && f->m.nv)         /* an exact copy of a stored version */
+				nv = f->m.v[rnd(f, (unsigned)f->m.nv)];
+			rd.obj = make_obj(nv.id, nv.mod, nv.variant, nv.tlp, nv.gtlp, nv.upper);
+			assert_true(cc_json_dump_text(rd.obj, &text));
+			rd.text = text.data;
+			rd.len = text.len;
+			assert_int_equal(store_facts_make(rd.obj, &rd.facts, &e), 0);
+			m_put_received(&f->m, p, (int)f->peer[p].org_id, c, &nv);
+			if (store_put_received(f->s, f->coll[c], &rd, &f->peer[p], NULL, &e) != 0)
+				fail_msg("step %d: delivery by peer %d: %s", step, p, e.msg);
+			store_facts_clear(&rd.facts);
+			cc_buf_free(&text);
+			json_decref(rd.obj);
+		} else if (op < 14) {   /* post a version, maybe a copy of what is there */
 			mver nv = { false, org, id, 1 + (int)rnd(f, 4), (int)rnd(f, 2),
 				    (int)rnd(f, 6) - 1, rnd(f, 4) ? -1 : (int)rnd(f, 5), rnd(f, 5) == 0 };
 			json_t *o;
@@ -429,12 +590,13 @@ static void run_ops(fx *f, int steps)
 			q.owner_only = true;
 			assert_int_equal(store_delete(f->s, &q, &n, &e), 0);
 			assert_int_equal((int)n, want);
-		} else {                /* the operator changes a default TLP */
+		} else if (op < 20) {   /* the operator changes a default TLP */
 			int t = (int)rnd(f, 5);
 			f->m.deflt[c] = t;
 			assert_int_equal(store_collection_set_tlp(f->s, f->coll[c], t, &e), 0);
 		}
 		check_readers(f, step);
+		check_outboxes(f, step);
 	}
 }
 
@@ -450,6 +612,8 @@ static void test_access_model(void **state)
 		assert_non_null(f);
 		setup_hub(f, seed);
 		run_ops(f, 150);
+		for (int p = 1; p <= N_PEERS; p++)
+			store_peer_clear(&f->peer[p]);
 		store_close(f->s);
 		unlink(f->path);
 		free(f);

@@ -1,0 +1,387 @@
+/*
+ * pull.c — a pull, as a pipeline: one thread asks for the pages (the
+ * next request needs only the previous answer), workers make each page's
+ * objects ready to store (the store's ingest: upgrade, validate,
+ * serialise), and the calling thread stores the pages in order, each
+ * with the link's cursor moved past it in the same transaction (pages
+ * ready together share one).  At most PULL_AHEAD pages are in memory.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync/sync_int.h"
+#include "util/xalloc.h"
+
+#define PULL_AHEAD 4
+#define PULL_WORKERS_MAX 8
+#define PULL_TXN_OBJECTS 50000          /* objects of one transaction at most (about) */
+
+enum { P_FREE, P_FETCHED, P_WORK, P_READY };
+
+/* One page on its way from the remote to the store. */
+typedef struct page {
+	int state;                      /* P_* */
+	json_t *objects;                /* its objects (a reference) */
+	char cursor[SYNC_HDR_MAX];      /* X-TAXII-Date-Added-Last ("" = none) */
+	store_ingest ready;             /* what to store of it, in order */
+	cc_buf problems;                /* "id\tmessage\n" per object refused */
+	size_t n_bad;                   /* objects refused */
+} page;
+
+typedef struct pull {
+	const sync_pull_opts *o;
+	page ring[PULL_AHEAD];
+	size_t fetched;                 /* pages fetched so far */
+	size_t claimed;                 /* pages [0, claimed) claimed by workers */
+	size_t stored;                  /* pages [0, stored) done with by the store */
+	bool fetch_done;                /* no page will come after `fetched` */
+	int fetch_rc;                   /* why (0: the remote has no more) */
+	cc_err fetch_err;
+	bool abort;                     /* the store failed or was asked to stop */
+	char start[SYNC_HDR_MAX];       /* added_after of the first request */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+} pull;
+
+static bool stopped(const pull *p)
+{
+	return p->abort || (p->o->stop && atomic_load(p->o->stop));
+}
+
+/* Hand a fetched page to the ring (the caller waited for its slot). */
+static void put_page(pull *p, json_t *objects, const char *cursor)
+{
+	page *pg = &p->ring[p->fetched % PULL_AHEAD];
+
+	pthread_mutex_lock(&p->mu);
+	pg->objects = json_incref(objects);
+	snprintf(pg->cursor, sizeof(pg->cursor), "%s", cursor);
+	pg->state = P_FETCHED;
+	p->fetched++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait for a free slot; false when stopping. */
+static bool wait_slot(pull *p)
+{
+	bool ok;
+
+	pthread_mutex_lock(&p->mu);
+	while (!stopped(p) && p->fetched - p->stored >= PULL_AHEAD)
+		pthread_cond_wait(&p->cv, &p->mu);
+	ok = !stopped(p);
+	pthread_mutex_unlock(&p->mu);
+	return ok;
+}
+
+/* Ask for the pages one after the other (sync_paging). */
+static int fetch_all(pull *p, cc_err *e)
+{
+	const sync_pull_opts *o = p->o;
+	sync_filter f = o->filter ? *o->filter : (sync_filter){ 0 };
+	static const char *const all[1] = { "all" };
+	cc_buf path = CC_BUF_INIT, q = CC_BUF_INIT;
+	sync_paging pg;
+	int rc = 0;
+
+	sync_paging_init(&pg, p->start, NULL);
+	f.versions = all;
+	f.n_versions = 1;
+	f.limit = o->page && o->page < SYNC_PAGE_MAX ? o->page : SYNC_PAGE_MAX;
+	sync_coll_path(o->remote_coll, "objects/", NULL, &path);
+	while (wait_slot(p)) {
+		sync_answer a;
+		json_t *objs;
+		bool more;
+
+		sync_paging_apply(&pg, &f);
+		cc_buf_reset(&q);
+		sync_filter_query(&f, &q);
+		rc = sync_get(o->c, cc_buf_str(&path), cc_buf_str(&q), &a, e);
+		if (rc)
+			break;
+		if (a.json && !json_is_object(a.json)) {
+			sync_answer_clear(&a);
+			rc = cc_err_set(e, CC_ERR, "collection %s: the answer is not a TAXII envelope",
+					o->remote_coll);
+			break;
+		}
+		objs = json_object_get(a.json, "objects");
+		if (json_array_size(objs))
+			put_page(p, objs, a.date_last);
+		rc = sync_paging_step(&pg, &a, "objects", &more, e);
+		sync_answer_clear(&a);
+		if (rc)
+			cc_err_prefix(e, "collection %s", o->remote_coll);
+		if (rc || !more)
+			break;
+	}
+	sync_paging_free(&pg);
+	cc_buf_free(&path);
+	cc_buf_free(&q);
+	return rc;
+}
+
+static void *fetch_thread(void *arg)
+{
+	pull *p = arg;
+	cc_err e = { 0 };
+	int rc = fetch_all(p, &e);
+
+	pthread_mutex_lock(&p->mu);
+	p->fetch_done = true;
+	p->fetch_rc = rc;
+	p->fetch_err = e;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The problems of one input object: the first, and how many. */
+typedef struct obj_problems {
+	char first[480];
+	size_t n;
+} obj_problems;
+
+static void on_problem(const char *id, const char *path, const char *msg, void *ud)
+{
+	obj_problems *op = ud;
+
+	(void)id;
+	if (op->n++ == 0)
+		snprintf(op->first, sizeof(op->first), "%s%s%s", path && *path ? path : "",
+			 path && *path ? ": " : "", msg);
+}
+
+/* Make page pg's objects ready to store (outside the lock). */
+static void prepare_page(page *pg)
+{
+	size_t i;
+	json_t *obj;
+
+	json_array_foreach(pg->objects, i, obj) {
+		obj_problems op = { "", 0 };
+		const char *id = json_string_value(json_object_get(obj, "id"));
+
+		if (store_ingest_prepare(obj, NULL, &pg->ready, on_problem, &op) == 0)
+			continue;
+		pg->n_bad++;
+		cc_buf_printf(&pg->problems, "%s\tinvalid STIX 2.1 object (object %zu of the page): "
+			      "%s%s\n", id ? id : "", i, op.first, op.n > 1 ? " (and more problems)" : "");
+	}
+}
+
+static void *worker_thread(void *arg)
+{
+	pull *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		page *pg;
+
+		while (!stopped(p) && p->claimed == p->fetched && !p->fetch_done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (stopped(p) || p->claimed == p->fetched)
+			break;
+		pg = &p->ring[p->claimed++ % PULL_AHEAD];
+		pg->state = P_WORK;
+		pthread_mutex_unlock(&p->mu);
+		prepare_page(pg);
+		pthread_mutex_lock(&p->mu);
+		pg->state = P_READY;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void page_free(page *pg)
+{
+	json_decref(pg->objects);
+	store_ingest_clear(&pg->ready);
+	cc_buf_free(&pg->problems);
+	memset(pg, 0, sizeof(*pg));
+}
+
+/* Report the problems of page pg, one call per object. */
+static void report(const sync_pull_opts *o, page *pg)
+{
+	char *line = pg->problems.data;
+
+	while (o->on_problem && line && *line) {
+		char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
+
+		*tab = *nl = '\0';
+		o->on_problem(line, tab + 1, o->ud);
+		line = nl + 1;
+	}
+}
+
+/* Store page pg and move the link's cursor past it, in the open
+ * transaction; what it did goes to *tx. */
+static int store_page(pull *p, page *pg, sync_counts *tx, cc_err *e)
+{
+	const sync_pull_opts *o = p->o;
+	size_t added = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < pg->ready.n; i++) {
+		store_put_result r;
+
+		rc = o->peer ? store_put_received(o->s, o->collection_id, &pg->ready.v[i], o->peer,
+						  &r, e)
+			     : store_put_ready(o->s, o->collection_id, &pg->ready.v[i], 0, &r, e);
+		if (rc == 0)
+			added += r.added;
+	}
+	if (rc == 0 && o->link_id > 0)
+		rc = store_link_advance(o->s, o->link_id, pg->cursor[0] ? pg->cursor : NULL, 0,
+					(int64_t)added, e);
+	if (rc)
+		return rc;
+	tx->objects += json_array_size(pg->objects);
+	tx->added += added;
+	tx->already += pg->ready.n - added;
+	tx->failed += pg->n_bad;
+	tx->pages++;
+	report(o, pg);
+	return 0;
+}
+
+/* Commit the open transaction and count what it stored into n. */
+static int commit(pull *p, sync_counts *tx, sync_counts *n, cc_err *e)
+{
+	int rc = store_commit(p->o->s, e);
+
+	if (rc == 0) {
+		n->objects += tx->objects;
+		n->added += tx->added;
+		n->already += tx->already;
+		n->failed += tx->failed;
+		n->pages += tx->pages;
+	}
+	memset(tx, 0, sizeof(*tx));
+	return rc;
+}
+
+/* Store the pages in order as they become ready.  Pages that are ready
+ * one after the other share a transaction (up to PULL_TXN_OBJECTS
+ * objects), so a fast remote costs fewer commits; a transaction is
+ * committed as soon as no next page is ready, so nothing stored waits
+ * on the network. */
+static int store_all(pull *p, sync_counts *n, cc_err *e)
+{
+	sync_counts tx = { 0 };
+	bool open = false;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		page *pg = &p->ring[p->stored % PULL_AHEAD];
+
+		if (open && (pg->state != P_READY || tx.objects >= PULL_TXN_OBJECTS || stopped(p))) {
+			pthread_mutex_unlock(&p->mu);
+			rc = commit(p, &tx, n, e);
+			open = false;
+			pthread_mutex_lock(&p->mu);
+			if (rc)
+				break;
+		}
+		while (!stopped(p) && pg->state != P_READY &&
+		       !(p->fetch_done && p->stored == p->fetched))
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (stopped(p) || pg->state != P_READY)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		if (!open)
+			rc = store_begin(p->o->s, e);
+		open = rc == 0;
+		if (rc == 0)
+			rc = store_page(p, pg, &tx, e);
+		page_free(pg);
+		pthread_mutex_lock(&p->mu);
+		p->stored++;
+		pthread_cond_broadcast(&p->cv);
+		if (rc)
+			break;
+	}
+	if (rc)
+		p->abort = true;
+	pthread_mutex_unlock(&p->mu);
+	if (open && rc == 0)
+		rc = commit(p, &tx, n, e);
+	else if (open)
+		store_rollback(p->o->s);
+	return rc;
+}
+
+/* The added_after of the first request: the link's cursor, else the
+ * filter's. */
+static int start_cursor(pull *p, cc_err *e)
+{
+	const sync_pull_opts *o = p->o;
+	store_link l;
+	int rc;
+
+	if (o->link_id <= 0) {
+		snprintf(p->start, sizeof(p->start), "%s",
+			 o->filter && o->filter->added_after ? o->filter->added_after : "");
+		return 0;
+	}
+	rc = store_link_get(o->s, o->link_id, &l, e);
+	if (rc == 0)
+		snprintf(p->start, sizeof(p->start), "%s", l.cursor);
+	store_link_clear(&l);
+	return rc;
+}
+
+int sync_pull(const sync_pull_opts *o, sync_counts *n, cc_err *e)
+{
+	pull *p = cc_xcalloc(1, sizeof(*p));
+	pthread_t fetcher, workers[PULL_WORKERS_MAX];
+	unsigned nw = o->workers ? (o->workers > PULL_WORKERS_MAX ? PULL_WORKERS_MAX : o->workers) : 1,
+		 started = 0;
+	bool fetching = false;
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	p->o = o;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	rc = start_cursor(p, e);
+	if (rc == 0 && pthread_create(&fetcher, NULL, fetch_thread, p) == 0)
+		fetching = true;
+	else if (rc == 0)
+		rc = cc_err_set(e, CC_ERR, "pull: cannot start a thread");
+	for (; rc == 0 && started < nw; started++)
+		if (pthread_create(&workers[started], NULL, worker_thread, p) != 0)
+			break;
+	if (rc == 0 && started == 0)
+		rc = cc_err_set(e, CC_ERR, "pull: cannot start a thread");
+	if (rc == 0)
+		rc = store_all(p, n, e);
+	pthread_mutex_lock(&p->mu);
+	p->abort = true;                /* whatever is left: stop */
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (fetching)
+		pthread_join(fetcher, NULL);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	if (rc == 0 && p->fetch_rc) {
+		rc = p->fetch_rc;
+		if (e)
+			*e = p->fetch_err;
+	}
+	if (rc == 0 && o->stop && atomic_load(o->stop))
+		rc = cc_err_set(e, CC_ERR, "collection %s: stopped", o->remote_coll);
+	for (size_t i = 0; i < PULL_AHEAD; i++)
+		page_free(&p->ring[i]);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return rc;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Exactly once through faults and kill -9.  Hub b pulls hub a's shared
+# collection and pushes its own "outbound" collection to it, through a
+# proxy (fault_proxy.py) that drops, delays, resets and truncates
+# requests and answers 429, 500 and 503 with Retry-After.  Then rounds:
+# a and b get new objects and new versions, b's sync starts, and at a
+# random moment one of three processes is killed with SIGKILL: the `sync`
+# of b, a's server (the remote, restarted on the same port), or b's own
+# server running the sync inside (`serve --sync-every`).  In the end both
+# sides hold the same set of (id, modified) versions, each once, and both
+# stores pass SQLite's integrity check.
+#
+# `make test` runs FED_KILL_ROUNDS=3 rounds; the longer run is
+#   FED_KILL_ROUNDS=30 tests/run-all build/asan test_federation_faults
+# (FED_SEED picks the proxy's and the kills' randomness; default: the date).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fed_lib.sh"
+PY=/usr/bin/python3
+ROUNDS=${FED_KILL_ROUNDS:-3}
+SEED=${FED_SEED:-$(date +%s)}
+FAULTS=drop=0.04,delay=0.03,429=0.04,503=0.04,500=0.02,reset=0.04,truncate=0.04,badlen=0.03,lost=0.04
+echo "seed $SEED, $ROUNDS rounds"
+RANDOM=$SEED
+
+APORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+hub_new a
+hub_new b
+hc b collection add outbound >/dev/null
+t_true "a serves on port $APORT" hub_start a --listen "127.0.0.1:$APORT"
+t_true "b serves" hub_start b
+$PY "$ROOT/tests/e2e/fault_proxy.py" --upstream "127.0.0.1:$APORT" --cert "$T/a.db.tls-cert.pem" \
+	--key "$T/a.db.tls-key.pem" --faults "$FAULTS" --seed "$SEED" --log "$T/proxy.log" \
+	>"$T/proxy.out" 2>"$T/proxy.err" &
+PROXY=$!
+for _ in $(seq 1 100); do grep -q '^listening' "$T/proxy.out" && break; sleep 0.05; done
+URL_a_direct=$URL_a
+URL_a=https://127.0.0.1:$(sed -n 's/^listening on //p' "$T/proxy.out")/taxii2/
+t_true "the proxy listens" [ "$URL_a" != "https://127.0.0.1:/taxii2/" ]
+t_ok "a and b are peers, b reaching a through the proxy" fed_pair a b amber amber
+t_ok "b pulls a's shared" fed_pull b a
+t_ok "b pushes its outbound to a's shared" fed_push b a outbound shared
+
+add_data() { # add_data N: new objects on both sides, and new versions of older ones
+	mkobjs "a-$1" 60 green >"$T/a$1.json"
+	hc a import --collection shared "$T/a$1.json" >/dev/null
+	[ "$1" -gt 0 ] && mkobjs "a-$(($1 - 1))" 20 green "2024-0$((1 + $1 % 9))-02T00:00:00.000Z" >"$T/a$1v.json" &&
+		hc a import --collection shared "$T/a$1v.json" >/dev/null
+	mkobjs "b-$1" 25 clear >"$T/b$1.json"
+	hc b import --collection outbound "$T/b$1.json" >/dev/null
+}
+bsync() { hc b sync --page-size 15 --retries 12 "$@"; }
+
+# ---- faults alone
+add_data 0
+t_ok "b's sync gets through the faults" bsync --json
+t_true "pulled a's 60 and pushed its 25 (a POST lost on its way back is sent again: then already there)" \
+	[ "$(jq -r '"\(.direction) \(.new + .already) \(.failed) \(.ok)"' "$OUT" | tr '\n' ' ')" = "pull 60 0 true push 25 0 true " ]
+t_true "a has both" [ "$(versions a | wc -l)" = 85 ]
+t_true "the proxy did inject faults" [ "$(grep -vc ' -$' "$T/proxy.log")" -gt 0 ]
+t_true "and b said what it retried" grep -q 'again in' "$ERR"
+
+# ---- kill -9 at random moments
+for r in $(seq 1 "$ROUNDS"); do
+	add_data "$r"
+	victim=$((RANDOM % 3))
+	wait_ms=$((100 + RANDOM % 1400))
+	case $victim in
+	0)	# the sync of b
+		bsync >/dev/null 2>>"$T/sync.err" &
+		p=$!
+		sleep "$(printf '0.%03d' $((wait_ms % 1000)))"; [ "$wait_ms" -ge 1000 ] && sleep 1
+		kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
+		what="b's sync" ;;
+	1)	# the remote hub, a, under b's sync
+		bsync >/dev/null 2>>"$T/sync.err" &
+		p=$!
+		sleep "$(printf '0.%03d' $((wait_ms % 1000)))"; [ "$wait_ms" -ge 1000 ] && sleep 1
+		kill -9 "$PID_a"; wait "$PID_a" 2>/dev/null
+		hub_start a --listen "127.0.0.1:$APORT" || { sleep 1; hub_start a --listen "127.0.0.1:$APORT"; }
+		wait "$p"
+		what="a's server" ;;
+	2)	# b's own server, syncing inside
+		hub_stop b
+		hub_start b --sync-every 1
+		sleep "$(printf '0.%03d' $((wait_ms % 1000)))"; [ "$wait_ms" -ge 1000 ] && sleep 1
+		kill -9 "$PID_b"; wait "$PID_b" 2>/dev/null
+		hub_start b
+		what="b's server with --sync-every" ;;
+	esac
+	echo "round $r: killed $what after ${wait_ms} ms"
+done
+
+# ---- then passes until one goes through, and the two sides agree
+ok=0
+for _ in 1 2 3 4 5; do
+	if bsync >/dev/null 2>>"$T/sync.err"; then ok=1; break; fi
+done
+t_true "a pass goes through after the kills" [ "$ok" = 1 ]
+t_ok "and the next one (what b pushed comes back into its shared: already there)" bsync --json
+t_ok "and the next one" bsync --json
+t_true "moves nothing either way" [ "$(jq -s '[.[].objects] | add' "$OUT")" = 0 ]
+N=$((60 * (ROUNDS + 1) + 20 * ROUNDS + 25 * (ROUNDS + 1)))
+t_true "a holds every version once: its own, its new versions and b's ($N)" \
+	[ "$(versions a | wc -l) $(versions a | uniq -d | wc -l)" = "$N 0" ]
+t_true "b's shared holds the same set of (id, modified)" [ "$(versions b)" = "$(versions a)" ]
+t_true "b's outbound is all in a" [ -z "$(comm -23 <(versions b outbound) <(versions a))" ]
+for h in a b; do
+	t_true "$h's store passes the integrity check" [ "$(sqlite3 "$T/$h.db" 'PRAGMA integrity_check')" = ok ]
+done
+t_true "no sanitizer report from the syncs" bash -c "! grep -q -e 'Sanitizer' -e 'runtime error' '$T/sync.err'"
+kill "$PROXY"; wait "$PROXY" 2>/dev/null
+hub_stop a
+hub_stop b
+t_done
