@@ -67,6 +67,16 @@ t_true "... with its arguments and exit status" \
 	[ "$(jq -r 'select(.action == "approver add") | .args[1] + " " + (.exit|tostring)' "$TRAIL" | \
 	     tr '\n' ,)" = "ann 0,mike 0,ann 1,a b 2," ]
 t_true "the trail is intact" cc audit verify
+t_ok "a peer (federation) added" cc peer add uk-hub --url https://127.0.0.1:9/taxii2/ --max-tlp amber
+t_true "... is in the trail, with its arguments and exit status" \
+	[ "$(last "peer add" '(.args | join(" ")) + " " + (.exit | tostring)')" = \
+	  "add uk-hub --url https://127.0.0.1:9/taxii2/ --max-tlp amber 0" ]
+t_exit 1 "a restricted collection is never pushed to a peer" \
+	cc peer link uk-hub --push secret --to 11111111-2222-4333-8444-555555555555
+t_true "... says so" grep -q "restricted: what it holds opens only with a two-person" "$ERR"
+t_exit 1 "a peer that exists, added again" cc peer add uk-hub --url https://127.0.0.1:9/taxii2/
+t_true "... is in the trail with its exit status and why" \
+	[ "$(last "peer add" '(.exit | tostring) + " " + (.message // "-")' | cut -c1-2)" = "1 " ]
 
 t_true "server starts" start_server
 NOCOLL=$("$PY" -c 'import uuid; print(uuid.uuid4())')

@@ -727,6 +727,42 @@ static void test_authz_tampering(void **state)
 	audit_key_wipe(&z.hub);
 }
 
+/* A restricted collection is never pushed to a peer (federation): no link
+ * pushes it, and a link made before it was restricted sends nothing. */
+static void test_restricted_never_pushed(void **state)
+{
+	fx *f = *state;
+	store_collection c, r;
+	store_peer p = { 0 };
+	store_link l = { 0 };
+	int rows = 0;
+	cc_err e;
+
+	assert_int_equal(store_collection_add(f->s, "intel", NULL, NULL, NULL, &c, &e), 0);
+	assert_int_equal(store_collection_add(f->s, "secret", NULL, NULL, NULL, &r, &e), 0);
+	assert_int_equal(store_collection_set_restricted(f->s, r.id, true, &e), 0);
+	p.name = "uk-hub";
+	p.url = "https://127.0.0.1:9/taxii2/";
+	p.user = p.password = p.ca_file = p.pin = "";
+	p.max_tlp = STORE_TLP_RED;
+	assert_int_equal(store_peer_add(f->s, &p, &e), 0);
+	l.peer_id = p.id;
+	l.push = true;
+	l.remote_coll = "11111111-2222-4333-8444-555555555555";
+	l.max_tlp = STORE_TLP_RED;
+	l.collection_id = r.id;
+	assert_int_equal(store_link_add(f->s, &l, &e), CC_EDENIED);
+	assert_non_null(strstr(e.msg, "restricted"));
+	l.collection_id = c.id;
+	assert_int_equal(store_link_add(f->s, &l, &e), 0);
+	assert_int_equal(store_outbox(f->s, &l, &p, 0, 10, count_row, &rows, NULL, &e), 0);
+	assert_int_equal(store_collection_set_restricted(f->s, c.id, true, &e), 0);
+	assert_int_equal(store_outbox(f->s, &l, &p, 0, 10, count_row, &rows, NULL, &e), CC_EDENIED);
+	assert_int_equal(rows, 0);
+	store_collection_clear(&c);
+	store_collection_clear(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test_setup_teardown(test_authz_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_authz_tampering, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restricted_never_pushed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
