@@ -11,7 +11,7 @@
 # --no-audit, alternating in the same run: the four GET rows and a POST
 # ingest of AUDIT_ENVS envelopes each, AUDIT_ROUNDS times.
 #   bench/bench_taxii.sh            (env: CYBERCELL, SOAK=60, DUR=10, OBJECTS=100000,
-#                                    AUDIT_ENVS=20, AUDIT_ROUNDS=2)
+#                                    AUDIT_ENVS=20, AUDIT_ROUNDS=3)
 # Writes bench/results/taxii.md.  Everything listens on 127.0.0.1 only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,7 @@ SOAK=${SOAK:-60}
 DUR=${DUR:-10}
 OBJECTS=${OBJECTS:-100000}
 AUDIT_ENVS=${AUDIT_ENVS:-20}
-AUDIT_ROUNDS=${AUDIT_ROUNDS:-2}
+AUDIT_ROUNDS=${AUDIT_ROUNDS:-3}
 PER=1000
 W=$root/bench/work/taxii
 MT='application/taxii+json;version=2.1'
@@ -175,19 +175,36 @@ kill "$NPID"; wait "$NPID" 2>/dev/null || true; NPID=
 # fresh envelopes of 1,000; the best round of each counts (the machine is
 # shared: a round that other work slowed is not the trail's cost).
 # wrk output in $W/wrk-<row>-off|on-<round>.txt
+# the server's CPU time so far, all its threads (the audit writer's too), in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+TCK=$(getconf CLK_TCK)
+# cpu_per NAME T0 [N]: the server's CPU µs per request (per object: N) since T0
+# ticks, of the wrk run in wrk-NAME.txt, into cpu-NAME.txt
+cpu_per() {
+	local n=${3:-$(awk '/ requests in /{print $1}' "$W/wrk-$1.txt")}
+	calc %.1f "($(cpu_ticks) - $2) * 1000000 / $TCK / $n" >"$W/cpu-$1.txt"
+}
+# audit_wrk NAME URL [wrk args]: a row of the round, its CPU cost too
+audit_wrk() {
+	local name=$1 url=$2 c0; shift 2
+	c0=$(cpu_ticks)
+	wrk -t2 -c64 -d"${DUR}s" --latency -H "Accept: $MT" -H "$AUTH" "$@" "$url" >"$W/wrk-$name.txt"
+	cpu_per "$name" "$c0"
+}
 audit_round() { # audit_round off|on ROUND
-	local m=$1 r=$2
-	run_wrk "taxii-one-$m-$r" "$OBJ/$ID/" "$AUTH"
-	run_wrk "taxii-page-$m-$r" "$OBJ/?limit=100" "$AUTH"
-	wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/ones.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" \
-		>"$W/wrk-taxii-ones-$m-$r.txt"
-	wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/pages.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" \
-		>"$W/wrk-taxii-pages-$m-$r.txt"
+	local m=$1 r=$2 c0
+	audit_wrk "taxii-one-$m-$r" "$OBJ/$ID/"
+	audit_wrk "taxii-page-$m-$r" "$OBJ/?limit=100"
+	audit_wrk "taxii-ones-$m-$r" "$BASE" -s "$W/ones.lua"
+	audit_wrk "taxii-pages-$m-$r" "$BASE" -s "$W/pages.lua"
 	/usr/bin/python3 bench/gen_taxii.py "$W/a$m$r" "$AUDIT_ENVS" $PER "audit$m$r"
+	c0=$(cpu_ticks)
 	post_all "$W/a$m$r"
+	cpu_per "post-$m-$r" "$c0" "$ok"
 	echo "$POST_RATE" >"$W/post-$m-$r.rate"
-	echo "audit $m, round $r: ones $(lat "$W/wrk-taxii-ones-$m-$r.txt"), pages" \
-		"$(lat "$W/wrk-taxii-pages-$m-$r.txt"), POST $POST_RATE objects/s"
+	echo "audit $m, round $r: one $(lat "$W/wrk-taxii-one-$m-$r.txt") $(cat "$W/cpu-taxii-one-$m-$r.txt") µs," \
+		"pages $(lat "$W/wrk-taxii-pages-$m-$r.txt") $(cat "$W/cpu-taxii-pages-$m-$r.txt") µs," \
+		"POST $POST_RATE objects/s $(cat "$W/cpu-post-$m-$r.txt") µs"
 }
 stop_taxii
 for r in $(seq 1 "$AUDIT_ROUNDS"); do
@@ -199,8 +216,6 @@ for r in $(seq 1 "$AUDIT_ROUNDS"); do
 	stop_taxii
 done
 start_taxii
-TRAIL_LINES=$(wc -l <"$CYBERCELL_DB.audit")
-TRAIL_MB=$(calc %.1f "$(stat -c %s "$CYBERCELL_DB.audit") / 1048576")
 
 # ---- memory over a mixed load ------------------------------------------------------------
 cat >"$W/mixed.lua" <<EOF
@@ -246,6 +261,7 @@ if [ "$SOAK" -gt 0 ]; then
 fi
 stop_taxii
 "$CYBERCELL" audit verify >"$W/verify.txt"
+TRAIL_MB=$(calc %.1f "$(stat -c %s "$CYBERCELL_DB.audit") / 1048576")
 
 if [ "$SOAK" -gt 0 ]; then
 	MEMTABLE="| memory over a mixed load | value |
@@ -281,6 +297,13 @@ audit_row() {
 }
 POST_RATE_off=$(sort -gr "$W"/post-off-*.rate | head -1)
 POST_RATE_on=$(sort -gr "$W"/post-on-*.rate | head -1)
+# cpu_row TITLE NAME: a row of the CPU table (the least of the rounds)
+cpu_row() {
+	local a b
+	a=$(sort -g "$W"/cpu-"$2"-off-*.txt | head -1)
+	b=$(sort -g "$W"/cpu-"$2"-on-*.txt | head -1)
+	echo "| $1 | $a | $b | $(pct "$b" "$a") % |"
+}
 rounds() { # rounds NAME MODE: the req/s of every round
 	for f in "$W"/wrk-"$1-$2"-*.txt; do lat "$f" | cut -d' ' -f1; done | paste -sd/ -
 }
@@ -333,7 +356,20 @@ $(audit_row "GET one object, a different one every request" taxii-ones)
 $(audit_row "GET pages of 100, a different page every request" taxii-pages)
 | POST ingest, objects/s ($AUDIT_ENVS envelopes of $PER, 2 clients) | $POST_RATE_off | | | $POST_RATE_on | | | $(pct "$POST_RATE_on" "$POST_RATE_off") % |
 
-The trail after the run: $TRAIL_LINES entries, $TRAIL_MB MiB; \`audit verify\`: $(cut -d: -f2- "$W/verify.txt" | sed 's/^ //').
+On a machine shared with other work req/s move by tens of percent from round to round
+(above: the same server, the same requests), more than the trail costs; what the server
+itself spends is steadier: its CPU time (all its threads, the audit writer's included) per
+request, per object for the POSTs, over the same wrk runs (the least of the rounds):
+
+| server CPU per request | off µs | on µs | on / off |
+| --- | ---: | ---: | ---: |
+$(cpu_row "GET one object by id" taxii-one)
+$(cpu_row "GET a page of 100 objects" taxii-page)
+$(cpu_row "GET one object, a different one every request" taxii-ones)
+$(cpu_row "GET pages of 100, a different page every request" taxii-pages)
+$(cpu_row "POST ingest, per object" post)
+
+The trail at the end of the run: $TRAIL_MB MiB; \`audit verify\`: $(cut -d: -f2- "$W/verify.txt" | sed 's/^ //').
 
 $MEMTABLE
 
