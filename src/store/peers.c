@@ -416,7 +416,7 @@ int store_outbox(store *s, const store_link *l, const store_peer *p, int64_t aft
 	 * that stands for the peer is served them, but none the peer
 	 * delivered or posted (?4: its organisation, ?5: the peer) */
 	sqlite3_stmt *st = store_dyn_stmt(s,
-		"SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
+		"SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id, e.lvl"
 		" FROM entries e JOIN versions v ON v.vid = e.vid"
 		" WHERE e.collection_id = ?1 AND e.date_added > ?2 AND e.lvl <= ?3"
 		" AND NOT EXISTS (SELECT 1 FROM received r WHERE r.vid = e.vid AND r.peer_id = ?5)"
