@@ -38,6 +38,15 @@ SRCS     := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 OBJS     := $(SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+# The UI's static files (ui/) and the npm package it ships (cytoscape.js,
+# pinned in package-lock.json), compiled into the binary by scripts/embed-ui.
+UI_FILES := $(sort $(shell find ui -type f 2>/dev/null))
+UI_NPM   := node_modules/cytoscape/dist/cytoscape.esm.min.mjs node_modules/cytoscape/LICENSE
+UI_EMBED := $(foreach f,$(UI_FILES),$(f:ui/%=%)=$(f)) \
+	vendor/cytoscape.esm.min.js=node_modules/cytoscape/dist/cytoscape.esm.min.mjs \
+	vendor/cytoscape-LICENSE.txt=node_modules/cytoscape/LICENSE
+UI_OBJ   := $(BUILD)/obj/gen/ui_files.o
+LIB_OBJS += $(UI_OBJ)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -66,6 +75,22 @@ deps:
 	@scripts/install-deps
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# npm ci installs exactly what package-lock.json pins (cytoscape.js for the
+# binary, puppeteer-core for the browser tests); the registry is reached once.
+$(UI_NPM): package-lock.json
+	@echo "  NPM     ci"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $(UI_NPM)
+
+$(BUILD)/gen/ui_files.c: $(UI_FILES) $(UI_NPM) scripts/embed-ui
+	@echo "  EMBED   $@"
+	@scripts/embed-ui $@ $(UI_EMBED)
+
+$(UI_OBJ): $(BUILD)/gen/ui_files.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@

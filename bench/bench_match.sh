@@ -5,14 +5,23 @@
 #   shaped like ../shared/data/logs, planted hits): scan MB/s on one core,
 #   --threads 2, and `grep -F -f` with the same literal values on the same
 #   files; the exact-lookup rate alone (bench/bench_lookup.c).
+# With warning lists and scores on (the built-in lists, MISP's 62,745
+# public resolvers when ../shared has them, --min-score 0 so that every
+# indicator is scored and kept), beside CYBERCELL_BASE (an older binary,
+# e.g. built from main) on the same files in the same run; and --follow
+# reading the TSV from a pipe.
 # Writes bench/results/match.md.  Big files live in bench/work/ and are
-# deleted at the end.   Env: CYBERCELL (binary), MATCH_GB (TSV size, 1.1),
-# MATCH_EVE_MB (EVE size, 600), MATCH_N (indicators, 1000000).
+# deleted at the end.   Env: CYBERCELL (binary), CYBERCELL_BASE (the binary
+# to compare with; none: that part is left out), CYBERCELL_BASE_NOTE (what
+# that binary is, for the table), MATCH_ROUNDS (3), MATCH_GB (TSV size, 1.1),
+# MATCH_EVE_MB (EVE size, 600), MATCH_N (indicators, 1000000), CC_SHARED
+# (the outside test data, ../shared).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 : "${CYBERCELL:=$root/build/cybercell}"
 N=${MATCH_N:-1000000}
+base_note=${CYBERCELL_BASE_NOTE:+: $CYBERCELL_BASE_NOTE}
 GB=${MATCH_GB:-1.1}
 EVE_MB=${MATCH_EVE_MB:-600}
 W=bench/work/match
@@ -48,7 +57,9 @@ run() {
 stat_of() { # stat_of LABEL KEY
 	sed -n "s/.*[ :]$2=\([0-9.]*\).*/\1/p" "$W/err.$1" | tail -1
 }
-cpu_mbps() { awk -v b="$1" -v u="$2" -v c="$compile_user" 'BEGIN { if (u - c > 0) printf "%.0f", b / (u - c) / 1e6; else print "-" }'; }
+# bytes over the CPU seconds of LABEL's scan (--stats scan_cpu_s: user and
+# system CPU from the end of compiling to the last hit, every thread)
+cpu_mbps() { mbps "$1" "$(stat_of "$2" scan_cpu_s)"; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6; else print "-" }'; }
 
 echo "compile (best of 3, like the other benches)"
@@ -72,6 +83,49 @@ cmp -s "$W/out.tsv1" "$W/out.tsv2" && same_hits=yes || same_hits=NO
 echo "scan eve, 1 and 2 threads"
 run eve1 "$CYBERCELL" match --stats --json --indicators "$W/ind.json" "$W/eve.json"
 run eve2 "$CYBERCELL" match --stats --json --threads 2 --indicators "$W/ind.json" "$W/eve.json"
+# issue 16: warning lists and scores on; the binary before; --follow on a pipe
+WL=${CC_SHARED:-$root/../shared}/data/warninglists/public-dns-v4/list.json
+wl_args=(--min-score 0)
+[ -f "$WL" ] && wl_args+=(--warninglist "$WL")
+# Per-core rates on a shared machine: ROUNDS rounds, each running the
+# binary before, now with the defaults and now with lists and scores on, in
+# turn (compile alone, TSV, EVE); each keeps its run of least CPU (others'
+# work on the cores only adds to it): the scan's CPU seconds for a scan,
+# the command's user CPU for a compile.
+# runmin LABEL CMD...: run CMD as run does; keep it as LABEL if its CPU is
+# the least so far
+runmin() {
+	local label=$1 k; shift
+	run _try "$@"
+	case $label in
+	*compile) _try_key=$_try_user ;;
+	*) _try_key=$(stat_of _try scan_cpu_s) ;;
+	esac
+	k=${label}_key
+	if [ -z "${!k:-}" ] || awk -v a="$_try_key" -v b="${!k}" 'BEGIN { exit !(a < b) }'; then
+		eval "${label}_key=$_try_key"
+		eval "${label}_wall=$_try_wall ${label}_user=$_try_user ${label}_rss=$_try_rss ${label}_cpus=$_try_cpus"
+		cp "$W/err._try" "$W/err.$label"; cp "$W/out._try" "$W/out.$label"
+	fi
+}
+ROUNDS=${MATCH_ROUNDS:-3}
+kinds=(n l); [ -n "${CYBERCELL_BASE:-}" ] && kinds=(b n l)
+for r in $(seq "$ROUNDS"); do
+	echo "per-core round $r of $ROUNDS: ${kinds[*]}"
+	for k in "${kinds[@]}"; do
+		case $k in
+		b) cmd=("$CYBERCELL_BASE" match --stats --json) ;;
+		n) cmd=("$CYBERCELL" match --stats --json) ;;
+		l) cmd=("$CYBERCELL" match --stats --json "${wl_args[@]}") ;;
+		esac
+		runmin "${k}compile" "${cmd[@]}" --indicators "$W/ind.json" "$W/empty.log"
+		runmin "${k}tsv" "${cmd[@]}" --indicators "$W/ind.json" "$W/conn.log" "$W/dns.log"
+		runmin "${k}eve" "${cmd[@]}" --indicators "$W/ind.json" "$W/eve.json"
+	done
+done
+echo "--follow, the TSV through a pipe"
+run follow sh -c "cat '$W/conn.log' '$W/dns.log' | '$CYBERCELL' match --follow --stats --json --indicators '$W/ind.json' -"
+
 echo "grep -F -f (same literals, same files)"
 GT=${MATCH_GREP_TIMEOUT:-300}
 run grep_tsv timeout "$GT" grep -F -c -f "$W/literals.txt" "$W/conn.log" "$W/dns.log"
@@ -118,17 +172,17 @@ nlit=$(wc -l < "$W/literals.txt")
 	echo
 	echo "### Scan"
 	echo
-	echo "MB/s is bytes over cybercell's scan wall time; CPU MB/s is bytes over the user CPU"
-	echo "seconds of the command minus those of compiling alone (less sensitive to a busy machine)."
+	echo "MB/s is bytes over cybercell's scan wall time; CPU MB/s is bytes over the CPU seconds"
+	echo "of the scan (\`--stats\` scan_cpu_s: user and system, less sensitive to a busy machine)."
 	echo
 	echo "CPUs used is (user + system CPU seconds) / wall seconds of the whole command: on"
 	echo "an idle machine about 1 with one thread; below that, other work took the cores."
 	echo
 	echo "| log | size | threads | scan s | MB/s | CPU MB/s | CPUs used | hits | goal |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 1 | $tsv1_scan | $(mbps $tsv_bytes $tsv1_scan) | $(cpu_mbps $tsv_bytes $tsv1_user) | $tsv1_cpus | $(stat_of tsv1 hits) | >= 300 (goal 500) |"
+	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 1 | $tsv1_scan | $(mbps $tsv_bytes $tsv1_scan) | $(cpu_mbps $tsv_bytes tsv1) | $tsv1_cpus | $(stat_of tsv1 hits) | >= 300 (goal 500) |"
 	echo "| Zeek conn+dns TSV | $((tsv_bytes / 1000000)) MB | 2 | $tsv2_scan | $(mbps $tsv_bytes $tsv2_scan) | | $tsv2_cpus | $(stat_of tsv2 hits) | near 2x: ${speedup}x; same hits as 1 thread: $same_hits |"
-	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 1 | $eve1_scan | $(mbps $eve_bytes $eve1_scan) | $(cpu_mbps $eve_bytes $eve1_user) | $eve1_cpus | $(stat_of eve1 hits) | >= 150 |"
+	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 1 | $eve1_scan | $(mbps $eve_bytes $eve1_scan) | $(cpu_mbps $eve_bytes eve1) | $eve1_cpus | $(stat_of eve1 hits) | >= 150 |"
 	echo "| Suricata EVE JSON | $((eve_bytes / 1000000)) MB | 2 | $eve2_scan | $(mbps $eve_bytes $eve2_scan) | | $eve2_cpus | $(stat_of eve2 hits) | ${eve_speedup}x |"
 	echo
 	echo "### Peer: \`grep -F -c -f literals.txt\` ($nlit literal values: every exact indicator but the CIDRs), same files, same run"
@@ -139,6 +193,34 @@ nlit=$(wc -l < "$W/literals.txt")
 	echo "| grep -F, EVE | $grep_eve_wall$(gt_note "$grep_eve_wall") | $grep_empty_wall | $(mbps $eve_bytes $grep_eve_scan) | $(awk -F: '{ s += $NF } END { print s }' "$W/out.grep_eve") |"
 	echo "| cybercell match, Zeek TSV (whole command, 1 thread) | $tsv1_wall | $(stat_of tsv1 load_compile_s) | $(mbps $tsv_bytes $tsv1_scan) | $(stat_of tsv1 hits) hits |"
 	echo "| cybercell match, EVE (whole command, 1 thread) | $eve1_wall | $(stat_of eve1 load_compile_s) | $(mbps $eve_bytes $eve1_scan) | $(stat_of eve1 hits) hits |"
+	echo
+	echo "### Warning lists and scores on, the binary before, live input (same files, same run)"
+	echo
+	misp=; [ -f "$WL" ] && misp=", MISP's 62,745 public resolvers (--warninglist)"
+	echo "Warning lists and scores on: the built-in lists$misp"
+	echo "and \`--min-score 0\` (every indicator's score computed at load, all kept). Per-core MB/s"
+	echo "is bytes over the CPU seconds of the scan (\`--stats\` scan_cpu_s; the binary before was"
+	echo "built with that one field added to its stats line); each of the three is run $ROUNDS times"
+	echo "in turn, and each figure is from its run of least CPU (scan CPU; user CPU for compiling)."
+	echo
+	echo "| run | compile user s | TSV scan s | TSV MB/s | TSV MB/s per core | EVE scan s | EVE MB/s | EVE MB/s per core | per core vs before (TSV / EVE) | hits TSV / EVE |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	row() { # row TITLE KIND
+		local cu=${2}compile_user vs= t e
+		t=$(cpu_mbps $tsv_bytes "${2}tsv"); e=$(cpu_mbps $eve_bytes "${2}eve")
+		[ -n "${CYBERCELL_BASE:-}" ] && vs=$(awk -v t="$t" -v e="$e" -v bt="$(cpu_mbps $tsv_bytes btsv)" \
+			-v be="$(cpu_mbps $eve_bytes beve)" 'BEGIN { printf "%+.1f %% / %+.1f %%", (t / bt - 1) * 100, (e / be - 1) * 100 }')
+		echo "| $1 | ${!cu} | $(stat_of "${2}tsv" scan_s) | $(mbps $tsv_bytes "$(stat_of "${2}tsv" scan_s)") | $t |" \
+			"$(stat_of "${2}eve" scan_s) | $(mbps $eve_bytes "$(stat_of "${2}eve" scan_s)") | $e | $vs |" \
+			"$(stat_of "${2}tsv" hits) / $(stat_of "${2}eve" hits) |"
+	}
+	[ -n "${CYBERCELL_BASE:-}" ] && row "before (\`CYBERCELL_BASE\`$base_note)" b
+	row "now, defaults (built-in lists)" n
+	row "now, lists and scores on" l
+	echo
+	echo "Live input: \`cat conn.log dns.log | cybercell match --follow --json -\`: $((tsv_bytes / 1000000)) MB"
+	echo "in $(stat_of follow scan_s) s of scanning ($(mbps $tsv_bytes "$(stat_of follow scan_s)") MB/s, one thread; lines are"
+	echo "scanned as they come, in the pipe's chunks), $(stat_of follow hits) hits; the same hits (indicators and values, in order) as the whole files: $(cmp -s <(jq -c '[.indicator, .matched]' "$W/out.follow") <(jq -c '[.indicator, .matched]' "$W/out.tsv1") && echo yes || echo NO)."
 	echo
 	echo "grep only finds the literal bytes anywhere in a line (an address inside a longer"
 	echo "address counts, CIDRs and case rules do not exist for it); match parses every"

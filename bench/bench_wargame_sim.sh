@@ -6,10 +6,13 @@
 # byte-identical JSON.  Writes bench/results/wargame_sim.md.
 #   bench/bench_wargame_sim.sh          (CYBERCELL=... to pick the binary)
 #   WGSIM_RUNS=2000 bench/bench_wargame_sim.sh   (a shorter run)
+#   BASE=/tmp/wg-base bench/bench_wargame_sim.sh (also measure that tree's
+#       build/cybercell with its data/rules, e.g. main, in the same sitting)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=${CYBERCELL:-$root/build/cybercell}
+base=${BASE:-}
 runs=${WGSIM_RUNS:-10000}
 adv=data/demo/adversary.yaml
 model=bench/work/wg_net1000.yaml
@@ -30,6 +33,8 @@ measure() { # measure CMD... -> "wall user+sys rss_mb", best wall of 3
 	echo "$best"
 }
 
+prev=$(grep -E '^\| (setup only|[0-9]+ campaigns)' "$out" 2>/dev/null || true)
+prev_run=$(sed -n 's/^Run: \([^ ]*\) .*/\1/p' "$out" 2>/dev/null | head -1)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r s_w s_c s_m < <(measure "$bin" wargame run "$model" --adversary-file "$adv" --runs 1)
 read -r w1 c1 m1 < <(measure "$bin" wargame run "$model" --adversary-file "$adv" --runs "$runs" \
@@ -38,6 +43,16 @@ read -r w2 c2 m2 < <(measure "$bin" wargame run "$model" --adversary-file "$adv"
 	--seed 1 --threads 2 --json bench/work/wgsim_t2.json)
 same=no
 cmp -s bench/work/wgsim_t1.json bench/work/wgsim_t2.json && same=yes
+brow1="" brow2=""
+if [ -n "$base" ]; then
+	read -r bs_w bs_c bs_m < <(measure "$base/build/cybercell" wargame run "$model" \
+		--adversary-file "$base/$adv" --rules "$base/data/rules" --runs 1)
+	read -r b1_w b1_c b1_m < <(measure "$base/build/cybercell" wargame run "$model" \
+		--adversary-file "$base/$adv" --rules "$base/data/rules" --runs "$runs" --seed 1 --threads 1)
+	brow1="| main: setup only | $bs_w | $bs_c | – | $bs_m |"
+	brow2="| main: $runs campaigns, 1 thread | $b1_w | $b1_c | $(awk "BEGIN{printf \"%.2f\", $b1_w - $bs_w}") | $b1_m |"
+	ratio=$(awk "BEGIN{printf \"%.2f\", $c1 / ($b1_c > 0 ? $b1_c : 0.01)}")
+fi
 graph=$(jq -r '"\(.graph.facts) facts, \(.graph.instances) rule instances"' bench/work/wgsim_t1.json)
 steps=$(jq -r '.simulation.mean_attacker_actions' bench/work/wgsim_t1.json)
 pany=$(jq -r '.simulation.any_jewel.p' bench/work/wgsim_t1.json)
@@ -71,13 +86,26 @@ echo "setup ${s_w}s; $runs campaigns: 1 thread ${w1}s, 2 threads ${w2}s; identic
 	echo "| setup only (load, graph, metrics, hardening; --runs 1) | $s_w | $s_c | – | $s_m |"
 	echo "| $runs campaigns, 1 thread | $w1 | $c1 | $sim1 | $m1 |"
 	echo "| $runs campaigns, 2 threads | $w2 | $c2 | $sim2 | $m2 |"
+	[ -n "$brow1" ] && printf '%s\n%s\n' "$brow1" "$brow2"
 	echo
 	echo "Target: $runs campaigns on 1,000 hosts in < 5 s on 2 threads: **$ok**."
+	if [ -n "$base" ]; then
+		echo "\"main\" rows: the main branch's binary and rules (\`$(git -C "$root" rev-parse --short main 2>/dev/null || echo main)\`), measured in"
+		echo "the same sitting; CPU time of $runs campaigns on 1 thread now / main: **$ratio**."
+	fi
 	echo "JSON of 1 and 2 threads byte-identical: **$same**."
 	echo "With two idle cores the 2-thread run would take about $idle s (setup CPU plus"
 	echo "half the campaigns' CPU); on a loaded machine the second thread finds no free"
 	echo "core, which is why 2 threads may show no gain in wall time above."
 	echo "No outside peer runs the same campaigns; the setup row is the baseline the"
 	echo "campaigns add to (\`wargame graph\` does the same work)."
+	if [ -n "$prev" ]; then
+		echo
+		echo "The previous run of this benchmark ($prev_run), as it reported it:"
+		echo
+		echo "| what | wall s (best of 3) | CPU s (user+sys) | campaigns only, wall s | peak RSS MB |"
+		echo "| --- | ---: | ---: | ---: | ---: |"
+		printf '%s\n' "$prev" | grep -v '^| main:'
+	fi
 } >"$out"
 echo "wrote $out"

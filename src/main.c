@@ -51,6 +51,9 @@ static const cmd_def cmd_table[] = {
 	{ "audit",      cmd_audit,      "the tamper-evident audit trail: init, show, verify, head, rotate", cmd_audit_usage, 0 },
 	{ "pattern",    cmd_pattern,    "check STIX patterns and match them on observations", cmd_pattern_usage, 0 },
 	{ "match",      cmd_match,      "scan logs with the store's indicators", cmd_match_usage, 0 },
+	{ "warninglist", cmd_warninglist, "values that must never alert: built-in and MISP lists", cmd_warninglist_usage, ADMIN },
+	{ "attribute",  cmd_attribute,  "rank intrusion-sets by the evidence they share with what was seen", cmd_attribute_usage, 0 },
+	{ "sightings",  cmd_sightings,  "who else saw this: sightings of an indicator or value across members", cmd_sightings_usage, 0 },
 	{ "wargame",    cmd_wargame,    "simulate an adversary against a network model", cmd_wargame_usage, 0 },
 	{ "exercise",   cmd_exercise,   "turn-based training game for a blue team", cmd_exercise_usage, 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
@@ -81,7 +84,7 @@ static void print_main_usage(FILE *f)
 {
 	fputs(main_usage, f);
 	for (const cmd_def *c = cmd_table; c->name; c++)
-		fprintf(f, "  %-11s %s\n", c->name, c->summary);
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
 	fputs("\nRun 'cybercell help <command>' for a command's options.\n", f);
 }
 

@@ -122,24 +122,21 @@ int cmd_flag_and_operand(const char *cmd, int argc, char **argv, const char *lon
 bool cmd_parse_long(const char *cmd, const char *opt, const char *s,
 		    long long min, long long max, long long *out);
 
-/* How cmd_resolve_name looks an object up. */
-typedef struct cmd_resolve {
-	const char *what;               /* the subject of its errors: "adversary" */
-	const char *const *types;       /* types tried in turn (NULL-terminated);
-	                                   NULL: any type */
-	bool substring;                 /* then by a name that contains the text */
-	bool include_revoked;           /* also revoked and deprecated objects */
-} cmd_resolve;
+/* A warning about an object (borrowed during the call). */
+typedef void (*cmd_warn_fn)(void *ud, const char *msg);
 
-/* The one object (latest versions) whose name or alias is text, ignoring
- * case: of the first of r->types that has one; failing that, with
- * r->substring, whose name contains text.  Sets *id and, if name is not
- * NULL, *name (its name, else its id), both owned by the caller.  Fails
- * with CC_ENOTFOUND when nothing is called that, CC_ERR when several are
- * (the message names some), or a store error. */
-struct store;
-int cmd_resolve_name(struct store *s, const cmd_resolve *r, const char *text, char **id,
-		     char **name, cc_err *e);
+/* Warnings about an indicator that is valid but will not do what its
+ * author may think (src/cmd/indicator_warn.c): its pattern's lint
+ * (stix_pattern_lint: "pattern:L:C: ...") and its values on the warning
+ * lists wl (may be NULL: breadth only) or too broad.  Other objects: none.
+ * Returns how many. */
+struct an_wlset;
+size_t cmd_indicator_warnings(const json_t *obj, const struct an_wlset *wl, cmd_warn_fn fn,
+			      void *ud);
+/* The warning lists in force: the built-in ones and those of the store at
+ * db_path when the file exists (it is never created).  Free with
+ * an_wlset_free; NULL without memory. */
+struct an_wlset *cmd_warninglists(const char *db_path);
 
 /* The handlers. */
 int cmd_init(int argc, char **argv, const cc_cli *cli);
@@ -165,6 +162,9 @@ int cmd_authorise(int argc, char **argv, const cc_cli *cli);
 int cmd_peer(int argc, char **argv, const cc_cli *cli);
 int cmd_sync(int argc, char **argv, const cc_cli *cli);
 int cmd_taxii(int argc, char **argv, const cc_cli *cli);
+int cmd_warninglist(int argc, char **argv, const cc_cli *cli);
+int cmd_sightings(int argc, char **argv, const cc_cli *cli);
+int cmd_attribute(int argc, char **argv, const cc_cli *cli);
 
 /* Usage texts, each defined beside its handler. */
 extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
@@ -172,12 +172,14 @@ extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
 	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
 	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
 	cmd_wargame_usage[], cmd_exercise_usage[], cmd_audit_usage[], cmd_approver_usage[],
-	cmd_authorise_usage[], cmd_peer_usage[], cmd_sync_usage[], cmd_taxii_usage[];
+	cmd_authorise_usage[], cmd_peer_usage[], cmd_sync_usage[], cmd_taxii_usage[],
+	cmd_warninglist_usage[], cmd_sightings_usage[], cmd_attribute_usage[];
 
 /* Where the version of row came from, for `get` and `find --json`: an
  * array of {"peer": NAME, "received": TIMESTAMP} (new reference), one per
  * peer that delivered it, oldest first; NULL when none did (made here, or
  * a failure to read it). */
+struct store;
 struct store_row;
 json_t *cmd_provenance(struct store *s, const struct store_row *r);
 

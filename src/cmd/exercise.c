@@ -12,18 +12,20 @@
 
 #include "cmd/cmd.h"
 #include "cmd/wargame_int.h"
+#include "util/file.h"
 #include "wargame/sim.h"
 
 const char cmd_exercise_usage[] =
 	"usage: cybercell exercise MODEL.yaml (--adversary NAME | --adversary-file F)\n"
 	"                          [--rules DIR] [--seed S] [--turns N] [--budget B]\n"
-	"                          [--false-alerts RATE] [--json]\n"
+	"                          [--false-alerts RATE] [--json] [--review FILE]\n"
 	"\n"
 	"A turn-based training game over the model (it never touches a real\n"
 	"network).  Each turn the blue team sees the alerts its controls raised\n"
 	"(imperfect, with false positives) and spends a budget on:\n"
 	"  investigate HOST (1)  isolate HOST (2)  reset ACCOUNT (1)\n"
 	"  block FLOW (1)        patch HOST CVE (2)  pass (ends the turn)\n"
+	"  map (or hosts, free): the zones, hosts, accounts, flows and jewels\n"
 	"then the attacker moves.  The game ends when a crown jewel falls, the\n"
 	"attacker has no move left (evicted), or the turns run out; then the\n"
 	"score and an after-action review are shown.\n"
@@ -36,10 +38,12 @@ const char cmd_exercise_usage[] =
 	"  --turns N             turns (default 20)\n"
 	"  --budget B            points per turn (default 4)\n"
 	"  --false-alerts RATE   false alerts per watched host per turn (default 0.02)\n"
-	"  --json                play over JSON lines on stdin/stdout (docs/exercise.md)\n";
+	"  --json                play over JSON lines on stdin/stdout (docs/exercise.md)\n"
+	"  --review FILE         write the one-page after-action review (HTML)\n";
 
 typedef struct ex_opts {
-	const char *adv, *advfile, *rules;
+	wg_session_args sa;
+	const char *review;
 	long long seed, turns, budget;
 	double fp;
 	bool json;
@@ -48,14 +52,13 @@ typedef struct ex_opts {
 static int parse(int argc, char **argv, ex_opts *o)
 {
 	static const struct option opts[] = {
-		{ "adversary", required_argument, NULL, 'a' },
-		{ "adversary-file", required_argument, NULL, 'f' },
-		{ "rules", required_argument, NULL, 'r' },
+		WG_SESSION_OPTIONS,
 		{ "seed", required_argument, NULL, 's' },
 		{ "turns", required_argument, NULL, 't' },
 		{ "budget", required_argument, NULL, 'b' },
 		{ "false-alerts", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "review", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -68,11 +71,11 @@ static int parse(int argc, char **argv, ex_opts *o)
 	o->fp = -1;
 	cmd_getopt_reset();
 	while ((c = cmd_getopt("exercise", argc, argv, "", opts)) != -1) {
+		if (wg_session_opt(&o->sa, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o->adv = optarg; break;
-		case 'f': o->advfile = optarg; break;
-		case 'r': o->rules = optarg; break;
 		case 'j': o->json = true; break;
+		case 'R': o->review = optarg; break;
 		case 's':
 			if (!cmd_parse_long("exercise", "--seed", optarg, 0, INT64_MAX, &o->seed))
 				return 2;
@@ -97,10 +100,8 @@ static int parse(int argc, char **argv, ex_opts *o)
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("exercise", "expected one MODEL.yaml");
-	if (!o->adv == !o->advfile)
-		return cmd_usage_error("exercise", "give --adversary NAME or "
-				       "--adversary-file F (one of them)");
-	return 0;
+	o->sa.model = argv[optind];
+	return wg_session_check(&o->sa, "exercise", NULL);
 }
 
 static void put_line(char *s)
@@ -190,6 +191,21 @@ static void play(wg_exercise *x, bool json)
 	free(ln);
 }
 
+static int write_review(const wg_exercise *x, const char *path)
+{
+	cc_buf b = CC_BUF_INIT;
+	cc_err e;
+	int rc = 0;
+
+	wg_ex_review_html(x, &b);
+	if (cc_file_write_atomic(path, b.data, b.len, &e)) {
+		cc_err_prefix(&e, "--review");
+		rc = cmd_fail(&e);
+	}
+	cc_buf_free(&b);
+	return rc;
+}
+
 int cmd_exercise(int argc, char **argv, const cc_cli *cli)
 {
 	ex_opts o;
@@ -201,7 +217,7 @@ int cmd_exercise(int argc, char **argv, const cc_cli *cli)
 
 	if ((rc = parse(argc, argv, &o)))
 		return rc;
-	if ((rc = wg_session_open(&s, argv[optind], o.adv, o.advfile, o.rules, cli))) {
+	if ((rc = wg_session_open(&s, &o.sa, cli))) {
 		wg_session_close(&s);
 		return rc;
 	}
@@ -228,7 +244,8 @@ int cmd_exercise(int argc, char **argv, const cc_cli *cli)
 		fputs(cc_buf_str(&b), stdout);
 		cc_buf_free(&b);
 	}
+	rc = o.review ? write_review(x, o.review) : 0;
 	wg_ex_free(x);
 	wg_session_close(&s);
-	return 0;
+	return rc;
 }

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "cmd/cmd.h"
 #include "stix/stix.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/time.h"
 
 const char cmd_find_usage[] =
 	"usage: cybercell find [--type T] [--name TEXT] [--alias TEXT] [--external-id ID]\n"
@@ -35,7 +37,10 @@ const char cmd_find_usage[] =
 	"                            " CMD_PROVENANCE_KEY " when peers delivered it)\n"
 	"\n"
 	"Without --json prints a table: type, id, name, external id; a relationship's\n"
-	"name is its type and ends (\"uses: A -> B\"), a sighting's what was seen.\n"
+	"name is its type and ends (\"uses: A -> B\"), a sighting's what was seen,\n"
+	"an indicator's ends with its score (\"[score 63]\": its confidence, decayed\n"
+	"with age, raised by sightings, lowered by opinions; --json adds it as\n"
+	"x_cybercell_score).\n"
 	"Exit status: 0 (also when nothing matches), 1 failed (also: --related-to\n"
 	"names no object, or several), 2 bad usage.\n";
 
@@ -72,20 +77,71 @@ static const char *external_id(json_t *obj)
 	return first;
 }
 
-/* One line of --json: the stored text, with where it came from when
- * peers delivered it. */
+/* The scores of indicators: the hub's sightings and opinions, read when
+ * the first indicator is shown. */
+typedef struct scorer {
+	store *st;
+	an_evidence *ev;        /* NULL until needed */
+	int64_t now;
+} scorer;
+
+static int evidence_row(const store_row *r, void *ud)
+{
+	json_t *o = json_loadb(r->json, r->json_len, 0, NULL);
+
+	an_evidence_add(ud, o);
+	json_decref(o);
+	return 0;
+}
+
+/* Read the evidence (not inside another query of the store). */
+static void scorer_load(scorer *sc)
+{
+	const char *types[] = { "sighting", "opinion" };
+	store_query q = { .types = types, .n_types = 2 };
+	cc_err e;
+
+	if (sc->ev)
+		return;
+	sc->ev = an_evidence_new();
+	sc->now = cc_now_us();
+	store_query_run(sc->st, &q, evidence_row, sc->ev, NULL, &e);
+	an_evidence_finish(sc->ev);
+}
+
+static double score_of(scorer *sc, const json_t *obj)
+{
+	scorer_load(sc);
+	return an_indicator_score(sc->ev, obj, sc->now, NULL);
+}
+
+static bool is_indicator(const json_t *obj)
+{
+	const char *t = json_string_value(json_object_get(obj, "type"));
+
+	return t && !strcmp(t, "indicator");
+}
+
+/* One line of --json: the stored text, with an indicator's score and
+ * where the version came from when peers delivered it. */
 static int print_json(const store_row *r, void *ud)
 {
-	json_t *prov = cmd_provenance(ud, r), *obj;
+	scorer *sc = ud;
+	json_t *prov = cmd_provenance(sc->st, r), *obj;
+	bool ind = !strcmp(r->type, "indicator");
 
-	if (!prov) {
+	if (!prov && !ind) {
 		fwrite(r->json, 1, r->json_len, stdout);
 		putchar('\n');
 		return 0;
 	}
 	obj = json_loadb(r->json, r->json_len, 0, NULL);
-	json_object_set_new(obj, CMD_PROVENANCE_KEY, prov);
-	json_dumpf(obj, stdout, JSON_COMPACT);
+	if (ind)
+		json_object_set_new(obj, "x_cybercell_score",
+				    json_integer((json_int_t)(score_of(sc, obj) + 0.5)));
+	if (prov)
+		json_object_set_new(obj, CMD_PROVENANCE_KEY, prov);
+	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	putchar('\n');
 	json_decref(obj);
 	return 0;
@@ -152,7 +208,7 @@ static void row_name(store *st, json_t *obj, json_t *names, cc_buf *out)
 	}
 }
 
-static void print_table(store *st, json_t *rows)
+static void print_table(store *st, json_t *rows, scorer *sc)
 {
 	json_t *names = json_object(), *obj;
 	size_t i;
@@ -163,6 +219,8 @@ static void print_table(store *st, json_t *rows)
 		const char *x = external_id(obj);
 
 		row_name(st, obj, names, &name);
+		if (is_indicator(obj))
+			cc_buf_printf(&name, " [score %.0f]", score_of(sc, obj));
 		printf("%-20s %-55s %-40s %s\n", json_string_value(json_object_get(obj, "type")),
 		       json_string_value(json_object_get(obj, "id")), cc_buf_str(&name),
 		       x ? x : "-");
@@ -174,11 +232,11 @@ static void print_table(store *st, json_t *rows)
 /* --related-to: an id as given, else the one object of that name or alias. */
 static int related_id(store *st, store_find_query *q, char **owned, cc_err *e)
 {
-	const cmd_resolve r = { .what = "--related-to", .include_revoked = q->include_revoked };
+	const store_resolve r = { .what = "--related-to", .include_revoked = q->include_revoked };
 
 	if (!q->related_to || stix_id_valid(q->related_to, NULL))
 		return CC_OK;
-	if (cmd_resolve_name(st, &r, q->related_to, owned, NULL, e))
+	if (store_resolve_name(st, &r, q->related_to, owned, NULL, e))
 		return CC_ERR;
 	q->related_to = *owned;
 	return CC_OK;
@@ -192,6 +250,7 @@ int cmd_find(int argc, char **argv, const cc_cli *cli)
 	cc_err e = { 0 };
 	json_t *rows = NULL;
 	char *rel_id = NULL;
+	scorer sc = { NULL, NULL, 0 };
 	long long lim;
 	int opt, status = 0;
 
@@ -222,16 +281,20 @@ int cmd_find(int argc, char **argv, const cc_cli *cli)
 	if (store_open(cli->db_path, &st, &e) || related_id(st, &q, &rel_id, &e))
 		goto out_fail;
 	rows = json_array();
-	if (store_find(st, &q, json ? print_json : keep_row, json ? (void *)st : rows, &e))
+	sc.st = st;
+	if (json && (!q.type || !strcmp(q.type, "indicator")))
+		scorer_load(&sc);
+	if (store_find(st, &q, json ? print_json : keep_row, json ? (void *)&sc : rows, &e))
 		goto out_fail;
 	if (!json)
-		print_table(st, rows);
+		print_table(st, rows, &sc);
 	goto out;
 out_fail:
 	status = cmd_fail(&e);
 out:
 	json_decref(rows);
 	free(rel_id);
+	an_evidence_free(sc.ev);
 	store_close(st);
 	return status;
 }

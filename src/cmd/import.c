@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "cmd/cmd.h"
 #include "cmd/import_int.h"
 #include "stix/stix.h"
@@ -69,6 +70,30 @@ void import_report(import_ctx *c, const char *path, const char *msg)
 		c->skip_invalid ? " (skipped)" : "");
 }
 
+/* A warning about the object being stored (the first MAX_SHOWN of a file
+ * are printed, or kept with the problems when they are deferred). */
+static void on_warning(void *ud, const char *msg)
+{
+	import_ctx *c = ud;
+	char w[512];
+
+	if (c->warnings++ >= MAX_SHOWN)
+		return;
+	where(c, w, sizeof(w));
+	if (c->defer)
+		cc_buf_printf(c->defer, "cybercell: %s: %s%swarning: %s\n", c->display, w, *w ? ": " : "",
+			      msg);
+	else
+		fprintf(stderr, "cybercell: %s: %s%swarning: %s\n", c->display, w, *w ? ": " : "", msg);
+}
+
+void import_warn_summary(import_ctx *c)
+{
+	if (c->warnings > MAX_SHOWN)
+		fprintf(stderr, "cybercell: %s: %zu warnings in all (first %d shown)\n", c->display,
+			c->warnings, MAX_SHOWN);
+}
+
 static void on_problem(const char *id, const char *path, const char *msg, void *ud)
 {
 	import_ctx *c = ud;
@@ -93,6 +118,10 @@ int import_store_ready(import_ctx *c, const store_ready *rd, cc_err *e)
 		c->n_new++;
 	else
 		c->n_dup++;
+	if (!strcmp(rd->facts.type, "indicator")) {
+		c->obj_id = rd->facts.id;
+		cmd_indicator_warnings(rd->obj, c->wl, on_warning, c);
+	}
 	return 0;
 }
 
@@ -205,10 +234,12 @@ static void file_done(import_ctx *c, int rc, cc_err *e, void *ud)
 {
 	struct run *r = ud;
 
-	if (rc)
+	if (rc) {
 		r->status = cmd_fail(e);
-	else
-		print_result(c, r->coll, r->json);
+		return;
+	}
+	import_warn_summary(c);
+	print_result(c, r->coll, r->json);
 }
 
 int cmd_import(int argc, char **argv, const cc_cli *cli)
@@ -242,7 +273,9 @@ int cmd_import(int argc, char **argv, const cc_cli *cli)
 	}
 	c.coll = coll.id;
 	run.coll = coll.name;
+	c.wl = cmd_warninglists(cli->db_path);
 	import_files(&c, argv + optind, (size_t)(argc - optind), file_done, &run);
+	an_wlset_free((an_wlset *)c.wl);
 	store_collection_clear(&coll);
 	store_close(c.st);
 	return run.status;

@@ -25,7 +25,12 @@ typedef struct import_ctx {
 	size_t problems, shown;     /* problems in this file, and printed */
 	size_t n_new, n_dup, n_skipped, n_bad;
 	cc_buf *defer;              /* when set, problems are collected here, not printed */
+	const struct an_wlset *wl;  /* warning lists, for warnings about indicators */
+	size_t warnings;            /* warnings in this file (the first ones printed) */
 } import_ctx;
+
+/* After a file: how many warnings it had, when not all were printed. */
+void import_warn_summary(import_ctx *c);
 
 /* One problem of the current object at property path (may be ""). */
 void import_report(import_ctx *c, const char *path, const char *msg);

@@ -406,7 +406,7 @@ static int import_cut(import_ctx *c, par *p, pfile *f, cc_err *e)
 		give_up(p, f);
 	if (fallback) {
 		store_rollback(c->st);
-		c->problems = c->shown = c->n_new = c->n_dup = c->n_bad = 0;
+		c->problems = c->shown = c->n_new = c->n_dup = c->n_bad = c->warnings = 0;
 		cc_buf_free(&problems);
 		return import_serial(c, &f->data, e);
 	}
@@ -465,6 +465,7 @@ void import_files(import_ctx *c, char *const *paths, size_t n, import_done_fn do
 		c->display = cc_file_display(f->path);
 		c->where_fmt = "";
 		c->problems = c->shown = c->n_new = c->n_dup = c->n_skipped = c->n_bad = 0;
+		c->warnings = 0;
 		pthread_mutex_lock(&p.mu);
 		p.cur = i;
 		pthread_cond_broadcast(&p.cv);

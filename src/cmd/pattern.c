@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "pattern/pattern.h"
+#include "stix/stix.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/xalloc.h"
@@ -31,6 +32,12 @@ const char cmd_pattern_usage[] =
 	"  -p, --pattern PAT  match: the pattern to evaluate\n"
 	"  --json             match: print one JSON object with the result\n";
 
+static void print_warning(void *ud, int line, int col, const char *msg)
+{
+	(void)ud;
+	fprintf(stderr, "cybercell: pattern:%d:%d: warning: %s\n", line, col, msg);
+}
+
 static int pattern_check(int argc, char **argv)
 {
 	const char *text;
@@ -44,6 +51,7 @@ static int pattern_check(int argc, char **argv)
 	p = pattern_parse(text, &e);
 	if (!p)
 		return cmd_fail(&e);
+	stix_pattern_lint(p, print_warning, NULL);
 	if (ast) {
 		json_t *j = pattern_ast_json(p);
 

@@ -12,9 +12,11 @@
 
 #include "audit/audit.h"
 #include "cmd/cmd.h"
+#include "cmd/wargame_int.h"
 #include "store/store.h"
 #include "sync/sync.h"
 #include "taxii/taxii.h"
+#include "ui/ui.h"
 #include "util/file.h"
 
 #define STR_(x) #x
@@ -25,6 +27,7 @@ const char cmd_serve_usage[] =
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
 	"                       [--api-root NAME] [--status-ttl SECONDS] [--no-audit]\n"
 	"                       [--sync-every SECONDS]\n"
+	"                       [--no-ui] [--ui-idle-timeout SECS] [--wargame-models DIR]\n"
 	"\n"
 	"Serve the store over TAXII 2.1 (HTTPS, TLS 1.2 and 1.3 only) until SIGINT or\n"
 	"SIGTERM.  Discovery is at /taxii2/, the API root at /NAME/.\n"
@@ -45,6 +48,13 @@ const char cmd_serve_usage[] =
 	"  --sync-every SECONDS       run `cybercell sync` (every link of every peer)\n"
 	"                             in the server, a pass every SECONDS; what moved\n"
 	"                             goes to stderr with the access log\n"
+	"\n"
+	"The analysts' web interface is at /ui/ on the same port (docs/ui.md):\n"
+	"  --no-ui                    do not serve it\n"
+	"  --ui-idle-timeout SECS     a session ends after SECS without a request\n"
+	"                             (default " STR(UI_DEFAULT_IDLE) ")\n"
+	"  --wargame-models DIR       war-game models of each organisation, as\n"
+	"                             DIR/ORGANISATION/NAME.yaml (default: none)\n"
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
 	"request on stderr: time address method \"path\" status bytes duration user,\n"
@@ -89,6 +99,7 @@ typedef struct serve_sync {
 	atomic_bool stop;
 	pthread_t th;
 	bool running;
+	bool ui;                           /* the web interface is served (its line when ready) */
 } serve_sync;
 
 static void *sync_thread(void *arg)
@@ -121,6 +132,7 @@ static void on_ready(const char *url, const char *fp, const char *cert, void *ud
 	serve_sync *ss = ud;
 	cc_buf pem = CC_BUF_INIT;
 	char pin[SYNC_PIN_MAX];
+	size_t n = strlen(url);
 	cc_err e;
 
 	if (fp && cc_file_read_all(cert, &pem, &e) == 0 &&
@@ -129,6 +141,8 @@ static void on_ready(const char *url, const char *fp, const char *cert, void *ud
 	else if (fp)
 		printf("certificate %s\nsha256 fingerprint %s\n", cert, fp);
 	cc_buf_free(&pem);
+	if (ss->ui && n > 8)	/* url ends in /taxii2/ */
+		printf("web interface on %.*s/ui/\n", (int)(n - 8), url);
 	printf("listening on %s\n", url);
 	fflush(stdout);
 	/* started here, after the server blocked SIGINT and SIGTERM for its
@@ -308,9 +322,17 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "status-ttl", required_argument, NULL, 's' },
 		{ "no-audit", no_argument, NULL, 'n' },
 		{ "sync-every", required_argument, NULL, 'S' },
+		{ "no-ui", no_argument, NULL, 'U' },
+		{ "ui-idle-timeout", required_argument, NULL, 'I' },
+		{ "wargame-models", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	serve_sync ss = { .db_path = cli->db_path };
+	char rules[4200];
+	ui_config uc = { .rules_dir = wg_default_rules_dir(rules, sizeof(rules)) };
+	taxii_app app;
+	ui_ctx *ui = NULL;
+	bool no_ui = false;
 	taxii_serve_opts o;
 	bool no_audit = false;
 	long long v;
@@ -359,6 +381,13 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 				return 2;
 			ss.every = (unsigned)v;
 			break;
+		case 'U': no_ui = true; break;
+		case 'W': uc.models_dir = optarg; break;
+		case 'I':
+			if (!cmd_parse_long("serve", "--ui-idle-timeout", optarg, 1, 7 * 86400, &v))
+				return 2;
+			uc.idle_timeout_s = (unsigned)v;
+			break;
 		case 'a':
 			if (!api_root_ok(optarg))
 				return cmd_usage_error("serve", "--api-root: '%s' is not a plain name",
@@ -381,10 +410,18 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		fprintf(stderr,
 			"cybercell: serve: WARNING: --insecure-http: passwords and intelligence travel\n"
 			"cybercell: serve: WARNING: in clear text; use this only for local testing\n");
+	if (!no_ui && !(ui = ui_new(&uc)))
+		return cmd_fail(&(cc_err){ CC_ENOMEM, "serve: out of memory" });
+	if (ui) {
+		ui_app(ui, &app);
+		o.app = &app;
+		ss.ui = true;
+	}
 	rc = serve_audited(cli, &o, no_audit, argc, argv);
 	if (ss.running) {
 		atomic_store(&ss.stop, true);
 		pthread_join(ss.th, NULL);
 	}
+	ui_free(ui);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "analysis/analysis.h"
 #include "cmd/cmd.h"
 #include "stix/stix.h"
 #include "util/buf.h"
@@ -26,6 +27,11 @@ const char cmd_validate_usage[] =
 	"\n"
 	"Each problem goes to stderr as\n"
 	"  cybercell: FILE: objects[N] (ID): PROPERTY: what is wrong\n"
+	"An indicator that is valid but will not do what it seems to (its pattern\n"
+	"names a property its SCO type lacks or a value that cannot be one, or a\n"
+	"value is on a warning list or too broad) gets a line ending in\n"
+	"  ...: warning: what\n"
+	"which does not change the exit status (with --json: \"warnings\").\n"
 	"Exit status: 0 all valid, 1 a problem was found, 2 bad usage.\n";
 
 /* One file being checked. */
@@ -37,6 +43,8 @@ typedef struct vfile {
 	size_t index;           /* current object index */
 	int shape;              /* 0 bundle "objects[i]", 1 array "[i]", 2 one object */
 	const char *id;         /* current object id (NULL if none) */
+	const an_wlset *wl;     /* the warning lists in force */
+	json_t *warnings;       /* --json: the warnings array */
 } vfile;
 
 static void report(vfile *f, bool has_index, const char *path, const char *msg)
@@ -72,6 +80,22 @@ static void report(vfile *f, bool has_index, const char *path, const char *msg)
 static void on_problem(const char *path, const char *msg, void *ud)
 {
 	report(ud, true, path, msg);
+}
+
+/* A warning about the current object: said, not counted as a problem. */
+static void on_warning(void *ud, const char *msg)
+{
+	vfile *f = ud;
+
+	if (f->json) {
+		json_array_append_new(f->warnings, json_pack("{s:I s:o s:s}", "index", (json_int_t)f->index,
+							     "id", f->id ? json_string(f->id) : json_null(),
+							     "message", msg));
+		return;
+	}
+	fprintf(stderr, "cybercell: %s: %s[%zu]%s%s%s: warning: %s\n", f->display,
+		f->shape == 0 ? "objects" : "", f->index, f->id ? " (" : "", f->id ? f->id : "",
+		f->id ? ")" : "", msg);
 }
 
 /* A problem of the bundle envelope itself (no object index). */
@@ -118,6 +142,7 @@ static size_t check_objects(vfile *f, json_t *objs, const char *bundle_sv)
 		}
 		f->id = json_string_value(json_object_get(obj, "id"));
 		stix_validate(obj, on_problem, f);
+		cmd_indicator_warnings(obj, f->wl, on_warning, f);
 		json_array_foreach(extra, j, x) {
 			f->id = json_string_value(json_object_get(x, "id"));
 			stix_validate(x, on_problem, f);
@@ -128,10 +153,10 @@ static size_t check_objects(vfile *f, json_t *objs, const char *bundle_sv)
 }
 
 /* Validate one file; adds its entry to files (--json). */
-static void check_file(const char *path, bool as_json, json_t *files,
+static void check_file(const char *path, bool as_json, const an_wlset *wl, json_t *files,
 		       size_t *invalid)
 {
-	vfile f = { .display = cc_file_display(path), .json = as_json };
+	vfile f = { .display = cc_file_display(path), .json = as_json, .wl = wl };
 	cc_buf data = CC_BUF_INIT;
 	cc_err e = { 0 };
 	json_t *root = NULL, *objs = NULL;
@@ -139,6 +164,7 @@ static void check_file(const char *path, bool as_json, json_t *files,
 	size_t n = 0;
 
 	f.problems = json_array();
+	f.warnings = json_array();
 	if (cc_file_read_all(path, &data, &e) != 0 ||
 	    !(root = stix_json_parse(data.data ? data.data : "", data.len,
 				     f.display, &e)) ||
@@ -169,11 +195,13 @@ static void check_file(const char *path, bool as_json, json_t *files,
 		(*invalid)++;
 	if (as_json)
 		json_array_append_new(files, json_pack(
-			"{s:s s:I s:b s:o}", "file", f.display,
+			"{s:s s:I s:b s:o s:o}", "file", f.display,
 			"objects", (json_int_t)n, "valid", f.count == 0,
-			"problems", f.problems));
+			"problems", f.problems, "warnings", f.warnings));
 	else
 		json_decref(f.problems);
+	if (!as_json)
+		json_decref(f.warnings);
 	json_decref(objs);
 	json_decref(root);
 	cc_buf_free(&data);
@@ -188,9 +216,9 @@ int cmd_validate(int argc, char **argv, const cc_cli *cli)
 	bool as_json = false;
 	size_t invalid = 0;
 	json_t *files;
+	an_wlset *wl;
 	int c;
 
-	(void)cli;
 	cmd_getopt_reset();
 	while ((c = cmd_getopt("validate", argc, argv, "+", opts)) != -1) {
 		if (c == 'j')
@@ -201,8 +229,10 @@ int cmd_validate(int argc, char **argv, const cc_cli *cli)
 	if (optind >= argc)
 		return cmd_usage_error("validate", "no FILE given");
 	files = json_array();
+	wl = cmd_warninglists(cli->db_path);
 	for (int i = optind; i < argc; i++)
-		check_file(argv[i], as_json, files, &invalid);
+		check_file(argv[i], as_json, wl, files, &invalid);
+	an_wlset_free(wl);
 	if (as_json) {
 		json_t *doc = json_pack("{s:o}", "files", files);
 

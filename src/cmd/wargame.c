@@ -20,9 +20,11 @@
 const char cmd_wargame_usage[] =
 	"usage: cybercell wargame check MODEL.yaml [--json]\n"
 	"       cybercell wargame graph MODEL.yaml (--adversary NAME | --adversary-file F)\n"
-	"                               [--rules DIR] [--dot | --json | --stats]\n"
+	"                               [--no-software] [--rules DIR]\n"
+	"                               [--dot | --json | --stats]\n"
 	"       cybercell wargame run MODEL.yaml (--adversary NAME | --adversary-file F)\n"
-	"                             [--rules DIR] [--runs N] [--seed S] [--threads T]\n"
+	"                             [--no-software] [--rules DIR] [--runs N] [--seed S]\n"
+	"                             [--threads T]\n"
 	"                             [--horizon DAYS] [--with-intel COLLECTION]\n"
 	"                             [--report FILE] [--json FILE] [--stix FILE]\n"
 	"\n"
@@ -36,8 +38,11 @@ const char cmd_wargame_usage[] =
 	"\n"
 	"Options of graph and run:\n"
 	"  --adversary NAME       intrusion-set / threat-actor / campaign in the store\n"
-	"                         (name or alias) and the attack-patterns it uses\n"
+	"                         (name or alias, else part of the name): the\n"
+	"                         techniques it and its malware and tools use\n"
 	"  --adversary-file F     YAML adversary: {name: X, techniques: [T1566.001, ...]}\n"
+	"  --no-software          with --adversary: only the group's own techniques,\n"
+	"                         not those of the malware and tools it uses\n"
 	"  --rules DIR            technique rules (default: $CYBERCELL_RULES, else the\n"
 	"                         source tree's data/rules, else the installed ones)\n"
 	"\n"
@@ -122,26 +127,23 @@ static int wargame_check(int argc, char **argv)
 static int wargame_graph(int argc, char **argv, const cc_cli *cli)
 {
 	static const struct option opts[] = {
-		{ "adversary", required_argument, NULL, 'a' },
-		{ "adversary-file", required_argument, NULL, 'f' },
-		{ "rules", required_argument, NULL, 'r' },
+		WG_SESSION_OPTIONS,
 		{ "dot", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	wg_session s;
-	const char *adv = NULL, *advfile = NULL, *rules = NULL;
+	wg_session_args sa = { 0 };
 	bool dot = false, json = false, stats = false;
 	int c, rc;
 	int64_t t0 = cc_mono_us();
 
 	cmd_getopt_reset();
 	while ((c = cmd_getopt("wargame graph", argc, argv, "", opts)) != -1) {
+		if (wg_session_opt(&sa, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': adv = optarg; break;
-		case 'f': advfile = optarg; break;
-		case 'r': rules = optarg; break;
 		case 'd': dot = true; break;
 		case 'j': json = true; break;
 		case 's': stats = true; break;
@@ -151,12 +153,12 @@ static int wargame_graph(int argc, char **argv, const cc_cli *cli)
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("wargame", "graph: expected one MODEL.yaml");
-	if (!adv == !advfile)
-		return cmd_usage_error("wargame", "graph: give --adversary NAME or "
-				       "--adversary-file F (one of them)");
+	if ((rc = wg_session_check(&sa, "wargame", "graph")))
+		return rc;
 	if (dot && json)
 		return cmd_usage_error("wargame", "graph: --dot and --json exclude each other");
-	rc = wg_session_open(&s, argv[optind], adv, advfile, rules, cli);
+	sa.model = argv[optind];
+	rc = wg_session_open(&s, &sa, cli);
 	if (rc) {
 		wg_session_close(&s);
 		return rc;

@@ -9,6 +9,7 @@
 
 #include "cmd/wargame_int.h"
 #include "store/store.h"
+#include "wargame/sim.h"
 #include "util/xalloc.h"
 
 /* Where `make install` put the data (Makefile: $(PREFIX)/share/cybercell). */
@@ -54,87 +55,83 @@ const char *wg_default_rules_dir(char *buf, size_t size)
 	return CC_DATADIR "/rules";
 }
 
-/* ---- the adversary from the store (an intrusion-set and what it uses) ---- */
+/* ---- the session ---- */
 
-static int pattern_row(const store_row *row, void *ud)
+bool wg_session_opt(wg_session_args *a, int c, const char *arg)
 {
-	wg_adversary *a = ud;
-	json_t *o = json_loadb(row->json, row->json_len, 0, NULL);
-	json_t *refs = o ? json_object_get(o, "external_references") : NULL;
-	size_t i;
-	json_t *r;
-
-	json_array_foreach(refs, i, r) {
-		const char *src = json_string_value(json_object_get(r, "source_name"));
-		const char *eid = json_string_value(json_object_get(r, "external_id"));
-
-		if (src && eid && !strcmp(src, "mitre-attack") && eid[0] == 'T')
-			wg_adversary_add(a, eid, NULL);
+	switch (c) {
+	case 'a': a->adv = arg; return true;
+	case 'f': a->advfile = arg; return true;
+	case 'r': a->rules = arg; return true;
+	case 'S': a->no_software = true; return true;
+	default: return false;
 	}
-	json_decref(o);
+}
+
+int wg_session_check(const wg_session_args *a, const char *cmd, const char *sub)
+{
+	if (!a->adv == !a->advfile)
+		return cmd_usage_error(cmd, "%s%sgive --adversary NAME or --adversary-file F "
+				       "(one of them)", sub ? sub : "", sub ? ": " : "");
+	if (a->no_software && a->advfile)
+		return cmd_usage_error(cmd, "%s%s--no-software goes with --adversary",
+				       sub ? sub : "", sub ? ": " : "");
 	return 0;
 }
 
-static wg_adversary *adversary_from_store(store *s, const char *name, cc_err *e)
+/* Open the store: required for --adversary and --with-intel, else only
+ * when the file exists. */
+static int open_store(wg_session *s, const wg_session_args *a, const cc_cli *cli)
 {
-	static const char *const types[] = { "intrusion-set", "threat-actor", "campaign", NULL };
-	const cmd_resolve r = { .what = "adversary", .types = types, .substring = true };
-	char *id = NULL, *found = NULL;
-	wg_adversary *a = NULL;
-	store_find_query q = { .type = "attack-pattern", .relationship_type = "uses" };
+	struct stat sb;
+	cc_err e;
 
-	if (cmd_resolve_name(s, &r, name, &id, &found, e))
-		goto out;
-	a = wg_adversary_new(found);
-	q.related_to = id;
-	if (store_find(s, &q, pattern_row, a, e)) {
-		wg_adversary_free(a);
-		a = NULL;
-		goto out;
+	if (stat(cli->db_path, &sb) != 0) {
+		if (!a->adv && !a->need_store)
+			return 0;
+		cc_err_set(&e, CC_ENOTFOUND, "%s: no store (import ATT&CK with "
+			   "'cybercell import' or use --adversary-file)", cli->db_path);
+		return cmd_fail(&e);
 	}
-	if (!a->ntechniques) {
-		cc_err_set(e, CC_ERR, "adversary '%s' (%s): uses no ATT&CK technique "
-			   "in the store", name, id);
-		wg_adversary_free(a);
-		a = NULL;
-	}
-out:
-	free(id);
-	free(found);
-	return a;
+	if (store_open(cli->db_path, &s->st, &e) ||
+	    wg_mitigations_from_store(s->st, &s->mit, &e))
+		return cmd_fail(&e);
+	return 0;
 }
 
-int wg_session_open(wg_session *s, const char *model_path, const char *adv_name,
-		    const char *adv_file, const char *rules_dir, const cc_cli *cli)
+const wg_hardening *wg_session_harden(wg_session *s)
+{
+	wg_harden_opts o = { .mit = s->mit };
+	cc_err e;
+
+	if (!s->hardening)
+		s->hardening = wg_harden(s->graph, &o, &e);
+	return s->hardening;
+}
+
+int wg_session_open(wg_session *s, const wg_session_args *a, const cc_cli *cli)
 {
 	char buf[PATH_MAX + 32];
 	cc_err e;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
-	s->model = wg_model_load(model_path, &e);
+	s->model = wg_model_load(a->model, &e);
 	if (!s->model)
 		return cmd_fail(&e);
-	s->rules = wg_rules_load_dir(rules_dir ? rules_dir
+	s->rules = wg_rules_load_dir(a->rules ? a->rules
 				     : wg_default_rules_dir(buf, sizeof(buf)), &e);
 	if (!s->rules)
 		return cmd_fail(&e);
-	if (adv_file) {
-		s->adv = wg_adversary_load_file(adv_file, &e);
-	} else {
-		store *st = NULL;
-		struct stat sb;
-
-		if (stat(cli->db_path, &sb) != 0) {
-			cc_err_set(&e, CC_ENOTFOUND, "%s: no store (import ATT&CK with "
-				   "'cybercell import' or use --adversary-file)", cli->db_path);
-			return cmd_fail(&e);
-		}
-		if (store_open(cli->db_path, &st, &e) == CC_OK)
-			s->adv = adversary_from_store(st, adv_name, &e);
-		store_close(st);
-	}
+	if ((rc = open_store(s, a, cli)))
+		return rc;
+	if (a->advfile)
+		s->adv = wg_adversary_load_file(a->advfile, &e);
+	else if (wg_adversary_from_store(s->st, a->adv, !a->no_software, &s->adv, &e))
+		s->adv = NULL;
 	if (!s->adv)
 		return cmd_fail(&e);
+	wg_coverage_of(s->adv, s->rules, &s->cov);
 	s->graph = wg_graph_build(s->model, s->rules, s->adv, &e);
 	if (!s->graph)
 		return cmd_fail(&e);
@@ -146,7 +143,10 @@ void wg_session_close(wg_session *s)
 	wg_hardening_free(s->hardening);
 	wg_metrics_free(s->metrics);
 	wg_graph_free(s->graph);
+	wg_coverage_clear(&s->cov);
+	wg_mitigations_free(s->mit);
 	wg_adversary_free(s->adv);
+	store_close(s->st);
 	wg_rules_free(s->rules);
 	wg_model_free(s->model);
 	memset(s, 0, sizeof(*s));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/wargame_int.h"
+#include "wargame/sim.h"
 
 static void compute(wg_session *s)
 {
@@ -13,8 +14,7 @@ static void compute(wg_session *s)
 
 	if (!s->metrics)
 		s->metrics = wg_metrics_compute(s->graph, &e);
-	if (!s->hardening)
-		s->hardening = wg_harden(s->graph, NULL, &e);
+	wg_session_harden(s);
 }
 
 static size_t count_base(const wg_graph *g)
@@ -75,26 +75,60 @@ static void text_jewel(wg_session *s, const wg_jewel_metrics *jm)
 	cc_buf_free(&b);
 }
 
+/* "; ATT&CK M1032 Multi-factor Authentication" of a change, or "". */
+static const char *mitig_s(const wg_change *c, cc_buf *b)
+{
+	cc_buf_reset(b);
+	if (c->mitigations) {
+		cc_buf_puts(b, "; ATT&CK ");
+		wg_mitigations_text(c->mitigations, b);
+	}
+	return cc_buf_str(b);
+}
+
+/* Why nothing is reachable, when it is not (wg_report_notes). */
+static void print_notes(const wg_session *s)
+{
+	wg_report_in in = { .g = s->graph, .coverage = &s->cov };
+	char *notes = wg_report_notes(&in);
+
+	if (*notes)
+		printf("note: %s", notes);
+	free(notes);
+}
+
 int wg_print_text(wg_session *s)
 {
 	const wg_graph *g = s->graph;
 	const wg_hardening *h;
 	size_t reach = 0;
+	cc_buf b = CC_BUF_INIT;
 
 	compute(s);
 	h = s->hardening;
 	for (size_t j = 0; j < s->metrics->njewels; j++)
 		reach += s->metrics->jewels[j].reachable;
-	printf("model: %s (%zu hosts)\nadversary: %s (%zu techniques)\n",
+	cc_buf cov = CC_BUF_INIT;
+
+	wg_coverage_text(&s->cov, &cov);
+	printf("model: %s (%zu hosts)\nadversary: %s — %s\n",
 	       s->model->name ? s->model->name : s->model->path, s->model->nhosts,
-	       s->adv->name, s->adv->ntechniques);
+	       s->adv->name, cc_buf_str(&cov));
+	cc_buf_free(&cov);
 	printf("attack graph: %zu facts (%zu from the model), %zu rule instances\n",
 	       g->nfacts, count_base(g), g->ninsts);
 	printf("crown jewels reachable: %zu of %zu; risk %.2f\n", reach,
 	       s->metrics->njewels, s->metrics->risk);
+	print_notes(s);
 	for (size_t j = 0; j < s->metrics->njewels; j++)
 		text_jewel(s, &s->metrics->jewels[j]);
 	printf("\nhardening: risk %.2f", h->risk_before);
+	cc_buf_reset(&b);
+	wg_hardening_uncut_text(g, h, &b);
+	if (b.len)
+		printf("; %s", cc_buf_str(&b));
+	if (h->cut_found && h->nuncut)
+		printf(";\n  for the other jewels: risk %.2f", h->risk_before);
 	if (h->cut_found)
 		printf(" -> %.2f with %zu change%s costing %.1f (%s)\n", h->risk_after,
 		       h->ncut, h->ncut == 1 ? "" : "s", h->cut_cost,
@@ -102,13 +136,15 @@ int wg_print_text(wg_session *s)
 	else
 		printf("; no set of candidate changes cuts every path\n");
 	for (size_t k = 0; k < h->ncut; k++)
-		printf("  - %s (cost %.1f)\n", h->cut[k].label, h->cut[k].cost);
+		printf("  - %s (cost %.1f%s)\n", h->cut[k].label, h->cut[k].cost,
+		       mitig_s(&h->cut[k], &b));
 	if (h->nranked)
 		printf("best single changes (risk removed per unit of cost):\n");
 	for (size_t k = 0; k < h->nranked && k < 10; k++)
-		printf("  %2zu. %s: risk %.2f -> %.2f (cost %.1f)\n", k + 1,
+		printf("  %2zu. %s: risk %.2f -> %.2f (cost %.1f%s)\n", k + 1,
 		       h->ranked[k].label, h->risk_before, h->ranked[k].risk_after,
-		       h->ranked[k].cost);
+		       h->ranked[k].cost, mitig_s(&h->ranked[k], &b));
+	cc_buf_free(&b);
 	return 0;
 }
 
@@ -170,40 +206,32 @@ static json_t *jewel_json(wg_session *s, const wg_jewel_metrics *jm)
 	return o;
 }
 
-static json_t *changes_json(const wg_change *c, size_t n)
-{
-	static const char *const kinds[] = { "patch", "mfa", "uncache", "block_flow",
-		"edr", "segment" };
-	json_t *a = json_array();
-
-	for (size_t k = 0; k < n; k++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:f,s:f,s:f}",
-			"kind", kinds[c[k].kind], "change", c[k].label, "cost", c[k].cost,
-			"risk_after", c[k].risk_after, "risk_removed", c[k].risk_removed));
-	return a;
-}
 
 int wg_print_json(wg_session *s)
 {
+	wg_report_in in = { .g = s->graph, .coverage = &s->cov };
 	const wg_hardening *h;
-	json_t *o, *jw = json_array(), *tech = json_array();
+	json_t *o, *jw = json_array();
 
 	compute(s);
 	h = s->hardening;
 	for (size_t j = 0; j < s->metrics->njewels; j++)
 		json_array_append_new(jw, jewel_json(s, &s->metrics->jewels[j]));
-	for (size_t k = 0; k < s->adv->ntechniques; k++)
-		json_array_append_new(tech, json_string(s->adv->techniques[k]));
-	o = json_pack("{s:s,s:{s:s,s:o},s:I,s:I,s:f,s:o,s:{s:f,s:f,s:b,s:b,s:f,s:o,s:o}}",
+	o = json_pack("{s:s,s:o,s:I,s:I,s:f,s:o,s:{s:f,s:f,s:b,s:b,s:f,s:o,s:o,s:o}}",
 		      "model", s->model->path,
-		      "adversary", "name", s->adv->name, "techniques", tech,
+		      "adversary", wg_report_adversary_json(s->adv, &s->cov,
+							     s->adv->id ? "store" : "file"),
 		      "facts", (json_int_t)s->graph->nfacts,
 		      "instances", (json_int_t)s->graph->ninsts,
 		      "risk", s->metrics->risk, "jewels", jw,
 		      "hardening", "risk_before", h->risk_before, "risk_after", h->risk_after,
 		      "cut_found", h->cut_found, "cut_exact", h->cut_exact,
-		      "cut_cost", h->cut_cost, "cut", changes_json(h->cut, h->ncut),
-		      "ranked", changes_json(h->ranked, h->nranked));
+		      "cut_cost", h->cut_cost, "cut", wg_report_changes_json(h->cut, h->ncut),
+		      "ranked", wg_report_changes_json(h->ranked, h->nranked),
+		      "uncuttable", wg_report_uncut_json(s->graph, h));
+	json_object_set_new(json_object_get(o, "hardening"), "mitigations",
+			    wg_report_mitigations_json(h));
+	json_object_set_new(o, "notes", wg_report_notes_json(&in));
 	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	fputc('\n', stdout);
 	json_decref(o);

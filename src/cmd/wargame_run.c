@@ -23,16 +23,15 @@
 #define DOT_TIMEOUT_MS 60000
 
 typedef struct run_opts {
-	const char *adv, *advfile, *rules, *intel, *report, *json, *stix;
+	wg_session_args sa;
+	const char *intel, *report, *json, *stix;
 	long long runs, seed, threads, horizon_days;
 } run_opts;
 
 static int parse(int argc, char **argv, run_opts *o)
 {
 	static const struct option opts[] = {
-		{ "adversary", required_argument, NULL, 'a' },
-		{ "adversary-file", required_argument, NULL, 'f' },
-		{ "rules", required_argument, NULL, 'r' },
+		WG_SESSION_OPTIONS,
 		{ "runs", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "threads", required_argument, NULL, 't' },
@@ -52,10 +51,9 @@ static int parse(int argc, char **argv, run_opts *o)
 	o->horizon_days = 30;
 	cmd_getopt_reset();
 	while ((c = cmd_getopt("wargame run", argc, argv, "", opts)) != -1) {
+		if (wg_session_opt(&o->sa, c, optarg))
+			continue;
 		switch (c) {
-		case 'a': o->adv = optarg; break;
-		case 'f': o->advfile = optarg; break;
-		case 'r': o->rules = optarg; break;
 		case 'i': o->intel = optarg; break;
 		case 'R': o->report = optarg; break;
 		case 'j': o->json = optarg; break;
@@ -83,10 +81,9 @@ static int parse(int argc, char **argv, run_opts *o)
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("wargame", "run: expected one MODEL.yaml");
-	if (!o->adv == !o->advfile)
-		return cmd_usage_error("wargame", "run: give --adversary NAME or "
-				       "--adversary-file F (one of them)");
-	return 0;
+	o->sa.model = argv[optind];
+	o->sa.need_store = o->intel != NULL;
+	return wg_session_check(&o->sa, "wargame", "run");
 }
 
 static void progress(size_t done, size_t total, void *ud)
@@ -131,43 +128,90 @@ static void print_jewels(const wg_graph *g, const wg_metrics *mt, const wg_sim_r
 	putchar('\n');
 }
 
-static void print_summary(const wg_report_in *in)
+static void print_hardening(const wg_graph *g, const wg_hardening *h)
+{
+	cc_buf b = CC_BUF_INIT;
+
+	wg_hardening_uncut_text(g, h, &b);
+	if (b.len)
+		printf("hardening: %s\n", cc_buf_str(&b));
+	if (h->cut_found && h->ncut) {
+		printf("hardening: cheapest cut%s (%s) costs %.4g, risk %.4g -> %.4g:\n",
+		       h->nuncut ? " of the other jewels" : "",
+		       h->cut_exact ? "exact" : "heuristic", h->cut_cost, h->risk_before,
+		       h->risk_after);
+		for (size_t i = 0; i < h->ncut; i++) {
+			cc_buf_reset(&b);
+			if (h->cut[i].mitigations) {
+				cc_buf_puts(&b, " (ATT&CK ");
+				wg_mitigations_text(h->cut[i].mitigations, &b);
+				cc_buf_putc(&b, ')');
+			}
+			printf("  - %s, cost %.4g%s\n", h->cut[i].label, h->cut[i].cost,
+			       cc_buf_str(&b));
+		}
+	} else if (!h->cut_found) {
+		printf("hardening: no set of candidate changes cuts every path\n");
+	}
+	for (size_t i = 0; i < h->nranked && i < 3; i++)
+		printf("%s  %s: risk %.4g -> %.4g, cost %.4g\n", i ? "" :
+		       "best single changes (risk removed per unit of cost):\n",
+		       h->ranked[i].label, h->risk_before, h->ranked[i].risk_after,
+		       h->ranked[i].cost);
+	cc_buf_free(&b);
+}
+
+/* The value of sharing: both runs, and the paired differences. */
+static void print_sharing(const wg_report_in *in)
+{
+	const wg_sim_result *a = in->sim, *b = in->sim_intel;
+	wg_sim_diff dp, dd;
+	cc_err e;
+
+	printf("with intel from '%s' (%zu techniques, %zu indicators; ATT&CK's own objects "
+	       "are public, not shared): P(any jewel) %.3f -> %.3f; detected campaigns %zu -> "
+	       "%zu", in->intel->collection, in->intel->n, in->intel->nindicators, a->p_any,
+	       b->p_any, a->detected, b->detected);
+	if (a->ttd.n && b->ttd.n)
+		printf("; median time to detection %.1f h -> %.1f h", a->ttd.median,
+		       b->ttd.median);
+	putchar('\n');
+	if (wg_sim_paired(a, b, WG_PAIR_ANY_JEWEL, &dp, &e) ||
+	    wg_sim_paired(b, a, WG_PAIR_DETECTED, &dd, &e))
+		return;
+	printf("value of sharing (paired campaigns, same seeds): P(any jewel) lower by %.3f "
+	       "[95%% %.3f, %.3f]; detection higher by %.3f [95%% %.3f, %.3f]\n", dp.d, dp.lo,
+	       dp.hi, dd.d, dd.lo, dd.hi);
+}
+
+static void print_summary(const wg_session *s, const wg_report_in *in)
 {
 	const wg_graph *g = in->g;
 	const wg_sim_result *r = in->sim;
 	const wg_hardening *h = in->hardening;
+	cc_buf cov = CC_BUF_INIT;
+	char *notes;
 
-	printf("war game: %s vs %s (%zu techniques); attack graph %zu facts, %zu rule "
-	       "instances\n", g->model->name ? g->model->name : g->model->path,
-	       g->adv->name, g->adv->ntechniques, g->nfacts, g->ninsts);
+	wg_coverage_text(&s->cov, &cov);
+	printf("war game: %s vs %s; attack graph %zu facts, %zu rule instances\n"
+	       "adversary: %s\n", g->model->name ? g->model->name : g->model->path,
+	       g->adv->name, g->nfacts, g->ninsts, cc_buf_str(&cov));
+	cc_buf_free(&cov);
 	print_jewels(g, in->metrics, r);
+	notes = wg_report_notes(in);
+	if (*notes)
+		printf("note: %s", notes);
+	free(notes);
 	if (r->nactions) {
 		printf("defender responses that stopped the most campaigns:\n");
 		for (size_t i = 0; i < r->nactions && i < 5; i++)
 			printf("  %-50s stopped %zu, taken in %zu\n", r->actions[i].label,
 			       r->actions[i].decisive, r->actions[i].taken);
 	}
-	if (h && h->cut_found) {
-		printf("hardening: cheapest cut (%s) costs %.4g, risk %.4g -> %.4g:\n",
-		       h->cut_exact ? "exact" : "heuristic", h->cut_cost, h->risk_before,
-		       h->risk_after);
-		for (size_t i = 0; i < h->ncut; i++)
-			printf("  - %s\n", h->cut[i].label);
-	} else if (h) {
-		printf("hardening: no set of candidate changes cuts every path\n");
-	}
-	if (in->sim_intel) {
-		const wg_sim_result *b = in->sim_intel;
-
-		printf("with intel from '%s' (%zu techniques, %zu indicators): P(any jewel) "
-		       "%.3f -> %.3f; detected campaigns %zu -> %zu", in->intel->collection,
-		       in->intel->n, in->intel->nindicators, r->p_any, b->p_any, r->detected,
-		       b->detected);
-		if (r->ttd.n && b->ttd.n)
-			printf("; median time to detection %.1f h -> %.1f h", r->ttd.median,
-			       b->ttd.median);
-		putchar('\n');
-	}
+	if (h)
+		print_hardening(g, h);
+	if (in->sim_intel)
+		print_sharing(in);
 }
 
 static int write_text(const char *path, const char *text, const char *what)
@@ -220,10 +264,8 @@ static int write_outputs(const run_opts *o, const wg_report_in *in)
 
 typedef struct run_state {
 	wg_session s;
-	store *st;
-	char *adv_id;
 	wg_metrics *mt;
-	wg_hardening *hd;
+	const wg_hardening *hd;     /* the session's */
 	wg_intel *intel;
 	wg_sim_result *r0, *r1;
 } run_state;
@@ -233,30 +275,22 @@ static void state_free(run_state *x)
 	wg_sim_result_free(x->r0);
 	wg_sim_result_free(x->r1);
 	wg_intel_free(x->intel);
-	wg_hardening_free(x->hd);
 	wg_metrics_free(x->mt);
-	free(x->adv_id);
-	store_close(x->st);
 	wg_session_close(&x->s);
 }
 
 /* Metrics, hardening, the store things, and the two simulations. */
-static int compute(const run_opts *o, const cc_cli *cli, run_state *x)
+static int compute(const run_opts *o, run_state *x)
 {
 	wg_sim_opts so = { .runs = (size_t)o->runs, .seed = (uint64_t)o->seed,
 			   .threads = (int)o->threads, .epsilon = -1,
 			   .horizon_hours = (double)o->horizon_days * 24 };
 	cc_err e;
 
-	if (!(x->mt = wg_metrics_compute(x->s.graph, &e)) ||
-	    !(x->hd = wg_harden(x->s.graph, NULL, &e)))
+	if (!(x->mt = wg_metrics_compute(x->s.graph, &e)))
 		return cmd_fail(&e);
-	if ((o->adv || o->intel) && store_open(cli->db_path, &x->st, &e))
-		return cmd_fail(&e);
-	if (o->adv)
-		x->adv_id = wg_store_adversary_id(x->st, o->adv);
-	if (o->intel && wg_intel_from_store(x->st, o->intel, x->s.adv, x->adv_id,
-					    &x->intel, &e))
+	x->hd = wg_session_harden(&x->s);
+	if (o->intel && wg_intel_from_store(x->s.st, o->intel, x->s.adv, &x->intel, &e))
 		return cmd_fail(&e);
 	if (isatty(STDERR_FILENO)) {
 		so.progress = progress;
@@ -283,9 +317,9 @@ int cmd_wargame_run(int argc, char **argv, const cc_cli *cli)
 	memset(&x, 0, sizeof(x));
 	if ((rc = parse(argc, argv, &o)))
 		return rc;
-	rc = wg_session_open(&x.s, argv[optind], o.adv, o.advfile, o.rules, cli);
+	rc = wg_session_open(&x.s, &o.sa, cli);
 	if (rc == 0)
-		rc = compute(&o, cli, &x);
+		rc = compute(&o, &x);
 	if (rc == 0) {
 		in.g = x.s.graph;
 		in.metrics = x.mt;
@@ -293,10 +327,10 @@ int cmd_wargame_run(int argc, char **argv, const cc_cli *cli)
 		in.sim = x.r0;
 		in.sim_intel = x.r1;
 		in.intel = x.intel;
-		in.adversary_source = o.adv ? "store" : o.advfile;
-		in.adversary_id = x.adv_id;
-		in.store = x.st;
-		print_summary(&in);
+		in.adversary_source = o.sa.adv ? "store" : o.sa.advfile;
+		in.coverage = &x.s.cov;
+		in.store = x.s.st;
+		print_summary(&x.s, &in);
 		rc = write_outputs(&o, &in);
 	}
 	state_free(&x);

@@ -149,8 +149,24 @@ static bool cmp_indexable(const pattern_comparison *c)
 	}
 }
 
+void match_set_filter(matcher *m, match_filter_fn fn, void *ud)
+{
+	m->filter = fn;
+	m->filter_ud = ud;
+}
+
+void match_set_admit(matcher *m, match_admit_fn fn, void *ud)
+{
+	m->admit = fn;
+	m->admit_ud = ud;
+}
+
 static int add_value(matcher *m, mt_kind k, const char *v, size_t n, uint32_t ind)
 {
+	if (m->filter && m->filter(m->filter_ud, match_indicator_id(m, ind), mt_kind_path(k), v, n, false)) {
+		m->st.filtered++;
+		return 0;
+	}
 	if (is_addr_kind(k)) {
 		mt_ip ip;
 		int role = k == MK_SRC_IP ? MT_ROLE_SRC : k == MK_DST_IP ? MT_ROLE_DST : MT_ROLE_ANY;
@@ -374,6 +390,16 @@ int match_add_indicator(matcher *m, json_t *obj, cc_err *e)
 		json_is_true(json_object_get(obj, "revoked")),
 	};
 
+	if (m->admit && f.pattern && !f.revoked) {
+		char *s = json_dumps(obj, JSON_COMPACT);
+		bool take = s && m->admit(m->admit_ud, s, strlen(s));
+
+		free(s);
+		if (!take) {
+			m->st.skipped++;
+			return 1;
+		}
+	}
 	return add_fields(m, &f, e);
 }
 
@@ -389,6 +415,10 @@ int match_add_indicator_text(matcher *m, const char *text, size_t len, cc_err *e
 	if (mt_ind_text_parse(text, len, &t) < 0) {
 		m->st.skipped++;
 		return cc_err_set(e, CC_ERR, "not a JSON object");
+	}
+	if (m->admit && !t.revoked && t.v[MT_IF_PATTERN] && !m->admit(m->admit_ud, text, len)) {
+		m->st.skipped++;
+		return 1;
 	}
 	for (int i = 0; i < MT_IF_COUNT; i++) {
 		char *d = t.n[i] < sizeof(small[i]) ? small[i] : (big[i] = malloc(t.n[i] + 1));

@@ -157,6 +157,8 @@ int64_t mt_event_ts(mt_event *ev)
 void mt_event_reset(mt_event *ev)
 {
 	ev->nf = 0;
+	ev->obs_key = 0;
+	ev->flow_p = ev->tx_p = NULL;
 	ev->ts_us = INT64_MIN;
 	ev->ts_p = NULL;
 	ev->ts_done = true;
@@ -296,7 +298,9 @@ static bool parse_epoch(const char *s, size_t n, int64_t *us)
 
 	if (n == 0 || n > 30)
 		return false;
-	while (i < n && s[i] >= '0' && s[i] <= '9')
+	/* past year 3000 (32503680000 s) it is no time: stop before the
+	 * multiplication could overflow */
+	while (i < n && s[i] >= '0' && s[i] <= '9' && sec <= 32503680000ll)
 		sec = sec * 10 + (s[i++] - '0');
 	if (i == 0 || sec > 32503680000ll)
 		return false;

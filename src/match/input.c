@@ -21,6 +21,7 @@
 typedef struct scan_job {
 	const matcher *m;
 	const mt_reader *proto;     /* reader state after the file's header */
+	bool retro;                 /* match_opts.retro */
 	mt_piece *pieces;
 	size_t n_pieces;
 	size_t next;                /* next piece to take */
@@ -35,7 +36,7 @@ static void *worker_main(void *arg)
 	scan_job *j = arg;
 	mt_worker w;
 
-	mt_worker_init(&w, j->m);
+	mt_worker_init(&w, j->m, j->retro);
 	for (;;) {
 		size_t i;
 		mt_reader rd;
@@ -71,9 +72,8 @@ static bool same_header(const mt_reader *a, const mt_reader *b)
 	       !memcmp(a->zeek.col_set, b->zeek.col_set, sizeof(a->zeek.col_set));
 }
 
-/* Deliver a scanned piece's results; line_base is the lines before it. */
-static void merge_piece(match_run *run, const match_opts *o, const char *file, mt_piece *pc,
-			uint64_t line_base)
+void mt_merge_piece(match_run *run, const match_opts *o, const char *file, mt_piece *pc,
+		    uint64_t line_base)
 {
 	size_t hi = 0, ci = 0;
 
@@ -84,8 +84,8 @@ static void merge_piece(match_run *run, const match_opts *o, const char *file, m
 		if (ci >= pc->nc || (hi < pc->nh && pc->hits[hi].line <= pc->cands[ci].line)) {
 			const mt_hitrec *h = &pc->hits[hi++];
 
-			mt_run_hit(run, o, file, h->ind, line_base + h->line, h->ts, pc->vals.data + h->voff,
-				   h->nv);
+			mt_run_hit(run, o, file, h->ind, line_base + h->line, h->ts, h->obs,
+				   pc->vals.data + h->voff, h->nv);
 		} else {
 			const mt_cand *c = &pc->cands[ci++];
 
@@ -94,6 +94,7 @@ static void merge_piece(match_run *run, const match_opts *o, const char *file, m
 	}
 	run->tot.lines += pc->lines;
 	run->tot.events += pc->events;
+	run->tot.fields += pc->fields;
 	run->tot.malformed += pc->malformed;
 	run->tot.bytes += pc->n;
 }
@@ -180,7 +181,11 @@ int match_scan_mem(const matcher *m, match_run *run, const char *name, const cha
 	if (fmt == MATCH_FMT_AUTO)
 		return cc_err_set(e, CC_ERR, "%s: cannot determine the log format (binary data?); use --format",
 				  name);
+	if (o->on_file)
+		o->on_file(o->file_ud, name, fmt);
 	mt_reader_init(&proto, fmt, o->maps, o->n_maps, m->need);
+	if (o->retro)
+		run->retro = true;
 	hdr = read_header(&proto, data, len, &line_base);
 	run->tot.lines += line_base;
 	run->tot.bytes += hdr;
@@ -190,6 +195,7 @@ int match_scan_mem(const matcher *m, match_run *run, const char *name, const cha
 	memset(&job, 0, sizeof(job));
 	job.m = m;
 	job.proto = &proto;
+	job.retro = o->retro;
 	job.pieces = pieces;
 	job.n_pieces = np;
 	job.ahead = (size_t)threads * 2;
@@ -205,7 +211,7 @@ int match_scan_mem(const matcher *m, match_run *run, const char *name, const cha
 		mt_worker w;
 		mt_reader seq = proto;	/* the sequential reader state */
 
-		mt_worker_init(&w, m);
+		mt_worker_init(&w, m, o->retro);
 		for (size_t i = 0; i < np; i++) {
 			mt_piece *pc = &pieces[i];
 
@@ -224,7 +230,7 @@ int match_scan_mem(const matcher *m, match_run *run, const char *name, const cha
 			} else {
 				mt_scan_piece(&w, pc, &seq);
 			}
-			merge_piece(run, o, name, pc, line_base);
+			mt_merge_piece(run, o, name, pc, line_base);
 			line_base += pc->lines;
 			if (o->on_progress)
 				o->on_progress(o->progress_ud, (uint64_t)(pc->p + pc->n - data), len);

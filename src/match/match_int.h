@@ -92,6 +92,11 @@ typedef struct mt_event {
 	const char *ts_p;       /* the time stamp's text, parsed on demand */
 	uint32_t ts_n;
 	bool ts_done;           /* ts_us is final */
+	uint64_t obs_key;       /* the observation (transaction) the record belongs
+				   to, 0 = its own: records of one observation
+				   count once (see mt_eve_line) */
+	const char *flow_p, *tx_p; /* EVE flow_id and tx_id texts (NULL = none) */
+	uint32_t flow_n, tx_n;
 	uint64_t line;          /* 1-based line number within its piece */
 	const char *raw;        /* the whole line */
 	size_t raw_len;
@@ -265,6 +270,10 @@ int mt_zeekjson_line(mt_reader *r, const char *line, size_t n, mt_event *ev, con
 int mt_eve_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why);
 int mt_csv_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why);
 int mt_text_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why);
+int mt_ecs_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why);
+/* Which JSON lines a first line (a JSON object) starts: EVE (a top-level
+ * event_type), ECS (a top-level "@timestamp" or "ecs"), else Zeek JSON. */
+match_format mt_json_flavour(const char *line, size_t n);
 
 /* Time stamps in logs: epoch seconds with a fraction, or ISO 8601 with Z or
  * a +hhmm / +hh:mm offset.  false if neither. */
@@ -344,6 +353,10 @@ struct matcher {
 	uint32_t need;          /* kinds of fields worth reading (set by compile) */
 	match_stats st;
 	bool compiled;
+	match_filter_fn filter; /* match_set_filter, NULL = none */
+	void *filter_ud;
+	match_admit_fn admit;   /* match_set_admit, NULL = none */
+	void *admit_ud;
 };
 
 /* obs.c: the event's SCOs as {key: SCO} (new reference), for the

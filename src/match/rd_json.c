@@ -4,6 +4,7 @@
  * to the reader with the chain of keys above it; values stay in the line
  * (escaped strings are flagged and resolved only if they are kept).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "match/match_int.h"
@@ -243,6 +244,11 @@ static void eve_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
 	unsigned fl = esc ? MT_F_ESCAPED : 0;
 	int d = w->depth > JW_DEPTH ? JW_DEPTH : w->depth;
 
+	if (d == 2 && !str && keyis(w, 1, "tx_id") && !w->ev->tx_p) {
+		w->ev->tx_p = v;        /* fileinfo.tx_id, dns.tx_id of older Suricatas */
+		w->ev->tx_n = (uint32_t)n;
+		return;
+	}
 	if (d == 1) {
 		const char *key = w->key[0];
 
@@ -260,16 +266,26 @@ static void eve_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
 				k = MK_SRC_IP;
 			break;
 		case 7:
-			if (!memcmp(key, "dest_ip", 7))
+			if (!memcmp(key, "dest_ip", 7)) {
 				k = MK_DST_IP;
+			} else if (!memcmp(key, "flow_id", 7)) {
+				w->ev->flow_p = v;
+				w->ev->flow_n = (uint32_t)n;
+				return;
+			}
 			break;
 		case 8:
 			if (!memcmp(key, "src_port", 8))
 				k = MK_SRC_PORT;
 			break;
 		case 5:
-			if (!memcmp(key, "proto", 5))
+			if (!memcmp(key, "proto", 5)) {
 				k = MK_PROTO;
+			} else if (!memcmp(key, "tx_id", 5)) {
+				w->ev->tx_p = v;
+				w->ev->tx_n = (uint32_t)n;
+				return;
+			}
 			break;
 		}
 		if (k != MK_NONE && (w->r->need >> k & 1))
@@ -321,11 +337,124 @@ static void eve_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
 		mt_event_add(w->ev, k, v, n, fl);
 }
 
+/* One transaction is one observation: Suricata writes an http, an alert
+ * and a fileinfo record (and a dns query and its answer) for the same
+ * transaction, with the same flow_id and tx_id.  Records with a flow_id
+ * and no tx_id (flow, netflow, anomaly) are one observation per flow and
+ * time stamp; records without a flow_id are each their own. */
 int mt_eve_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why)
 {
 	jw w = { .ev = ev, .r = r, .scalar = eve_scalar };
+	int rc = walk(&w, line, n, why);
+
+	if (rc == 1 && ev->flow_p) {
+		uint64_t k = mt_hash(ev->flow_p, ev->flow_n, 0x6576);
+
+		if (ev->tx_p)
+			k = mt_hash(ev->tx_p, ev->tx_n, k);
+		else if (ev->ts_p)
+			k = mt_hash(ev->ts_p, ev->ts_n, k ^ 1);
+		ev->obs_key = k ? k : 1;
+	}
+	return rc;
+}
+
+/* ---- Elastic Common Schema (Filebeat, Elastic Agent) ---- */
+
+/* ECS fields and what they are, sorted by path for bsearch.  Nested
+ * objects ({"source": {"ip": ...}}) and dotted keys ({"source.ip": ...})
+ * give the same path. */
+static const struct ecs_field { const char *path; mt_kind k; } ecs_fields[] = {
+	{ "client.domain", MK_DOMAIN }, { "client.ip", MK_SRC_IP },
+	{ "client.port", MK_SRC_PORT }, { "destination.domain", MK_DOMAIN },
+	{ "destination.ip", MK_DST_IP }, { "destination.port", MK_DST_PORT },
+	{ "dns.answers.data", MK_ANSWER }, { "dns.question.name", MK_DOMAIN },
+	{ "dns.resolved_ip", MK_IP }, { "email.cc.address", MK_EMAIL },
+	{ "email.from.address", MK_EMAIL }, { "email.reply_to.address", MK_EMAIL },
+	{ "email.sender.address", MK_EMAIL }, { "email.to.address", MK_EMAIL },
+	{ "file.hash.md5", MK_MD5 }, { "file.hash.sha1", MK_SHA1 },
+	{ "file.hash.sha256", MK_SHA256 }, { "file.hash.sha512", MK_SHA512 },
+	{ "file.name", MK_FILE_NAME }, { "http.request.method", MK_HTTP_METHOD },
+	{ "network.transport", MK_PROTO }, { "server.domain", MK_DOMAIN },
+	{ "server.ip", MK_DST_IP }, { "server.port", MK_DST_PORT },
+	{ "source.domain", MK_DOMAIN }, { "source.ip", MK_SRC_IP },
+	{ "source.port", MK_SRC_PORT }, { "tls.client.server_name", MK_DOMAIN },
+	{ "tls.server.hash.sha1", MK_X509_SHA1 }, { "tls.server.hash.sha256", MK_X509_SHA256 },
+	{ "tls.server.issuer", MK_X509_ISSUER }, { "tls.server.subject", MK_X509_SUBJECT },
+	{ "tls.server.x509.issuer.distinguished_name", MK_X509_ISSUER },
+	{ "tls.server.x509.serial_number", MK_X509_SERIAL },
+	{ "tls.server.x509.subject.distinguished_name", MK_X509_SUBJECT },
+	{ "url.domain", MK_DOMAIN }, { "url.full", MK_URL }, { "url.original", MK_URL },
+	{ "user_agent.original", MK_UA },
+};
+
+static int ecs_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct ecs_field *)e)->path);
+}
+
+static void ecs_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
+{
+	char path[64];
+	size_t pl = 0;
+	int d = w->depth > JW_DEPTH ? JW_DEPTH : w->depth;
+	const struct ecs_field *f;
+
+	for (int i = 0; i < d; i++) {
+		if (pl + w->klen[i] + 2 > sizeof(path))
+			return;
+		if (i)
+			path[pl++] = '.';
+		memcpy(path + pl, w->key[i], w->klen[i]);
+		pl += w->klen[i];
+	}
+	path[pl] = '\0';
+	if (!strcmp(path, "@timestamp")) {
+		mt_event_set_ts(w->ev, v, n);
+		return;
+	}
+	f = bsearch(path, ecs_fields, sizeof(ecs_fields) / sizeof(ecs_fields[0]), sizeof(*f), ecs_cmp);
+	if (!f || !(w->r->need >> f->k & 1))
+		return;
+	/* url.original is often only the request's path: a URL needs a scheme */
+	if (f->k == MK_URL && !memmem(v, n, "://", 3))
+		return;
+	if (str || f->k == MK_SRC_PORT || f->k == MK_DST_PORT)
+		mt_event_add(w->ev, f->k, v, n, esc ? MT_F_ESCAPED : 0);
+}
+
+int mt_ecs_line(mt_reader *r, const char *line, size_t n, mt_event *ev, const char **why)
+{
+	jw w = { .ev = ev, .r = r, .scalar = ecs_scalar };
 
 	return walk(&w, line, n, why);
+}
+
+typedef struct flavour { bool eve, ecs; } flavour;
+
+static void flavour_scalar(jw *w, const char *v, size_t n, bool str, bool esc)
+{
+	flavour *f = w->ud;
+
+	(void)v, (void)n, (void)str, (void)esc;
+	if (w->depth == 1 && keyis(w, 0, "event_type"))
+		f->eve = true;
+	else if (keyis(w, 0, "@timestamp") || keyis(w, 0, "ecs") ||
+		 (w->klen[0] > 4 && !memcmp(w->key[0], "ecs.", 4)))
+		f->ecs = true;
+}
+
+match_format mt_json_flavour(const char *line, size_t n)
+{
+	flavour f = { false, false };
+	jw w = { .scalar = flavour_scalar, .ud = &f };
+	const char *why;
+
+	if (walk(&w, line, n, &why) != 1) {     /* a bad first line: guess */
+		f.eve = memmem(line, n, "\"event_type\"", 12) != NULL;
+		f.ecs = memmem(line, n, "\"@timestamp\"", 12) != NULL;
+	}
+	return f.eve ? MATCH_FMT_EVE : f.ecs ? MATCH_FMT_ECS : MATCH_FMT_ZEEKJSON;
 }
 
 /* ---- indicator fields straight from the text ---- */

@@ -10,11 +10,17 @@
 static const char *const fmt_names[] = {
 	[MATCH_FMT_AUTO] = "auto", [MATCH_FMT_ZEEK] = "zeek", [MATCH_FMT_ZEEKJSON] = "zeek-json",
 	[MATCH_FMT_EVE] = "eve", [MATCH_FMT_CSV] = "csv", [MATCH_FMT_TEXT] = "text",
+	[MATCH_FMT_ECS] = "ecs",
 };
+
+const char *match_format_name(match_format f)
+{
+	return (unsigned)f < MATCH_FMT_COUNT ? fmt_names[f] : "?";
+}
 
 bool match_format_parse(const char *s, match_format *out)
 {
-	for (int i = 0; i <= MATCH_FMT_TEXT; i++)
+	for (int i = 0; i < MATCH_FMT_COUNT; i++)
 		if (!strcmp(s, fmt_names[i])) {
 			*out = (match_format)i;
 			return true;
@@ -55,6 +61,7 @@ void mt_reader_init(mt_reader *r, match_format fmt, const match_colmap *maps, si
 	case MATCH_FMT_ZEEK: r->line = mt_zeek_line; break;
 	case MATCH_FMT_ZEEKJSON: r->line = mt_zeekjson_line; break;
 	case MATCH_FMT_EVE: r->line = mt_eve_line; break;
+	case MATCH_FMT_ECS: r->line = mt_ecs_line; break;
 	case MATCH_FMT_CSV: r->line = mt_csv_line; break;
 	default: r->line = mt_text_line; break;
 	}
@@ -374,11 +381,8 @@ match_format mt_detect(const char *p, size_t n, const match_colmap *maps, size_t
 	ln = (size_t)((nl ? nl : end) - line);
 	if ((ln >= 10 && !memcmp(line, "#separator", 10)) || (ln >= 7 && !memcmp(line, "#fields", 7)))
 		return MATCH_FMT_ZEEK;
-	if (line[0] == '{') {
-		if (memmem(line, ln, "\"event_type\"", 12))
-			return MATCH_FMT_EVE;
-		return MATCH_FMT_ZEEKJSON;
-	}
+	if (line[0] == '{')
+		return mt_json_flavour(line, ln);
 	{
 		char sep = csv_guess_sep(line, ln);
 		size_t nsep = 0, known = 0;

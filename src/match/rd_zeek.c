@@ -27,7 +27,10 @@ static inline const char *find_sep(const char *p, const char *end, char sep)
 	return p;
 }
 
-/* Resolve \xHH in s into out; returns the length. */
+/* Resolve Zeek's escapes in s into out; returns the length.  Zeek's
+ * ASCII writer doubles a backslash (older versions wrote \x5c) and writes
+ * separators and unprintable bytes as \xHH; a backslash before anything
+ * else is kept as it is. */
 static size_t unescape(const char *s, size_t n, char *out)
 {
 	size_t o = 0;
@@ -37,6 +40,9 @@ static size_t unescape(const char *s, size_t n, char *out)
 		    cc_hex_digit((unsigned char)s[i + 3]) >= 0) {
 			out[o++] = (char)(cc_hex_digit((unsigned char)s[i + 2]) * 16 + cc_hex_digit((unsigned char)s[i + 3]));
 			i += 3;
+		} else if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
+			out[o++] = '\\';
+			i++;
 		} else {
 			out[o++] = s[i];
 		}

@@ -61,6 +61,8 @@ void match_run_free(match_run *r)
 	}
 	free(r->agg);
 	free(r->win);
+	free(r->seen.cur);
+	free(r->seen.old);
 	free(r);
 }
 
@@ -69,40 +71,49 @@ void match_run_totals(const match_run *r, match_totals *out)
 	*out = r->tot;
 }
 
-/* Record a hit: aggregate for the sighting and hand it to the caller. */
-void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t ind,
-		uint64_t line, int64_t ts, const char *vals, uint32_t nv)
+#define SEEN_SLOTS (2 * MT_SEEN_MAX)
+
+/* Whether table t (may be NULL) holds k; *slot: where k would go. */
+static bool seen_has(const uint64_t *t, uint64_t k, size_t *slot)
 {
-	match_value v[64];
-	mt_agg *a = r->agg[ind];
-	const char *p = vals;
-	size_t n = 0;
+	size_t i = k & (SEEN_SLOTS - 1);
 
-	for (uint32_t i = 0; i < nv; i++) {
-		const char *path = p, *val = p + strlen(p) + 1;
+	while (t && t[i]) {
+		if (t[i] == k)
+			return true;
+		i = (i + 1) & (SEEN_SLOTS - 1);
+	}
+	*slot = i;
+	return false;
+}
 
-		p = val + strlen(val) + 1;
-		if (n < 64) {
-			v[n].path = path;
-			v[n].value = val;
-			n++;
-		}
+/* Whether (ind, obs) was counted already; remembers it when not. */
+static bool seen_before(mt_seen *s, uint32_t ind, uint64_t obs)
+{
+	uint64_t k = mt_hash(&obs, sizeof(obs), ind) | 1;
+	size_t i;
+
+	if (seen_has(s->old, k, &i) || seen_has(s->cur, k, &i))
+		return true;
+	if (!s->cur || s->n_cur == MT_SEEN_MAX) {
+		uint64_t *t = s->old ? s->old : calloc(SEEN_SLOTS, sizeof(*t));
+
+		if (!t)
+			return false;
+		memset(t, 0, SEEN_SLOTS * sizeof(*t));
+		s->old = s->cur;
+		s->cur = t;
+		s->n_cur = 0;
+		seen_has(s->cur, k, &i);
 	}
-	if (!a) {
-		a = calloc(1, sizeof(*a));
-		if (!a)
-			return;
-		a->first = INT64_MAX;
-		a->last = INT64_MIN;
-		r->agg[ind] = a;
-	}
-	a->count++;
-	if (ts != INT64_MIN) {
-		if (ts < a->first)
-			a->first = ts;
-		if (ts > a->last)
-			a->last = ts;
-	}
+	s->cur[i] = k;
+	s->n_cur++;
+	return false;
+}
+
+/* Keep the values of a hit that the aggregate lacks (up to MT_AGG_VALUES). */
+static void agg_values(mt_agg *a, const match_value *v, size_t n)
+{
 	for (size_t i = 0; i < n && a->nv < MT_AGG_VALUES; i++) {
 		size_t pl = strlen(v[i].path), vl = strlen(v[i].value);
 		bool seen = false;
@@ -119,9 +130,71 @@ void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t in
 		memcpy(s + pl + 1, v[i].value, vl + 1);
 		a->vals[a->nv++] = s;
 	}
+}
+
+/* Whether the matcher's filter drops every value of a hit (none: no). */
+static bool filtered(const matcher *m, uint32_t ind, const match_value *v, size_t n)
+{
+	if (!m->filter || n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!m->filter(m->filter_ud, match_indicator_id(m, ind), v[i].path, v[i].value,
+			       strlen(v[i].value), true))
+			return false;
+	return true;
+}
+
+/* Record a hit: aggregate for the sighting and hand it to the caller.  A
+ * hit on an observation (obs != 0) the indicator already hit adds its
+ * values to the sighting and nothing else. */
+void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t ind,
+		uint64_t line, int64_t ts, uint64_t obs, const char *vals, uint32_t nv)
+{
+	match_value v[64];
+	mt_agg *a = r->agg[ind];
+	const char *p = vals;
+	size_t n = 0;
+	bool again;
+
+	for (uint32_t i = 0; i < nv; i++) {
+		const char *path = p, *val = p + strlen(p) + 1;
+
+		p = val + strlen(val) + 1;
+		if (n < 64) {
+			v[n].path = path;
+			v[n].value = val;
+			n++;
+		}
+	}
+	if (filtered(r->m, ind, v, n)) {
+		r->tot.suppressed++;
+		return;
+	}
+	again = obs && seen_before(&r->seen, ind, obs);
+	if (!a) {
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return;
+		a->first = INT64_MAX;
+		a->last = INT64_MIN;
+		r->agg[ind] = a;
+	}
+	agg_values(a, v, n);
+	a->dirty = true;
+	if (again) {
+		r->tot.merged++;
+		return;
+	}
+	a->count++;
+	if (ts != INT64_MIN) {
+		if (ts < a->first)
+			a->first = ts;
+		if (ts > a->last)
+			a->last = ts;
+	}
 	r->tot.hits++;
 	if (o && o->on_hit) {
-		match_hit h = { ind, file, line, ts, n, v };
+		match_hit h = { ind, file, line, ts, n, v, o->retro };
 
 		o->on_hit(o->hit_ud, &h);
 	}
@@ -223,7 +296,7 @@ void mt_run_cand(match_run *r, const match_opts *o, const char *file, const mt_c
 				used[res.obs[i]] = true;
 				nv += append_new_values(&all, nv, w->vals[res.obs[i]], w->nvals[res.obs[i]]);
 			}
-		mt_run_hit(r, o, file, g->ind, line, c->ts, all.data ? all.data : "", nv);
+		mt_run_hit(r, o, file, g->ind, line, c->ts, 0, all.data ? all.data : "", nv);
 		cc_buf_free(&all);
 		/* bound observations are used up; the others may still pair later */
 		for (size_t i = w->n; i-- > 0;)

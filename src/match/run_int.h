@@ -18,6 +18,10 @@ typedef struct mt_agg {
 	int64_t first, last;    /* event times (INT64_MAX/MIN when none had one) */
 	size_t nv;
 	char *vals[MT_AGG_VALUES]; /* "path\0value" */
+	bool dirty;             /* changed since its sighting was last made */
+	char sid[48], oid[56];  /* the sighting's and observed-data's ids ("" until
+				   first made): later versions keep them */
+	int64_t created;        /* their created time */
 } mt_agg;
 
 /* The candidate observations of one multi-observation pattern. */
@@ -29,16 +33,36 @@ typedef struct mt_window {
 	size_t n, cap;
 } mt_window;
 
+/* The (indicator, observation) pairs that hit lately, so that the other
+ * records of an observation (an EVE transaction's http, alert and fileinfo
+ * records) do not count again.  Two generations of open-addressing sets
+ * of 64-bit keys (0 = empty): when the current one holds MT_SEEN_MAX
+ * keys it becomes the old one, so at least the last MT_SEEN_MAX pairs are
+ * remembered in bounded memory (records of one transaction are written
+ * moments apart). */
+#define MT_SEEN_MAX 65536
+typedef struct mt_seen {
+	uint64_t *cur, *old;    /* 2 * MT_SEEN_MAX slots each, NULL until used */
+	size_t n_cur;           /* keys in cur */
+} mt_seen;
+
 struct match_run {
 	const matcher *m;
 	mt_agg **agg;           /* per indicator, NULL until it hits */
 	mt_window *win;         /* per general pattern (used by multi ones) */
+	mt_seen seen;           /* observations already counted */
+	bool retro;             /* some scan ignored validity windows */
+	int64_t modified;       /* the last sightings' modified (each call's is later) */
 	match_totals tot;
 };
 
 void mt_run_hit(match_run *r, const match_opts *o, const char *file, uint32_t ind,
-		uint64_t line, int64_t ts, const char *vals, uint32_t nv);
+		uint64_t line, int64_t ts, uint64_t obs, const char *vals, uint32_t nv);
 void mt_run_cand(match_run *r, const match_opts *o, const char *file, const mt_cand *c,
 		 const char *vals, uint64_t line);
+/* Deliver a scanned piece's results (hits, candidates, malformed lines,
+ * counts) in order; line_base is the lines of the file before it. */
+void mt_merge_piece(match_run *run, const match_opts *o, const char *file, mt_piece *pc,
+		    uint64_t line_base);
 
 #endif

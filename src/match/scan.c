@@ -12,10 +12,11 @@
 
 #include "match/scan_int.h"
 
-void mt_worker_init(mt_worker *w, const matcher *m)
+void mt_worker_init(mt_worker *w, const matcher *m, bool retro)
 {
 	memset(w, 0, sizeof(*w));
 	w->m = m;
+	w->retro = retro;
 	mt_event_reset(&w->ev);
 	if (m->scratch_proto)
 		hs_clone_scratch(m->scratch_proto, (hs_scratch_t **)&w->scratch);
@@ -40,7 +41,7 @@ void mt_piece_clear(mt_piece *pc)
 	pc->hits = NULL;
 	pc->cands = NULL;
 	pc->nh = pc->caph = pc->nc = pc->capc = 0;
-	pc->lines = pc->events = pc->malformed = 0;
+	pc->lines = pc->events = pc->malformed = pc->fields = 0;
 	pc->nbad = 0;
 }
 
@@ -79,8 +80,15 @@ static void put_value(mt_piece *pc, const mt_field *f)
 	cc_buf_putc(&pc->vals, '\0');
 }
 
-static bool valid_at(const mt_ind *in, int64_t ts)
+/* Whether the indicator was valid at the event's time (an event without a
+ * time is not judged; a retro-hunt judges none). */
+static bool valid_at(const mt_worker *w, const mt_ind *in, mt_event *ev)
 {
+	int64_t ts;
+
+	if (w->retro)
+		return true;
+	ts = mt_event_ts(ev);
 	return ts == INT64_MIN || (ts >= in->valid_from && ts < in->valid_until);
 }
 
@@ -135,7 +143,7 @@ static void general(mt_worker *w, mt_piece *pc, mt_event *ev, uint32_t evkinds)
 		const mt_general *g = &m->gen[gi];
 		bool any = false;
 
-		if (!(g->kinds & evkinds) || !valid_at(&m->ind[g->ind], mt_event_ts(ev)))
+		if (!(g->kinds & evkinds) || !valid_at(w, &m->ind[g->ind], ev))
 			continue;
 		if (!objs)
 			objs = mt_event_objects(ev);
@@ -159,7 +167,7 @@ static void general(mt_worker *w, mt_piece *pc, mt_event *ev, uint32_t evkinds)
 				continue;
 			c->gen = (uint32_t)gi;
 			c->line = ev->line;
-			c->ts = ev->ts_us;
+			c->ts = mt_event_ts(ev);
 			c->objects = json_incref(objs);
 			c->voff = v0;
 			c->nv = 0;
@@ -222,7 +230,7 @@ void mt_match_event(mt_worker *w, mt_piece *pc, mt_event *ev)
 
 		while (j < w->nacc && w->acc[j].ind == ind)
 			j++;
-		if (valid_at(&m->ind[ind], mt_event_ts(ev))) {
+		if (valid_at(w, &m->ind[ind], ev)) {
 			if (pc->nh == pc->caph) {
 				size_t cap = pc->caph ? pc->caph * 2 : 64;
 				mt_hitrec *v = realloc(pc->hits, cap * sizeof(*v));
@@ -235,7 +243,8 @@ void mt_match_event(mt_worker *w, mt_piece *pc, mt_event *ev)
 			h = &pc->hits[pc->nh++];
 			h->ind = ind;
 			h->line = ev->line;
-			h->ts = ev->ts_us;
+			h->ts = mt_event_ts(ev);
+			h->obs = ev->obs_key;
 			h->voff = pc->vals.len;
 			h->nv = 0;
 			for (size_t k = i; k < j; k++) {
@@ -275,6 +284,7 @@ void mt_scan_piece(mt_worker *w, mt_piece *pc, mt_reader *rd)
 			pc->malformed++;
 		} else if (r > 0) {
 			pc->events++;
+			pc->fields += ev->nf;
 			mt_match_event(w, pc, ev);
 		}
 		p = nl ? nl + 1 : end;

@@ -18,6 +18,7 @@ typedef struct mt_hitrec {
 	uint32_t nv;            /* values */
 	uint64_t line;          /* line within the piece, 1-based */
 	int64_t ts;             /* event time */
+	uint64_t obs;           /* the event's observation key (mt_event.obs_key) */
 	size_t voff;            /* offset of nv "path\0value\0" pairs in vals */
 } mt_hitrec;
 
@@ -37,6 +38,7 @@ typedef struct mt_piece {
 	const char *p;          /* the piece's bytes (whole lines) */
 	size_t n;
 	uint64_t lines, events, malformed;
+	uint64_t fields;        /* fields kept by the reader, all events */
 	struct { uint64_t line; const char *why; } bad[MT_BAD_KEEP];
 	int nbad;
 	mt_hitrec *hits;
@@ -58,9 +60,10 @@ typedef struct mt_worker {
 	mt_acc *acc;            /* (indicator, field) pairs of the current event */
 	size_t nacc, capacc;
 	uint32_t cur_field;
+	bool retro;             /* ignore validity windows (match_opts.retro) */
 } mt_worker;
 
-void mt_worker_init(mt_worker *w, const matcher *m);
+void mt_worker_init(mt_worker *w, const matcher *m, bool retro);
 void mt_worker_free(mt_worker *w);
 /* Read every line of pc with rd (whose header state carries on). */
 void mt_scan_piece(mt_worker *w, mt_piece *pc, mt_reader *rd);

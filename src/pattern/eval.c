@@ -279,12 +279,15 @@ int pattern_observation_init(pattern_observation *out, json_t *od,
 		return cc_err_set(e, CC_ERR, "observed-data[%s]: last_observed missing or not a timestamp", id);
 	if (out->last_us < out->first_us)
 		return cc_err_set(e, CC_ERR, "observed-data[%s]: last_observed is before first_observed", id);
-	if (json_is_object(json_object_get(od, "objects"))) {
+	/* embedded objects (2.0) unless there are none and object_refs (2.1)
+	 * name some: an empty "objects" beside object_refs shadows nothing */
+	refs = json_object_get(od, "object_refs");
+	if (json_is_object(json_object_get(od, "objects")) &&
+	    (json_object_size(json_object_get(od, "objects")) || !json_array_size(refs))) {
 		out->objects = json_incref(json_object_get(od, "objects"));
 		return 0;
 	}
 	out->objects = json_object();
-	refs = json_object_get(od, "object_refs");
 	if (refs && !json_is_array(refs)) {
 		pattern_observation_clear(out);
 		return cc_err_set(e, CC_ERR, "observed-data[%s]: object_refs is not a list", id);

@@ -319,6 +319,8 @@ static bool parse_rhs(parser *ps, pattern_comparison *c)
 	int fam, prefix;
 	unsigned char addr[16];
 
+	c->lit_line = at.line;
+	c->lit_col = at.col;
 	if (c->op == PATTERN_OP_IN)
 		return parse_set(ps, &c->lit);
 	if (!is_literal_tok(ps->tok.kind)) {
@@ -376,6 +378,8 @@ static pattern_cexpr *parse_prop(parser *ps)
 		return ce;
 	}
 	c = cc_xcalloc(1, sizeof(*c));
+	c->line = ps->tok.line;
+	c->col = ps->tok.col;
 	if (ps->tok.kind == PT_NOT || ps->tok.kind == PT_EXISTS) {
 		c->negated = accept(ps, PT_NOT);
 		c->op = PATTERN_OP_EXISTS;

@@ -105,6 +105,9 @@ typedef struct pattern_comparison {
 	pattern_literal lit;    /* the right-hand side; unused for EXISTS */
 	void *regex;            /* MATCHES and LIKE: the compiled regexes
 				   (private to this module; NULL otherwise) */
+	int line, col;          /* where the comparison starts in the source
+				   (1-based; col in bytes), for messages */
+	int lit_line, lit_col;  /* where its right-hand side starts */
 } pattern_comparison;
 
 typedef enum pattern_cexpr_kind {
@@ -188,6 +191,7 @@ json_t *pattern_ast_json(const pattern *p);
 
 /* The text of an operator ("=", "ISSUBSET", ...). */
 const char *pattern_op_name(pattern_op op);
+
 
 /* ---- observations ------------------------------------------------------ */
 

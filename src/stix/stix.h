@@ -104,6 +104,60 @@ const char *stix_tlp_name(int level);
 /* Inverse of stix_tlp_name (also accepts "white"); -1 unknown. */
 int stix_tlp_parse_name(const char *name);
 
+/* ---- what an object path of a pattern names (src/stix/paths.c) ---- */
+
+/* Whether a path names something of an SCO type. */
+typedef enum stix_path_status {
+	STIX_PATH_OK,           /* it names a property (or a custom x_ one) */
+	STIX_PATH_NO_TYPE,      /* the type is neither a STIX 2.1 SCO nor custom (x-) */
+	STIX_PATH_NOT_SCO,      /* a STIX 2.1 type, but not a cyber-observable */
+	STIX_PATH_NO_PROP,      /* step bad_step names nothing there */
+} stix_path_status;
+
+/* What the value at the end of a path is. */
+typedef enum stix_value_kind {
+	STIX_VAL_ANY,           /* anything: a dictionary's values, custom properties */
+	STIX_VAL_STRING, STIX_VAL_INT, STIX_VAL_FLOAT, STIX_VAL_BOOL,
+	STIX_VAL_TIMESTAMP, STIX_VAL_HEX, STIX_VAL_BINARY,
+	STIX_VAL_LIST,          /* a list (its elements need [*] or [n]) */
+	STIX_VAL_OBJECT,        /* a structure (its properties need a step) */
+} stix_value_kind;
+
+typedef struct stix_path_info {
+	stix_path_status status;
+	stix_value_kind kind;           /* with STIX_PATH_OK */
+	const char *const *enum_vals;   /* a closed vocabulary the value is one of, or NULL */
+	bool ranged;                    /* INT with bounds lo..hi */
+	double lo, hi;
+	const char *hash_alg;           /* the last step when it keys a hashes
+					   dictionary (borrowed from steps), else NULL */
+	size_t bad_step;                /* NO_PROP: the step that names nothing */
+	const char *why;                /* NO_PROP: a short reason ("no such property",
+					   "not a list", ...) */
+} stix_path_info;
+
+/* Look up the path type:steps[0].steps[1]... in the STIX 2.1 tables:
+ * steps are property names, NULL for a list index ([n] or [*]); a _ref
+ * step continues in the types it may name (the first that has the next
+ * property), an extensions step in the predefined extension it names.
+ * Custom x- types, x_ properties and unknown extensions are OK (ANY).
+ * Never fails: the answer is in *out. */
+void stix_path_lookup(const char *type, const char *const *steps, size_t n, stix_path_info *out);
+
+/* A warning about a pattern that parses but cannot do what it seems to
+ * say: line and col (1-based, bytes) of what it is about, and the text. */
+typedef void (*stix_pattern_warn_fn)(void *ud, int line, int col, const char *msg);
+
+/* Call fn for every comparison of pattern p (a parsed `struct pattern`,
+ * src/pattern) whose path names nothing of its SCO type in STIX 2.1
+ * (custom x- types and x_ properties aside), and for every value that can
+ * never be one of the property's: a string for an integer, '1.2.3.400' for
+ * ipv4-addr:value, a hash of the wrong length, a port above 65535, a word
+ * outside a closed vocabulary, a list compared without [*].  Returns how
+ * many warnings were given (fn may be NULL to count them). */
+struct pattern;
+size_t stix_pattern_lint(const struct pattern *p, stix_pattern_warn_fn fn, void *ud);
+
 /* Whether id is "<type>--<UUID>" with a well-formed type and RFC 4122 UUID,
    and, when expected_type is not NULL, whether its type is that one. */
 bool stix_id_valid(const char *id, const char *expected_type);

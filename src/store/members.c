@@ -10,17 +10,6 @@
 #include "util/time.h"
 #include "util/uuid.h"
 
-/* Step st to its end; 0, or the error.  The statement is reset. */
-static int run(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return 0;
-	return store_sqlerr(s, rc, e, what);
-}
-
 /* Step a one-row query: 0 with a row, CC_ENOTFOUND (message not set), or error. */
 static int row(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
 {
@@ -108,7 +97,7 @@ int store_collection_add(store *s, const char *name, const char *title, const ch
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, desc, -1, SQLITE_STATIC);
-	rc = run(s, st, e, "adding a collection");
+	rc = store_step_done(s, st, "adding a collection", e);
 	if (rc == CC_ECONFLICT)
 		return cc_err_set(e, CC_ECONFLICT, "collection %s: a collection with this name or "
 				  "id exists", name);
@@ -155,7 +144,7 @@ int store_collection_set_tlp(store *s, int64_t id, int default_tlp, cc_err *e)
 	}
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, default_tlp);
-	rc = run(s, st, e, "updating a collection");
+	rc = store_step_done(s, st, "updating a collection", e);
 	rc = changes_or_notfound(s, rc, e, "collection", "collection");
 	if (rc == 0)    /* the unmarked objects' entries change level */
 		rc = store_group_relevel(s, id, default_tlp, e);
@@ -225,7 +214,7 @@ int store_org_add(store *s, const char *name, store_org *out, cc_err *e)
 		return CC_EIO;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ident, -1, SQLITE_STATIC);
-	rc = run(s, st, e, "adding an organisation");
+	rc = store_step_done(s, st, "adding an organisation", e);
 	if (rc == CC_ECONFLICT)
 		return cc_err_set(e, rc, "org %s: already exists", name);
 	if (rc == 0 && out)

@@ -191,6 +191,24 @@ static const char schema_v6_federation[] =
 	"CREATE TABLE received(vid INTEGER NOT NULL, peer_id INTEGER NOT NULL,"
 	" received_us INTEGER NOT NULL, PRIMARY KEY(vid, peer_id)) WITHOUT ROWID;";
 
+/* The versions of one type without a walk of every collection: a reader's
+ * listing of a type that few versions have (attack-patterns among a
+ * million indicators: store_find). */
+static const char schema_v7[] =
+	"CREATE INDEX versions_type ON versions(type);";
+/* Hunting and analysis across members (issue 16; src/store/analysis.c):
+ * - org_settings: what a member allows others to learn of it — whether it
+ *   is named in "who else saw this" answers (else it is only counted);
+ * - warninglists: the warning lists imported into the hub (MISP JSON),
+ *   and the enabled state of every list, the built-in ones included (a
+ *   row with json NULL).
+ * Self-contained: it only adds two tables. */
+static const char schema_analysis[] =
+	"CREATE TABLE org_settings(org_id INTEGER PRIMARY KEY REFERENCES orgs(id),"
+	" name_in_sightings INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE warninglists(name TEXT PRIMARY KEY, json TEXT, enabled INTEGER NOT NULL,"
+	" added_us INTEGER NOT NULL) WITHOUT ROWID;";
+
 /* Safeguards (issue 15; the checks are src/audit/'s): a restricted
  * collection opens only to a user holding an authorisation that a named
  * approver signed (Ed25519) for a reason and a limited time.
@@ -221,7 +239,14 @@ static const store_step steps[] = {
 	{ schema_v4, NULL },                      /* 4: fewer B-trees per version */
 	{ schema_v5, step_owners },               /* 5: owners and readers */
 	{ schema_v6_federation, NULL },           /* 6: peers, links, cursors, provenance */
-	{ schema_safeguards, NULL },              /* 7: restricted collections, authorisations
+	/* 7: observed values are searched (store_find_query.value): an SCO's
+	 * value and hashes, the literals of an indicator's pattern, as rows of
+	 * names of kind 2 (0 is a name, 1 an alias); a name from each of its
+	 * words (kind 3), a sighting's sighting_of_ref (kind 4); versions by
+	 * type */
+	{ schema_v7, store_facts_index_values },
+	{ schema_analysis, NULL },                /* 8: member settings, warning lists */
+	{ schema_safeguards, NULL },              /* 9: restricted collections, authorisations
 	                                             (= STORE_SCHEMA_SAFEGUARDS) */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -149,6 +149,16 @@ int store_exec(store *s, const char *sql, cc_err *e)
 	return 0;
 }
 
+int store_step_done(store *s, sqlite3_stmt *st, const char *what, cc_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return store_sqlerr(s, rc, e, what);
+}
+
 int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_err *e)
 {
 	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);

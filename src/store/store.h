@@ -278,7 +278,12 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 /* ---- find (CLI `find`, wargame adversary lookup): latest versions only ---- */
 typedef struct store_find_query {
 	const char *type;           /* exact type, NULL = any */
-	const char *name;           /* case-insensitive substring of "name" */
+	const char *name;           /* case-insensitive substring of "name" (reads every name) */
+	const char *word;           /* case-insensitive start of "name" or of one of its
+	                               words ("secret gr" finds "RED SECRET GROUP"; by the
+	                               index; a word starts after a character that is not
+	                               a letter, a digit or non-ASCII; 16 words, names up
+	                               to 256 bytes) */
 	const char *alias;          /* case-insensitive exact name, aliases[] or x_mitre_aliases[] */
 	const char *external_id;    /* case-insensitive exact external_references[].external_id */
 	const char *related_to;     /* objects at the other end of a relationship with this id */
@@ -286,9 +291,44 @@ typedef struct store_find_query {
 	size_t limit;               /* 0 = no limit */
 	bool include_revoked;       /* also revoked / x_mitre_deprecated objects and
 	                               relationships (default: hidden) */
+	const char *refers_to;      /* relationships whose source_ref or target_ref is this id */
+	const char *value;          /* case-insensitive exact observed value: an SCO's value
+	                               or one of its hashes, a literal of a STIX pattern */
+	const char *sighting_of;    /* sightings whose sighting_of_ref is this id */
+	/* A reader's search (the UI): with collection_id > 0, only entries of
+	 * that collection, and of each id only the latest version viewer_org at
+	 * max_tlp may see of the copy it is served — what store_query_run gives
+	 * the same reader ("Collections and visibility"); viewer_org 0 is the
+	 * hub (every copy's latest).  related_to is refused there (its
+	 * relationships would be the hub's view): use refers_to, then the ids. */
+	int64_t collection_id;
+	int64_t viewer_org;
+	int max_tlp;
+	int64_t before_us;          /* with collection_id: entries added before this (0: none) */
 } store_find_query;
-/* Matching objects (all criteria must hold), ordered by type then id. */
+/* Matching objects (all criteria must hold), ordered by type then id; a
+ * reader's search (collection_id > 0) by date_added, newest first, and its
+ * rows carry their entry's date_added: the next page is before_us = the
+ * last row's (date_added is unique across the store). */
 int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, cc_err *e);
+
+/* How store_resolve_name looks an object up by the name a user types. */
+typedef struct store_resolve {
+	const char *what;               /* the subject of its errors: "adversary" */
+	const char *const *types;       /* types tried in turn (NULL-terminated);
+	                                   NULL: any type */
+	bool substring;                 /* then by a name that contains the text */
+	bool include_revoked;           /* also revoked and deprecated objects */
+} store_resolve;
+/* The one object (latest versions) whose name or alias is text, ignoring
+ * case: of the first of r->types that has one; failing that, with
+ * r->substring, whose name contains text (again the first type with one).
+ * Sets *id and, if name is not NULL, *name (its name, else its id), both
+ * owned by the caller.  Fails with CC_ENOTFOUND when nothing is called
+ * that, CC_ERR when several are (the message names some), or a store
+ * error. */
+int store_resolve_name(store *s, const store_resolve *r, const char *text, char **id,
+                       char **name, cc_err *e);
 
 /* Statistics as a new JSON object:
  * {"objects":N,"versions":M,
@@ -335,6 +375,31 @@ int  store_grant_remove(store *s, int64_t org_id, int64_t collection_id, cc_err 
  * for a peer (store_peer).  CC_ENOTFOUND. */
 int  store_grant_get(store *s, int64_t org_id, int64_t collection_id, store_grant *out, cc_err *e);
 int  store_grant_list(store *s, store_grant **out, size_t *n, cc_err *e);      /* free(*out) */
+
+/* ---- what members allow, warning lists (src/store/analysis.c) ---- */
+
+/* Whether organisation org_id allows other members to see its name in
+ * "who else saw this" answers (default: no; it is then only counted). */
+int store_org_get_named(store *s, int64_t org_id, bool *named, cc_err *e);
+int store_org_set_named(store *s, int64_t org_id, bool named, cc_err *e);
+
+/* A warning list kept in the hub: an imported one (json: its MISP JSON),
+ * or the state of a built-in one (json NULL). */
+typedef struct store_wl {
+	char *name;             /* unique */
+	char *json;             /* MISP warning-list JSON, NULL for a built-in's state */
+	bool enabled;           /* used by match (and import/validate warnings) */
+	int64_t added_us;       /* when it was imported or its state set */
+} store_wl;
+/* Insert or replace list name. */
+int store_wl_put(store *s, const char *name, const char *json, bool enabled, cc_err *e);
+/* Set the enabled state of name: an imported list's, else a built-in
+ * state row is written (the caller checks that such a list exists). */
+int store_wl_set_enabled(store *s, const char *name, bool enabled, cc_err *e);
+int store_wl_remove(store *s, const char *name, cc_err *e);                 /* CC_ENOTFOUND */
+/* Every row, by name; free with store_wl_list_free. */
+int store_wl_list(store *s, store_wl **out, size_t *n, cc_err *e);
+void store_wl_list_free(store_wl *v, size_t n);
 
 /* ---- TAXII status resources, kept durable ---- */
 int store_status_put(store *s, const char *status_id, const char *json, cc_err *e);  /* insert or replace */

@@ -146,7 +146,7 @@ struct store {
  * collections.restricted (schema.c's steps[]; keep them in step): a
  * store opened at an older version reads every collection as not
  * restricted. */
-#define STORE_SCHEMA_SAFEGUARDS 7
+#define STORE_SCHEMA_SAFEGUARDS 9
 
 /* Bring the schema up to max_version (<= 0: the newest), one transaction
  * for all the steps (schema.c). */
@@ -169,6 +169,10 @@ int store_exec(store *s, const char *sql, cc_err *e);
 /* Run the one statement sql, without results, with ?1 = v; what names
  * the operation in an error message. */
 int store_exec_int(store *s, const char *sql, int64_t v, const char *what, cc_err *e);
+
+/* Step st (bound by the caller) once and reset it: 0 when it ran (done,
+ * or a row), else the error, what naming the operation. */
+int store_step_done(store *s, sqlite3_stmt *st, const char *what, cc_err *e);
 
 /* The first column of the one row sql gives (no parameters); no row is an
  * error.  what names the operation in an error message. */
@@ -265,6 +269,14 @@ int store_pend_flush(store *s, cc_err *e);
 /* store_facts_make with "where" naming the store in the error about a
  * missing id or type; f must be cleared by the caller also on failure. */
 int store_facts_fill(const json_t *obj, const char *where, store_facts *f, cc_err *e);
+
+/* Add the observed-value, name-word and sighting search rows (names,
+ * kinds 2, 3, 4) of every stored version (schema step 7). */
+int store_facts_index_values(store *s, cc_err *e);
+/* The kind in names of a search row's tag: 'n' 0 name, 'a' 1 alias, 'v' 2
+ * observed value, 'w' 3 the name from a word on, 'o' 4 a sighting's
+ * sighting_of_ref. */
+int store_facts_kind(char tag);
 
 /* Queue the search rows of f for the new version vid. */
 int store_facts_pend(store *s, int64_t vid, const store_facts *f, cc_err *e);

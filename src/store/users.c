@@ -8,16 +8,6 @@
 #include "store/store_int.h"
 #include "util/time.h"
 
-static int step_reset(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return 0;
-	return store_sqlerr(s, rc, e, what);
-}
-
 /* ---- users ---- */
 
 #define USER_SQL "SELECT u.id, u.name, u.pwhash, u.org_id, o.name FROM users u" \
@@ -70,7 +60,7 @@ int store_user_add(store *s, const char *name, int64_t org_id, const char *pwhas
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, org_id);
-	rc = step_reset(s, st, e, "adding a user");
+	rc = store_step_done(s, st, "adding a user", e);
 	if (rc == CC_ECONFLICT)
 		return cc_err_set(e, rc, "user %s: already exists", name);
 	return rc;
@@ -87,7 +77,7 @@ static int user_change(store *s, const char *sql, const char *name, const char *
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (arg)
 		sqlite3_bind_text(st, 2, arg, -1, SQLITE_STATIC);
-	rc = step_reset(s, st, e, "changing a user");
+	rc = store_step_done(s, st, "changing a user", e);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = cc_err_set(e, CC_ENOTFOUND, "user %s: no such user", name);
 	return rc;
@@ -153,7 +143,7 @@ int store_grant_set(store *s, const store_grant *g, cc_err *e)
 	sqlite3_bind_int(st, 3, g->can_read);
 	sqlite3_bind_int(st, 4, g->can_write);
 	sqlite3_bind_int(st, 5, g->max_tlp);
-	rc = step_reset(s, st, e, "setting a grant");
+	rc = store_step_done(s, st, "setting a grant", e);
 	if (rc == CC_ECONFLICT)    /* foreign key: no such org or collection */
 		return cc_err_set(e, CC_ENOTFOUND, "grant: no such organisation or collection");
 	return rc;
@@ -169,7 +159,7 @@ int store_grant_remove(store *s, int64_t org_id, int64_t collection_id, cc_err *
 		return CC_EIO;
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, collection_id);
-	rc = step_reset(s, st, e, "removing a grant");
+	rc = store_step_done(s, st, "removing a grant", e);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		rc = cc_err_set(e, CC_ENOTFOUND, "grant: no such grant");
 	return rc;
@@ -229,7 +219,7 @@ int store_status_put(store *s, const char *status_id, const char *json, cc_err *
 	sqlite3_bind_text(st, 1, status_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, cc_now_us());
-	return step_reset(s, st, e, "storing a status");
+	return store_step_done(s, st, "storing a status", e);
 }
 
 int store_status_get(store *s, const char *status_id, int64_t not_before_us, char **json_out,

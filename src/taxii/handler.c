@@ -5,6 +5,8 @@
  */
 #include "taxii/taxii_int.h"
 
+#include "analysis/analysis.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +85,7 @@ void taxii_response_clear(taxii_response *rs)
 	if (!rs)
 		return;
 	cc_buf_free(&rs->body);
+	cc_buf_free(&rs->headers);
 	taxii_blob_unref(rs->blob);
 	rs->blob = NULL;
 	audit_list_clear(&rs->written);
@@ -297,6 +300,31 @@ static bool find_collection(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii
 	return true;
 }
 
+/* GET /{root}/x-cybercell-sightings/?indicator=ID or ?value=V: "who else
+ * saw this" as the caller's organisation may know it (analysis.h). */
+static void get_seen(store *s, const taxii_request *rq, const taxii_who *who, taxii_response *rs)
+{
+	an_seen_query q = { .viewer_org = who->org_id };
+	json_t *a = NULL;
+	cc_err e;
+
+	if (who->org_id <= 0) {         /* viewer 0 is the operator: never a caller */
+		taxii_error(rs, 403, "Forbidden", "no organisation");
+		return;
+	}
+	for (size_t i = 0; i < rq->n_args; i++) {
+		if (!strcmp(rq->args[i].key, "indicator"))
+			q.indicator = rq->args[i].value;
+		else if (!strcmp(rq->args[i].key, "value"))
+			q.value = rq->args[i].value;
+	}
+	if (an_who_saw(s, &q, &a, &e) != 0)
+		taxii_error(rs, e.code == CC_EUSAGE ? 400 : 500, e.code == CC_EUSAGE ? "Bad Request" :
+			    "Internal Server Error", "%s", e.msg);
+	else
+		set_json(rs, 200, a);
+}
+
 #define MAX_SEGS 8
 
 /* Split path into segments; false when there are too many. */
@@ -402,6 +430,11 @@ static void route(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *
 			not_allowed(rs, "GET");
 	} else if (n >= 3 && strcmp(seg[1], "collections") == 0) {
 		route_collection(ctx, s, m, rq, who, seg, n, rs);
+	} else if (n == 2 && strcmp(seg[1], "x-cybercell-sightings") == 0) {
+		if (get)
+			get_seen(s, rq, who, rs);
+		else
+			not_allowed(rs, "GET");
 	} else {
 		taxii_error(rs, 404, "Not Found", "no such resource");
 	}

@@ -216,6 +216,25 @@ static struct MHD_Response *response_of(taxii_response *rs, size_t *len)
 	return r;
 }
 
+/* Add the "Name: value\n" lines of h to r. */
+static void add_headers(struct MHD_Response *r, const cc_buf *h)
+{
+	char line[1024], *colon;
+
+	for (const char *p = h->data, *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl || (size_t)(nl - p) >= sizeof(line))
+			break;
+		memcpy(line, p, (size_t)(nl - p));
+		line[nl - p] = '\0';
+		colon = strstr(line, ": ");
+		if (colon) {
+			*colon = '\0';
+			MHD_add_response_header(r, line, colon + 2);
+		}
+	}
+}
+
 struct MHD_Response *taxii_reply(taxii_response *rs, unsigned retry_after, size_t *len)
 {
 	struct MHD_Response *r = response_of(rs, len);
@@ -223,7 +242,9 @@ struct MHD_Response *taxii_reply(taxii_response *rs, unsigned retry_after, size_
 	if (!r)
 		return NULL;
 	if (rs->has_body)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, TAXII_MEDIA_TYPE);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs->content_type ? rs->content_type : TAXII_MEDIA_TYPE);
+	add_headers(r, &rs->headers);
 	if (rs->date_first[0])
 		MHD_add_response_header(r, "X-TAXII-Date-Added-First", rs->date_first);
 	if (rs->date_last[0])

@@ -52,6 +52,7 @@ typedef struct server {
 	taxii_defences def;               /* auth pool, throttle, deadlines, limits */
 	taxii_log_limit mhd_log;          /* libmicrohttpd's messages */
 	audit_writer *audit;              /* the audit trail (NULL: none), borrowed */
+	const taxii_app *app;             /* served beside TAXII (NULL: none) */
 } server;
 
 /* The worker thread's own store handle and its memo (made on its first
@@ -93,6 +94,7 @@ typedef struct req_state {
 	audit_pending pending;
 	const struct sockaddr *addr;      /* the client's address (MHD's) */
 	taxii_conn *guard;                /* the connection's deadlines (NULL: none) */
+	bool app;                         /* for the application beside TAXII */
 	/* the password check on the auth pool while the connection is suspended */
 	char login[64];                   /* the user name the credentials claim */
 	const char *authorization;        /* the header (MHD's, valid until completion) */
@@ -158,12 +160,20 @@ static const char *header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+static const char *header_of(void *conn, const char *name)
+{
+	return header(conn, name);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_response *rs)
 {
 	size_t len = 0;
-	struct MHD_Response *r = taxii_reply(rs, st->retry_after, &len);
+	struct MHD_Response *r;
 	enum MHD_Result ret;
 
+	if (st->app)            /* the application's own log-in, not a browser's dialogue */
+		rs->www_authenticate = false;
+	r = taxii_reply(rs, st->retry_after, &len);
 	if (!r)
 		return MHD_NO;
 	st->status = rs->status;
@@ -232,6 +242,15 @@ static void trail_before_commit(taxii_response *rs, void *ud)
 	st->early = true;
 }
 
+/* The answer to rq: the application's under its prefix, else TAXII's. */
+static void answer(server *sv, store *s, const taxii_request *rq, taxii_response *rs)
+{
+	if (taxii_app_owns(sv->app, rq->path))
+		taxii_app_handle(sv->ctx, sv->app, s, tl_memo, rq, rs);
+	else
+		taxii_handle_memo(sv->ctx, s, tl_memo, rq, rs);
+}
+
 /* A POST on a pool thread, with that thread's store and memo; the
  * connection is resumed to have the answer queued (see on_request).  A
  * POST that stored something is on the audit trail's disk before. */
@@ -250,7 +269,7 @@ static void run_post(void *arg)
 	if (!s)
 		taxii_error(&st->rs, 500, "Internal Server Error", "%s", e.msg);
 	else
-		taxii_handle_memo(st->sv->ctx, s, tl_memo, &st->rq, &st->rs);
+		answer(st->sv, s, &st->rq, &st->rs);
 	if (st->early && audit_writer_wait(st->sv->audit, &st->pending) != 0) {
 		taxii_trail_failed(st->method, &st->rs);
 	} else if (st->early && st->rs.status != 202) {
@@ -317,6 +336,8 @@ static bool request_of(server *sv, struct MHD_Connection *c, req_state *st, cons
 	rq->tls = sv->tls;
 	rq->body = st->body.data;
 	rq->body_len = st->body.len;
+	rq->header_of = header_of;
+	rq->conn = c;
 	return !args->overflow;
 }
 
@@ -353,7 +374,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 	s = thread_store(sv, &e);
 	if (!s)
 		return queue_error(c, st, 500, "Internal Server Error", e.msg);
-	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, &rs);
+	answer(sv, s, &rq, &rs);
 	if (sv->audit && taxii_trail_durable(method, &rs))
 		return queue_audited(sv, c, st, &rs);
 	ret = queue(c, st, &rs);
@@ -378,7 +399,7 @@ static bool refused_on_headers(server *sv, struct MHD_Connection *c, req_state *
 	s = thread_store(sv, &e);
 	if (!s)
 		return false;
-	taxii_handle_memo(sv->ctx, s, tl_memo, &rq, rs);
+	answer(sv, s, &rq, rs);
 	if (rs->status)
 		return true;
 	taxii_response_clear(rs);
@@ -524,6 +545,11 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
 	bad_framing = taxii_framing_problem(c);
 	if (bad_framing)
 		return queue_error(c, st, 400, "Bad Request", bad_framing);
+	/* the application checks its sessions itself; credentials, when
+	 * given, are checked here as for TAXII */
+	st->app = taxii_app_owns(sv->app, url);
+	if (st->app && !header(c, MHD_HTTP_HEADER_AUTHORIZATION))
+		return authenticated(sv, c, st, url, method);
 	return authenticate(sv, c, st, url, method);
 }
 
@@ -733,6 +759,7 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 	sv.ctx = taxii_ctx_new(&o->cfg);
 	sv.db_path = o->db_path;
 	sv.audit = o->audit;
+	sv.app = o->app;
 	pthread_mutex_init(&sv.stores_lock, NULL);
 	pthread_mutex_init(&sv.mhd_log.mu, NULL);
 	if (!sv.ctx) {

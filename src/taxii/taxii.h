@@ -128,6 +128,10 @@ typedef struct taxii_request {
 	 * rs's id lists).  The answer after a failed commit is an error. */
 	void (*before_commit)(taxii_response *rs, void *ud);
 	void *before_commit_ud;
+	/* any other request header by name (NULL when absent), for an
+	 * application beside TAXII (taxii_app); header_of NULL: none */
+	const char *(*header_of)(void *conn, const char *name);
+	void *conn;
 } taxii_request;
 
 typedef struct taxii_blob taxii_blob;
@@ -155,6 +159,8 @@ struct taxii_response {
 	audit_list deleted;                /* the id a DELETE removed versions of */
 	audit_list read;                   /* ids read that are TLP:AMBER+STRICT or RED,
 	                                      or in a restricted collection */
+	const char *content_type;          /* of the body; NULL = the TAXII media type */
+	cc_buf headers;                    /* more headers, owned: "Name: value\n" each */
 };
 
 void taxii_response_clear(taxii_response *rs);
@@ -183,6 +189,35 @@ void taxii_memo_free(taxii_memo *m);
 /* taxii_handle with memo m, which must always be used with the same s. */
 void taxii_handle_memo(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
 		       taxii_response *rs);
+
+/* ---- an application beside TAXII on the same port ----------------------- */
+
+/* The analysts' web interface (src/ui/) is served by the same server, on
+ * the same port, under its own path prefix: same TLS, connection limits,
+ * deadlines and access log, and the same users.  A request there that
+ * carries HTTP Basic credentials has them checked exactly as a TAXII
+ * request's (the throttle's 429, argon2 on the auth threads, 503 when
+ * they are busy, 401) before the application sees it, with the user it
+ * names; a request without them goes to the application as it is (it has
+ * sessions of its own).  Its answers carry no WWW-Authenticate. */
+typedef struct taxii_app {
+	const char *prefix;                /* e.g. "/ui": that path and those below it */
+	/* Answer rq, like taxii_handle: user and org_id are the verified Basic
+	 * credentials' (user NULL when rq has none).  A GET runs in one read
+	 * snapshot of s; a POST on the POST threads, first with
+	 * rq->headers_only (status 0: read the body) */
+	void (*handle)(void *ud, store *s, const taxii_request *rq, const char *user,
+		       int64_t org_id, taxii_response *rs);
+	void *ud;
+} taxii_app;
+
+/* Whether path belongs to app (NULL: none does). */
+bool taxii_app_owns(const taxii_app *app, const char *path);
+
+/* Answer rq for app against s (its memo m bound to s), verifying
+ * rq->authorization when present as taxii_handle does. */
+void taxii_app_handle(taxii_ctx *ctx, const taxii_app *app, store *s, taxii_memo *m,
+		      const taxii_request *rq, taxii_response *rs);
 
 /* ---- the server -------------------------------------------------------- */
 
@@ -232,6 +267,7 @@ typedef struct taxii_serve_opts {
 	unsigned threads;                  /* worker threads */
 	taxii_limits limits;               /* zero fields: defaults */
 	taxii_config cfg;
+	const taxii_app *app;              /* served beside TAXII (NULL: none) */
 	/* called once the server listens, with the base URL and, for TLS, the
 	 * certificate's SHA-256 fingerprint (hex with colons) */
 	void (*on_ready)(const char *url, const char *fingerprint, const char *cert_path, void *ud);

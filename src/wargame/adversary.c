@@ -19,8 +19,7 @@ wg_adversary *wg_adversary_new(const char *name)
 	return a;
 }
 
-/* T followed by 4 digits, optionally "." and 3 digits. */
-static bool technique_ok(const char *t)
+bool wg_technique_id_ok(const char *t)
 {
 	size_t n = strlen(t);
 
@@ -39,7 +38,7 @@ static bool technique_ok(const char *t)
 
 int wg_adversary_add(wg_adversary *a, const char *technique, cc_err *e)
 {
-	if (!technique_ok(technique))
+	if (!wg_technique_id_ok(technique))
 		return cc_err_set(e, CC_ERR, "'%s' is not an ATT&CK technique id "
 				  "(T1234 or T1234.001)", technique);
 	for (size_t i = 0; i < a->ntechniques; i++)
@@ -51,21 +50,31 @@ int wg_adversary_add(wg_adversary *a, const char *technique, cc_err *e)
 	return CC_OK;
 }
 
+void wg_adversary_add_software(wg_adversary *a, const char *name)
+{
+	for (size_t i = 0; i < a->nsoftware; i++)
+		if (!strcmp(a->software[i], name))
+			return;
+	a->software = cc_xrealloc(a->software, (a->nsoftware + 1) * sizeof(*a->software));
+	a->software[a->nsoftware++] = cc_xstrdup(name);
+}
+
+bool wg_technique_enables(const char *u, const char *t)
+{
+	size_t tl = strlen(t), ul = strlen(u);
+
+	if (!strcmp(u, t))
+		return true;
+	if (ul == 5 && tl > 5 && !strncmp(u, t, 5))  /* parent used */
+		return true;
+	return tl == 5 && ul > 5 && !strncmp(u, t, 5);  /* sub used */
+}
+
 bool wg_adversary_uses(const wg_adversary *a, const char *t)
 {
-	size_t tl = strlen(t);
-
-	for (size_t i = 0; i < a->ntechniques; i++) {
-		const char *u = a->techniques[i];
-		size_t ul = strlen(u);
-
-		if (!strcmp(u, t))
+	for (size_t i = 0; i < a->ntechniques; i++)
+		if (wg_technique_enables(a->techniques[i], t))
 			return true;
-		if (ul == 5 && tl > 5 && !strncmp(u, t, 5))  /* parent used */
-			return true;
-		if (tl == 5 && ul > 5 && !strncmp(u, t, 5))  /* sub used */
-			return true;
-	}
 	return false;
 }
 
@@ -75,8 +84,12 @@ void wg_adversary_free(wg_adversary *a)
 		return;
 	for (size_t i = 0; i < a->ntechniques; i++)
 		free(a->techniques[i]);
+	for (size_t i = 0; i < a->nsoftware; i++)
+		free(a->software[i]);
 	free(a->techniques);
+	free(a->software);
 	free(a->name);
+	free(a->id);
 	free(a);
 }
 

@@ -27,22 +27,28 @@ static void alert(wg_exercise *x, int host, const wg_rule *ru, bool real)
 	json_array_append_new(x->alerts, json_pack(
 		"{s:s,s:s,s:s,s:s,s:s}", "id", id, "host", h->name, "technique",
 		ru->technique, "name", ru->name, "source", h->edr ? "EDR" : "SOC"));
+	json_array_append_new(x->log, json_pack("{s:i,s:s,s:s,s:s,s:b}", "turn", x->turn,
+		"id", id, "host", h->name, "technique", ru->technique, "real", real));
 	if (real)
 		x->true_alerts++;
 	else
 		x->false_alerts++;
 }
 
+/* Benign activity that looks like one of the adversary's techniques,
+ * on hosts with telemetry: a technique that could act on that host. */
 static void false_alerts(wg_exercise *x)
 {
 	size_t n = 0;
 
 	for (size_t k = 0; k < x->ntele; k++) {
+		int h = x->tele[k];
+		size_t nr = x->fp_off[h + 1] - x->fp_off[h];
 		double u = wg_rng_unit(&x->arng);
-		size_t r = x->nfp_rules ? wg_rng_below(&x->arng, x->nfp_rules) : 0;
+		size_t r = nr ? wg_rng_below(&x->arng, nr) : 0;
 
-		if (u < x->o.fp_rate && x->nfp_rules && n < MAX_FALSE_ALERTS) {
-			alert(x, x->tele[k], &x->g->rules->rules[x->fp_rules[r]], false);
+		if (u < x->o.fp_rate && nr && n < MAX_FALSE_ALERTS) {
+			alert(x, h, &x->g->rules->rules[x->fp_rules[x->fp_off[h] + r]], false);
 			n++;
 		}
 	}
@@ -97,23 +103,64 @@ static void attacker_move(wg_exercise *x)
 		}
 }
 
+/* Technique rules that could act on host h (its OS among their
+ * platforms, or no platforms) and that the adversary uses. */
+static bool fits(const wg_graph *g, const wg_rule *ru, int h)
+{
+	return ru->technique && ru->detect_var != WG_NONE &&
+	       (!ru->platforms || (ru->platforms & wg_os_platforms(g->model->hosts[h].os))) &&
+	       wg_rules_enabled(g->rules, g->adv, ru->technique);
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const int *x = a, *y = b;
+
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Per host, the rules false alerts may name: those with an instance acting
+ * on the host in the graph, else those that fit it (fits). */
 static void setup_lists(wg_exercise *x)
 {
 	const wg_graph *g = x->g;
 	const wg_model *m = g->model;
+	int *pairs = cc_xcalloc(2 * g->ninsts + 2, sizeof(int));
+	size_t np = 0, n = 0, k = 0;
 
 	x->tele = cc_xcalloc(m->nhosts + 1, sizeof(int));
-	x->fp_rules = cc_xcalloc(g->rules->nrules + 1, sizeof(int));
+	x->fp_off = cc_xcalloc(m->nhosts + 1, sizeof(uint32_t));
 	for (size_t h = 0; h < m->nhosts; h++)
 		if (m->hosts[h].edr || (m->controls.monitoring && m->hosts[h].monitored))
 			x->tele[x->ntele++] = (int)h;
-	for (size_t r = 0; r < g->rules->nrules; r++) {
-		const wg_rule *ru = &g->rules->rules[r];
+	for (size_t i = 0; i < g->ninsts; i++) {
+		const wg_rule *ru = wg_graph_inst_rule(g, (int)i);
 
-		if (ru->technique && ru->detect_var != WG_NONE &&
-		    wg_adversary_uses(g->adv, ru->technique))
-			x->fp_rules[x->nfp_rules++] = (int)r;
+		if (g->insts[i].host != WG_NONE && ru && ru->technique) {
+			pairs[2 * np] = g->insts[i].host;
+			pairs[2 * np++ + 1] = g->insts[i].rule;
+		}
 	}
+	qsort(pairs, np, 2 * sizeof(int), pair_cmp);
+	for (size_t h = 0; h < m->nhosts; h++) {
+		size_t before = n;
+		bool in_graph;
+
+		x->fp_off[h] = (uint32_t)n;
+		for (; k < np && pairs[2 * k] == (int)h; k++)
+			if (n == before || x->fp_rules[n - 1] != pairs[2 * k + 1]) {
+				x->fp_rules = cc_xrealloc(x->fp_rules, (n + 1) * sizeof(int));
+				x->fp_rules[n++] = pairs[2 * k + 1];
+			}
+		in_graph = n > before;
+		for (size_t r = 0; !in_graph && r < g->rules->nrules; r++)
+			if (fits(g, &g->rules->rules[r], (int)h)) {
+				x->fp_rules = cc_xrealloc(x->fp_rules, (n + 1) * sizeof(int));
+				x->fp_rules[n++] = (int)r;
+			}
+	}
+	x->fp_off[m->nhosts] = (uint32_t)n;
+	free(pairs);
 }
 
 wg_exercise *wg_ex_new(const wg_graph *g, const wg_ex_opts *o, cc_err *e)
@@ -144,6 +191,7 @@ wg_exercise *wg_ex_new(const wg_graph *g, const wg_ex_opts *o, cc_err *e)
 	x->shown = json_array();
 	x->steps = json_array();
 	x->blue = json_array();
+	x->log = json_array();
 	setup_lists(x);
 	x->budget = x->o.budget;
 	attacker_move(x);               /* turn 0: before the blue team plays */
@@ -162,7 +210,9 @@ void wg_ex_free(wg_exercise *x)
 	json_decref(x->shown);
 	json_decref(x->steps);
 	json_decref(x->blue);
+	json_decref(x->log);
 	free(x->tele);
+	free(x->fp_off);
 	free(x->fp_rules);
 	free(x);
 }
@@ -196,7 +246,8 @@ static int find_flow(const wg_model *m, const char *name)
 	return WG_NONE;
 }
 
-/* Revoke every vuln fact of cve on host h; -1 when h has no such CVE. */
+/* Remove every vuln fact of cve on host h (an attacker already on h
+ * stays); -1 when h has no such CVE. */
 static int patch(wg_exercise *x, int h, const char *cve)
 {
 	const wg_host *ho = &x->g->model->hosts[h];
@@ -219,7 +270,7 @@ static int patch(wg_exercise *x, int h, const char *cve)
 			args[3] = wg_vuln_kind_name(cv->kind);
 			f = wg_graph_find(x->g, "vuln", args, 4);
 			if (f != WG_NONE)
-				wg_camp_revoke(&x->s, &f, 1);
+				wg_camp_remove(&x->s, f);
 		}
 	return found;
 }
@@ -241,6 +292,7 @@ static int apply(wg_exercise *x, const wg_ex_cmd *c, cc_buf *said, cc_err *e)
 	case WG_EX_INVESTIGATE:
 		there = wg_camp_on_host(&x->s, h);
 		x->score += there ? EX_PTS_FOUND : 0;
+		x->found += there;
 		cc_buf_printf(said, there ? "investigation of %s: the attacker IS there"
 				    : "investigation of %s: nothing found", c->arg[0]);
 		return CC_OK;
@@ -248,6 +300,8 @@ static int apply(wg_exercise *x, const wg_ex_cmd *c, cc_buf *said, cc_err *e)
 		there = wg_camp_on_host(&x->s, h);
 		wg_camp_isolate(&x->s, h);
 		x->score += there ? EX_PTS_ISOLATE_HIT : EX_PTS_ISOLATE_MISS;
+		x->iso_hit += there;
+		x->iso_miss += !there;
 		cc_buf_printf(said, "%s isolated from the network", c->arg[0]);
 		return CC_OK;
 	case WG_EX_RESET:
@@ -268,6 +322,9 @@ static int apply(wg_exercise *x, const wg_ex_cmd *c, cc_buf *said, cc_err *e)
 			return cc_err_set(e, CC_EUSAGE, "host '%s' has no %s", c->arg[0], c->arg[1]);
 		cc_buf_printf(said, "%s patched on %s", c->arg[1], c->arg[0]);
 		return CC_OK;
+	case WG_EX_MAP:
+		wg_ex_board(x, said);
+		return CC_OK;
 	default:
 		cc_buf_puts(said, "pass");
 		return CC_OK;
@@ -278,6 +335,8 @@ int wg_ex_act(wg_exercise *x, const wg_ex_cmd *c, cc_buf *said, cc_err *e)
 {
 	cc_buf b = CC_BUF_INIT;
 	int cost = wg_ex_cost(c->kind), rc;
+	size_t hits = x->found + x->iso_hit;
+	bool hit;
 	json_t *r;
 
 	if (x->outcome != EX_RUNNING)
@@ -295,15 +354,21 @@ int wg_ex_act(wg_exercise *x, const wg_ex_cmd *c, cc_buf *said, cc_err *e)
 		return rc;
 	}
 	x->budget -= cost;
+	hit = x->found + x->iso_hit > hits;
 	r = json_pack("{s:i,s:s,s:s,s:s,s:i,s:s}", "turn", x->turn, "action",
 		      wg_ex_kind_name(c->kind), "target", c->arg[0], "cve", c->arg[1],
 		      "cost", cost, "result", cc_buf_str(&b));
 	if (!c->arg[1][0])
 		json_object_del(r, "cve");
-	if (c->kind != WG_EX_PASS) {
-		json_array_append(x->results, r);
-		json_array_append(x->blue, r);
+	if (c->kind != WG_EX_PASS && c->kind != WG_EX_MAP) {
+		json_t *rb = json_deep_copy(r);     /* the review may say if it hit */
+
+		if (c->kind == WG_EX_ISOLATE || c->kind == WG_EX_INVESTIGATE)
+			json_object_set_new(rb, "hit", json_boolean(hit));
+		json_array_append_new(x->blue, rb);
 	}
+	if (c->kind != WG_EX_PASS)
+		json_array_append(x->results, r);
 	json_decref(r);
 	if (said)
 		cc_buf_puts(said, cc_buf_str(&b));

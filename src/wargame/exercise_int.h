@@ -34,14 +34,17 @@ struct wg_exercise {
 	int next_alert;         /* alert ids, ... */
 	int *tele;              /* hosts with telemetry (EDR or monitored) */
 	size_t ntele;
-	int *fp_rules;          /* technique rules the adversary may use */
-	size_t nfp_rules;
+	uint32_t *fp_off;       /* per host (CSR): the adversary's technique rules */
+	int *fp_rules;          /* that could act on it (false alerts name one) */
 	json_t *alerts;         /* raised by the last attacker move */
 	json_t *results;        /* blue results this turn */
 	json_t *shown;          /* blue results of the previous turn */
 	json_t *steps;          /* every attacker step, for the review */
 	json_t *blue;           /* every blue action, for the review */
+	json_t *log;            /* every alert with its turn, for the review */
 	size_t true_alerts, false_alerts;
+	size_t iso_hit, iso_miss, found;    /* isolations on / off the attacker,
+					       investigations that found it */
 };
 
 #endif

@@ -106,7 +106,8 @@ static void describe_turn(const wg_exercise *x, cc_buf *o)
 	json_t *a;
 
 	cc_buf_printf(o, "\n== turn %d of %d — budget %d (investigate 1, isolate 2, "
-		      "reset 1, block 1, patch 2)\n", x->turn, x->o.turns, x->budget);
+		      "reset 1, block 1, patch 2; map is free)\n", x->turn, x->o.turns,
+		      x->budget);
 	if (!json_array_size(x->alerts))
 		cc_buf_puts(o, "no alerts\n");
 	json_array_foreach(x->alerts, i, a)

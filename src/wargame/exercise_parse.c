@@ -25,6 +25,7 @@ static const struct {
 	[WG_EX_RESET] = { "reset", 1, 1, "account" },
 	[WG_EX_BLOCK] = { "block", 1, 1, "flow" },
 	[WG_EX_PATCH] = { "patch", 2, 2, "host cve" },
+	[WG_EX_MAP] = { "map", 0, 0, "" },
 };
 
 const char *wg_ex_kind_name(wg_ex_kind k)
@@ -41,6 +42,8 @@ static int kind_of(const char *w, size_t n)
 {
 	if ((n == 4 && !strncasecmp(w, "done", 4)) || (n == 3 && !strncasecmp(w, "end", 3)))
 		return WG_EX_PASS;
+	if (n == 5 && !strncasecmp(w, "hosts", 5))
+		return WG_EX_MAP;
 	for (int k = 0; k < WG_EX_KIND_COUNT; k++)
 		if (strlen(kinds[k].name) == n && !strncasecmp(w, kinds[k].name, n))
 			return k;
@@ -65,7 +68,7 @@ static size_t word(const char **p, const char **start)
 static int usage(cc_err *e, const char *what)
 {
 	return cc_err_set(e, CC_EUSAGE, "%s (commands: pass, investigate HOST, isolate "
-			  "HOST, reset ACCOUNT, block FLOW, patch HOST CVE)", what);
+			  "HOST, reset ACCOUNT, block FLOW, patch HOST CVE, map)", what);
 }
 
 int wg_ex_parse(const char *line, wg_ex_cmd *out, cc_err *e)

@@ -27,6 +27,15 @@ static void effect(const wg_graph *g, int f, cc_buf *out)
 		{ "disrupted", "disrupt %s" },
 		{ "persist", "persist on %s" },
 		{ "found", "find the data on %s" },
+		{ "signin", "sign in as %s (passing or bypassing MFA)" },
+		{ "evade", "hide its tools from the defenders on %s" },
+		{ "blinded", "disable the EDR agent on %s" },
+		{ "c2", "open a command-and-control channel to %s" },
+		{ "tools", "bring its tools to %s" },
+		{ "staged", "stage the data of %s for exfiltration" },
+		{ "sysinfo", "learn about %s" },
+		{ "scanned", "scan %s" },
+		{ "norecovery", "destroy the recovery means of %s" },
 		{ NULL, NULL }
 	};
 
@@ -66,6 +75,8 @@ static void because(const wg_graph *g, const wg_inst *in, cc_buf *out)
 			cc_buf_printf(out, "%s has a weak password", arg(g, f, 0));
 		else if (!strcmp(p, "cred"))
 			cc_buf_printf(out, "the stolen credentials of %s", arg(g, f, 0));
+		else if (!strcmp(p, "signin"))
+			cc_buf_printf(out, "signing in as %s", arg(g, f, 0));
 		else if (!strcmp(p, "netaccess"))
 			cc_buf_printf(out, "network access to %s port %s", arg(g, f, 0),
 				      arg(g, f, 1));

@@ -237,6 +237,7 @@ static void zone_facts(base *b, int zi)
 			b->g->start = why;
 		return;
 	}
+	fact(b, "lan", 1, zs, 0, 0, 0);
 	if (z->segmented)
 		return;
 	why = fact(b, "flat", 1, zs, 0, 0, 0);
@@ -258,8 +259,10 @@ static void entity_tables(base *b)
 		p->sym_host[i] = p->sym_person[i] = WG_NONE;
 		p->sym_expl[i] = p->sym_cvss[i] = -1;
 	}
+	p->host_plat = cc_xcalloc(m->nhosts + 1, sizeof(unsigned));
 	for (size_t h = 0; h < m->nhosts; h++) {
 		p->sym_host[wg_sym(b->g, m->hosts[h].name)] = (int)h;
+		p->host_plat[h] = wg_os_platforms(m->hosts[h].os);
 		for (size_t s = 0; s < m->hosts[h].nservices; s++)
 			for (size_t c = 0; c < m->hosts[h].services[s].ncves; c++) {
 				const wg_cve *cv = &m->hosts[h].services[s].cves[c];

@@ -68,7 +68,7 @@ static void compile(wg_graph *g)
 		const wg_rule *ru = &r->rules[i];
 		wg_crule *cr;
 
-		if (ru->technique && !wg_adversary_uses(g->adv, ru->technique))
+		if (ru->technique && !wg_rules_enabled(r, g->adv, ru->technique))
 			continue;
 		cr = &p->crules[p->ncrules++];
 		cr->rule = (int)i;
@@ -132,13 +132,30 @@ static bool unify(const wg_fact *f, const int *terms, int nargs, int *bind)
 	return true;
 }
 
-static void inst_params(wg_graph *g, const wg_rule *ru, const int *bind, int id)
+/* The host a rule instance acts on: its detect variable's, else the first
+ * host among the head's arguments; WG_NONE when neither names a host. */
+static int inst_host(const wg_graph *g, const wg_rule *ru, const int *bind,
+		     const int *head_args)
+{
+	const wg_graph_priv *p = g->priv;
+
+	if (ru->detect_var >= 0 && bind[ru->detect_var] >= 0 &&
+	    (size_t)bind[ru->detect_var] < p->nsym_host)
+		return p->sym_host[bind[ru->detect_var]];
+	for (int a = 0; a < ru->head.nargs; a++)
+		if (head_args[a] >= 0 && (size_t)head_args[a] < p->nsym_host &&
+		    p->sym_host[head_args[a]] != WG_NONE)
+			return p->sym_host[head_args[a]];
+	return WG_NONE;
+}
+
+static void inst_params(wg_graph *g, const wg_rule *ru, const int *bind, int id,
+			int host)
 {
 	wg_graph_priv *p = g->priv;
 	const wg_model *m = g->model;
 	wg_inst *in = &g->insts[id];
 	double prob = ru->prob;
-	int host = WG_NONE;
 
 	for (int s = 0; s < ru->nscales; s++) {
 		int sym = bind[ru->scales[s].var];
@@ -154,11 +171,6 @@ static void inst_params(wg_graph *g, const wg_rule *ru, const int *bind, int id)
 	}
 	if (ru->controls & WG_CTL_EMAIL)
 		prob *= 1 - m->controls.email_filtering;
-	if (ru->detect_var >= 0 && bind[ru->detect_var] >= 0 &&
-	    (size_t)bind[ru->detect_var] < p->nsym_host)
-		host = p->sym_host[bind[ru->detect_var]];
-	if (host == WG_NONE)
-		host = g->facts[in->head].host;
 	in->host = host;
 	if (host != WG_NONE && ru->technique) {
 		const wg_host *h = &m->hosts[host];
@@ -174,9 +186,11 @@ static void inst_params(wg_graph *g, const wg_rule *ru, const int *bind, int id)
 	in->hours = wg_dist_mean(&ru->time);
 }
 
+/* Add the instance unless the rule's platforms exclude the host it acts
+ * on (docs/wargame-rules.md). */
 static void emit(jctx *j, const int *bind)
 {
-	int args[WG_MAX_ARITY], head, id;
+	int args[WG_MAX_ARITY], head, id, host;
 	const wg_rule *ru = j->ru;
 	bool added;
 
@@ -185,9 +199,12 @@ static void emit(jctx *j, const int *bind)
 
 		args[a] = t < 0 ? -(t + 1) : bind[t];
 	}
+	host = inst_host(j->g, ru, bind, args);
+	if (ru->platforms && host != WG_NONE && !(ru->platforms & j->g->priv->host_plat[host]))
+		return;
 	head = wg_fact_add(j->g, ru->head.pred, ru->head.nargs, args, false, &added);
 	id = wg_inst_add(j->g, j->cr->rule, head, j->body, ru->nbody);
-	inst_params(j->g, ru, bind, id);
+	inst_params(j->g, ru, bind, id, host);
 }
 
 static void join(jctx *j, int k, const int *bind)

@@ -34,6 +34,7 @@ typedef struct wg_graph_priv {
 	int *inext;             /* next fact id per (fact, slot) */
 	size_t capinsts, capbody;
 	int *sym_host;          /* symbol -> host index (or WG_NONE) */
+	unsigned *host_plat;    /* host -> its WG_PLAT_* bits (wg_os_platforms) */
 	size_t nsym_host;
 	int *sym_person;        /* symbol -> person index */
 	double *sym_expl;       /* symbol -> CVE exploitability (< 0: none) */

@@ -69,7 +69,8 @@ void wg_graph_free(wg_graph *g)
 		free(p->syms);
 		wg_strmap_free(&p->symmap);
 		CC_FREE_ALL(p->ftab, p->ftag, p->ikeys, p->ihead, p->itail, p->inext,
-			    p->sym_host, p->sym_person, p->sym_expl, p->sym_cvss, p->flow_sym,
+			    p->sym_host, p->host_plat, p->sym_person, p->sym_expl, p->sym_cvss,
+			    p->flow_sym,
 			    p->crules, p->trig_off, p->trig, p->pred_first, p);
 	}
 	CC_FREE_ALL(g->facts, g->insts, g->body, g->by_head_off, g->by_head, g->uses_off,

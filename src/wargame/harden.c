@@ -38,6 +38,13 @@ static void cand_add(hctx *h, wg_change *c, int fact)
 	h->cands[h->ncands++] = *c;
 }
 
+/* MFA is not proposed for service accounts (they log on without a person
+ * to answer it) unless the model prices it for the account. */
+static bool mfa_possible(const wg_account *a)
+{
+	return a->kind != WG_ACC_SERVICE || a->mfa_cost >= 0;
+}
+
 /* The cutting candidate for relevant base fact f, if its predicate is one
  * a change can remove. */
 static void cut_candidate(hctx *h, int f)
@@ -73,8 +80,15 @@ static void cut_candidate(hctx *h, int f)
 	} else if (!strcmp(p, "nomfa")) {
 		c.kind = WG_CH_MFA;
 		c.account = wg_model_account(m, a0);
+		if (!mfa_possible(&m->accounts[c.account]))
+			return;
 		c.cost = wg_model_mfa_cost(m, &m->accounts[c.account]);
 		c.label = label("enforce MFA on account %s%s%s", a0, "", "");
+	} else if (!strcmp(p, "weakpw")) {
+		c.kind = WG_CH_PASSWORD;
+		c.account = wg_model_account(m, a0);
+		c.cost = wg_model_password_cost(m, &m->accounts[c.account]);
+		c.label = label("set a strong password on account %s%s%s", a0, "", "");
 	} else if (!strcmp(p, "cached")) {
 		c.kind = WG_CH_UNCACHE;
 		c.account = wg_model_account(m, a0);
@@ -87,6 +101,8 @@ static void cut_candidate(hctx *h, int f)
 		for (size_t i = 0; i < m->nflows; i++)
 			if (g->priv->flow_sym[i] == fa->args[0])
 				c.flow = (int)i;
+		if (m->flows[c.flow].critical)
+			return;
 		c.cost = wg_model_block_cost(m, &m->flows[c.flow]);
 		c.label = label("block flow %s%s%s", m->flows[c.flow].name, "", "");
 	} else if (!strcmp(p, "flat")) {
@@ -95,6 +111,10 @@ static void cut_candidate(hctx *h, int f)
 		c.cost = wg_model_segment_cost(m, &m->zones[c.zone]);
 		c.label = label("segment zone %s%s%s", a0, "", "");
 	} else {
+		return;
+	}
+	if (!isfinite(c.cost)) {        /* `never`: impossible */
+		free(c.label);
 		return;
 	}
 	cand_add(h, &c, f);
@@ -123,6 +143,8 @@ static void candidates(hctx *h)
 		hseen[in->host] = 1;
 		c.host = in->host;
 		c.cost = wg_model_edr_cost(g->model, &g->model->hosts[c.host]);
+		if (!isfinite(c.cost))
+			continue;
 		c.label = label("add EDR to %s%s%s", g->model->hosts[c.host].name, "", "");
 		cand_add(h, &c, WG_NONE);
 	}
@@ -134,6 +156,37 @@ static void candidates(hctx *h)
 	free(frel);
 	free(irel);
 	free(hseen);
+}
+
+/* The ATT&CK mitigations each candidate carries out: its kind's, kept only
+ * where the hub (mit) says they mitigate a technique the change hinders;
+ * and the search costs that prefer them. */
+static void mitigations(hctx *h, const wg_mitigations *mit)
+{
+	const wg_graph *g = h->g;
+	uint8_t *hit = cc_xcalloc(g->rules->nrules + 1, 1);
+	size_t nt;
+
+	wg_mitigation_table(&nt);
+	h->scost = cc_xcalloc(h->ncands + 1, sizeof(double));
+	for (size_t c = 0; c < h->ncands; c++) {
+		wg_change *ch = &h->cands[c];
+		unsigned kind = wg_change_kind_mitigations(ch->kind), keep = 0;
+
+		if (mit) {
+			memset(hit, 0, g->rules->nrules + 1);
+			wg_change_hinders(g, ch, hit);
+			for (size_t r = 0; r < g->rules->nrules; r++)
+				for (size_t i = 0; hit[r] && i < nt; i++)
+					if ((kind & (1u << i)) &&
+					    wg_mitigations_cover(mit, i, g->rules->rules[r].technique))
+						keep |= 1u << i;
+			kind = keep;
+		}
+		ch->mitigations = kind;
+		h->scost[c] = ch->cost * (kind ? 1 : 1 + 1e-6) + (kind ? 0 : 1e-9);
+	}
+	free(hit);
 }
 
 void wg_change_apply(const wg_graph *g, const wg_change *c, uint8_t *removed,
@@ -160,6 +213,10 @@ void wg_change_apply(const wg_graph *g, const wg_change *c, uint8_t *removed,
 		args[0] = m->accounts[c->account].name;
 		f = wg_fact_find_str(g, "nomfa", args, 1);
 		break;
+	case WG_CH_PASSWORD:
+		args[0] = m->accounts[c->account].name;
+		f = wg_fact_find_str(g, "weakpw", args, 1);
+		break;
 	case WG_CH_UNCACHE:
 		args[0] = m->accounts[c->account].name;
 		args[1] = m->hosts[c->host].name;
@@ -177,7 +234,8 @@ void wg_change_apply(const wg_graph *g, const wg_change *c, uint8_t *removed,
 		f = wg_fact_find_str(g, "flat", args, 1);
 		break;
 	case WG_CH_EDR:
-		for (size_t i = 0; pmul && i < g->ninsts; i++) {
+	case WG_CH_KIND_COUNT:
+		for (size_t i = 0; pmul && c->kind == WG_CH_EDR && i < g->ninsts; i++) {
 			const wg_rule *ru = wg_graph_inst_rule(g, (int)i);
 
 			if (ru && (ru->controls & WG_CTL_EDR) && g->insts[i].host == c->host)
@@ -225,6 +283,8 @@ double wg_h_derive(hctx *h, int *goal, size_t *nderived)
 	for (size_t j = 0; j < g->ngoals; j++) {
 		int f = g->goals[j].fact;
 
+		if (h->goal_off && h->goal_off[j])
+			continue;
 		if (f != WG_NONE && h->out[f]) {
 			value += g->model->jewels[j].value + 1e-9;
 			if (*goal == WG_NONE)
@@ -289,7 +349,7 @@ static void exact(hctx *h, double cost)
 
 		h->removed[h->cand_fact[c]] = 1;
 		h->cur[h->ncur++] = c;
-		exact(h, cost + h->cands[c].cost);
+		exact(h, cost + h->scost[c]);
 		h->ncur--;
 		h->removed[h->cand_fact[c]] = 0;
 	}
@@ -320,7 +380,7 @@ static bool greedy(hctx *h)
 			v = wg_h_derive(h, &g2, &nd);
 			h->removed[h->cand_fact[c]] = 0;
 			score = ((base - v) + 1e-6 * (double)(nbase - nd)) /
-				(h->cands[c].cost > 0 ? h->cands[c].cost : 1e-3);
+				(h->scost[c] > 0 ? h->scost[c] : 1e-3);
 			if (score > bestscore) {
 				bestscore = score;
 				pick = c;
@@ -336,7 +396,7 @@ static bool greedy(hctx *h)
 	/* drop changes the others make redundant, most expensive first */
 	for (size_t a = 0; ok && a < h->nbest; a++)
 		for (size_t b = a + 1; b < h->nbest; b++)
-			if (h->cands[h->bestset[b]].cost > h->cands[h->bestset[a]].cost) {
+			if (h->scost[h->bestset[b]] > h->scost[h->bestset[a]]) {
 				int t = h->bestset[a];
 
 				h->bestset[a] = h->bestset[b];
@@ -394,6 +454,8 @@ static int rank_cmp(const void *a, const void *b)
 		return rx > ry ? -1 : 1;
 	if (x->cost != y->cost)
 		return x->cost < y->cost ? -1 : 1;
+	if (!x->mitigations != !y->mitigations)     /* ATT&CK mitigations first */
+		return x->mitigations ? -1 : 1;
 	return strcmp(x->label, y->label);
 }
 
@@ -456,9 +518,9 @@ static bool keep_cheaper(hctx *h, bool have)
 	memset(h->removed, 0, h->g->nfacts);
 	gok = greedy(h);
 	for (size_t k = 0; k < nkeep; k++)
-		kc += h->cands[keep[k]].cost;
+		kc += h->scost[keep[k]];
 	for (size_t k = 0; gok && k < h->nbest; k++)
-		gc += h->cands[h->bestset[k]].cost;
+		gc += h->scost[h->bestset[k]];
 	if (have && (!gok || kc <= gc)) {
 		memcpy(h->bestset, keep, nkeep * sizeof(int));
 		h->nbest = nkeep;
@@ -467,12 +529,34 @@ static bool keep_cheaper(hctx *h, bool have)
 	return have || gok;
 }
 
+/* Leave out of the cut the jewels that stay derivable with every cutting
+ * change applied at once: some path to them needs nothing a change can
+ * remove (phishing straight onto their host, say). */
+static void uncuttable(hctx *h, wg_hardening *hd)
+{
+	const wg_graph *g = h->g;
+	int goal;
+
+	for (size_t c = 0; c < h->ncut; c++)
+		h->removed[h->cand_fact[c]] = 1;
+	wg_h_derive(h, &goal, NULL);
+	h->goal_off = cc_xcalloc(g->ngoals + 1, 1);
+	hd->uncut = cc_xcalloc(g->ngoals + 1, sizeof(int));
+	for (size_t j = 0; j < g->ngoals; j++)
+		if (g->goals[j].fact != WG_NONE && h->out[g->goals[j].fact]) {
+			h->goal_off[j] = 1;
+			hd->uncut[hd->nuncut++] = g->goals[j].jewel;
+		}
+	memset(h->removed, 0, g->nfacts);
+}
+
 static void cut(hctx *h, wg_hardening *hd, const wg_harden_opts *o)
 {
 	const wg_graph *g = h->g;
 	size_t limit = o && o->exact_limit ? o->exact_limit : 24;
 	int goal;
 
+	uncuttable(h, hd);
 	wg_h_derive(h, &goal, NULL);
 	if (goal == WG_NONE) {      /* nothing reachable: the empty cut */
 		hd->cut_found = hd->cut_exact = true;
@@ -516,6 +600,8 @@ wg_hardening *wg_harden(const wg_graph *g, const wg_harden_opts *o, cc_err *e)
 
 	(void)e;
 	candidates(&h);
+	mitigations(&h, o ? o->mit : NULL);
+	hd->mit_hub = o && o->mit;
 	h.removed = cc_xcalloc(g->nfacts, 1);
 	h.out = cc_xcalloc(g->nfacts, 1);
 	h.witness = cc_xcalloc(g->nfacts, sizeof(int));
@@ -529,6 +615,7 @@ wg_hardening *wg_harden(const wg_graph *g, const wg_harden_opts *o, cc_err *e)
 	for (size_t c = 0; c < h.ncands; c++)
 		free(h.cands[c].label);
 	free(h.cands);
+	free(h.scost);
 	free(h.cand_fact);
 	free(h.fact_cand);
 	free(h.removed);
@@ -538,6 +625,7 @@ wg_hardening *wg_harden(const wg_graph *g, const wg_harden_opts *o, cc_err *e)
 	free(h.need);
 	free(h.cur);
 	free(h.bestset);
+	free(h.goal_off);
 	return hd;
 }
 
@@ -549,7 +637,19 @@ void wg_hardening_free(wg_hardening *hd)
 		free(hd->ranked[i].label);
 	for (size_t i = 0; i < hd->ncut; i++)
 		free(hd->cut[i].label);
+	free(hd->uncut);
 	free(hd->ranked);
 	free(hd->cut);
 	free(hd);
+}
+
+void wg_hardening_uncut_text(const wg_graph *g, const wg_hardening *h, cc_buf *out)
+{
+	if (!h->nuncut)
+		return;
+	cc_buf_puts(out, "no change cuts every path to ");
+	for (size_t i = 0; i < h->nuncut; i++)
+		cc_buf_printf(out, "%s%s", i ? ", " : "", g->model->jewels[h->uncut[i]].name);
+	cc_buf_puts(out, " (some path needs nothing a change can remove: the attacker "
+		    "only needs people and hosts as they are)");
 }

@@ -42,7 +42,7 @@ static bool tree_hit(const ihs *s, size_t k)
 
 static double cost_of(const ihs *s, int c)
 {
-	return s->h->cands[c].cost;
+	return s->h->scost[c];
 }
 
 static void solve(ihs *s, double cost)

@@ -13,9 +13,14 @@ typedef struct hctx {
 	const wg_graph *g;
 	wg_change *cands;       /* all candidates (cutting ones first) */
 	size_t ncands, ncut;    /* ncut: the cutting ones */
+	double *scost;          /* per candidate: the cost the searches use (a
+				   change that is no ATT&CK mitigation weighs a
+				   hair more, so ties go to mitigations) */
 	int *cand_fact;         /* fact removed by cutting candidate c */
 	int *fact_cand;         /* fact -> cutting candidate, or WG_NONE */
 	uint8_t *removed, *out;
+	uint8_t *goal_off;      /* per goal: left out of the cut (no change can
+				   cut every path to it) */
 	int *witness;           /* fact -> first instance deriving it */
 	int *queue, *need;
 	/* exact search */

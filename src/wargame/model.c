@@ -5,6 +5,7 @@
  * people, accounts, flows, jewels) whatever their order in the file, so
  * every reference can be checked against what is already loaded.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,24 @@ static int opt_num(ld *l, yaml_node_t *n, const char *path, const char *key,
 	return wgy_num(&l->y, n, p, lo, hi, out);
 }
 
+/* A cost: a number >= 0, or `never` (the change is impossible: INFINITY). */
+static int opt_cost(ld *l, yaml_node_t *n, const char *path, const char *key, double *out)
+{
+	const char *s = wgy_scalar(n);
+	char p[PATH_MAX_LEN], *end = NULL;
+
+	if (!n)
+		return CC_OK;
+	if (s && !strcmp(s, "never")) {
+		*out = INFINITY;
+		return CC_OK;
+	}
+	wg_pathf(p, "%s.%s", path, key);
+	if (s && *s && (strtod(s, &end), *end == '\0'))
+		return wgy_num(&l->y, n, p, 0, 1e12, out);
+	return wgy_fail(&l->y, n, p, "expected a cost (a number >= 0) or 'never'");
+}
+
 static int opt_bool(ld *l, yaml_node_t *n, const char *path, const char *key, bool *out)
 {
 	char p[PATH_MAX_LEN];
@@ -180,7 +199,7 @@ static int zone_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 	m->nzones++;
 	if (opt_bool(l, v[1], path, "internet", &z->internet) ||
 	    opt_bool(l, v[2], path, "segmented", &z->segmented) ||
-	    opt_num(l, v[3], path, "segment_cost", 0, 1e12, &z->segment_cost))
+	    opt_cost(l, v[3], path, "segment_cost", &z->segment_cost))
 		return CC_ERR;
 	return CC_OK;
 }
@@ -211,7 +230,7 @@ static int cve_parse(ld *l, yaml_node_t *n, const char *path, wg_cve *c)
 		return CC_ERR;
 	if (opt_num(l, v[1], path, "cvss", 0, 10, &c->cvss) ||
 	    opt_num(l, v[2], path, "exploitability", 0, 1, &c->exploitability) ||
-	    opt_num(l, v[4], path, "patch_cost", 0, 1e12, &c->patch_cost))
+	    opt_cost(l, v[4], path, "patch_cost", &c->patch_cost))
 		return CC_ERR;
 	if (v[3]) {
 		s = wgy_scalar(v[3]);
@@ -293,7 +312,7 @@ static int edr_parse(ld *l, yaml_node_t *n, const char *path, wg_host *h)
 	h->edr = true;
 	return opt_num(l, v[0], p, "detect", 0, 1, &h->edr_detect) ||
 	       opt_num(l, v[1], p, "prevent", 0, 1, &h->edr_prevent) ||
-	       opt_num(l, v[2], p, "cost", 0, 1e12, &h->edr_cost) ? CC_ERR : CC_OK;
+	       opt_cost(l, v[2], p, "cost", &h->edr_cost) ? CC_ERR : CC_OK;
 }
 
 static int host_item(ld *l, yaml_node_t *n, const char *path, size_t i)
@@ -397,9 +416,10 @@ static int person_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 static int account_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 {
 	static const char *const keys[] = { "name", "kind", "person", "logon",
-		"cached", "mfa", "weak_password", "mfa_cost", "uncache_cost", NULL };
+		"cached", "mfa", "weak_password", "mfa_cost", "uncache_cost",
+		"password_cost", NULL };
 	static const char *const kinds[] = { "user", "admin", "domain_admin", "service" };
-	yaml_node_t *v[9];
+	yaml_node_t *v[10];
 	wg_model *m = l->m;
 	wg_account *a;
 	char p[PATH_MAX_LEN];
@@ -414,7 +434,7 @@ static int account_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 	memset(a, 0, sizeof(*a));
 	set_pos(&a->pos, n);
 	a->person = WG_NONE;
-	a->mfa_cost = a->uncache_cost = -1;
+	a->mfa_cost = a->uncache_cost = a->password_cost = -1;
 	wg_pathf(p, "%s.name", path);
 	if (new_name(l, v[0], p, &m->priv->accounts, (int)m->naccounts, &a->name))
 		return CC_ERR;
@@ -444,8 +464,9 @@ static int account_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 		return CC_ERR;
 	return opt_bool(l, v[5], path, "mfa", &a->mfa) ||
 	       opt_bool(l, v[6], path, "weak_password", &a->weak_password) ||
-	       opt_num(l, v[7], path, "mfa_cost", 0, 1e12, &a->mfa_cost) ||
-	       opt_num(l, v[8], path, "uncache_cost", 0, 1e12, &a->uncache_cost)
+	       opt_cost(l, v[7], path, "mfa_cost", &a->mfa_cost) ||
+	       opt_cost(l, v[8], path, "uncache_cost", &a->uncache_cost) ||
+	       opt_cost(l, v[9], path, "password_cost", &a->password_cost)
 	       ? CC_ERR : CC_OK;
 }
 
@@ -500,8 +521,8 @@ static int flow_ports(ld *l, yaml_node_t *n, const char *path, wg_flow *f)
 static int flow_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 {
 	static const char *const keys[] = { "name", "from", "to", "ports",
-		"block_cost", NULL };
-	yaml_node_t *v[5];
+		"block_cost", "critical", NULL };
+	yaml_node_t *v[6];
 	wg_model *m = l->m;
 	wg_flow *f;
 	char p[PATH_MAX_LEN];
@@ -525,7 +546,8 @@ static int flow_item(ld *l, yaml_node_t *n, const char *path, size_t i)
 	wg_pathf(p, "%s.ports", path);
 	if ((v[3] && flow_ports(l, v[3], p, f)) ||
 	    opt_str(l, v[0], path, "name", &f->name) ||
-	    opt_num(l, v[4], path, "block_cost", 0, 1e12, &f->block_cost))
+	    opt_cost(l, v[4], path, "block_cost", &f->block_cost) ||
+	    opt_bool(l, v[5], path, "critical", &f->critical))
 		return CC_ERR;
 	if (!f->name) {
 		cc_buf b = CC_BUF_INIT;
@@ -625,16 +647,16 @@ static int controls_parse(ld *l, yaml_node_t *n)
 static int costs_parse(ld *l, yaml_node_t *n)
 {
 	static const char *const keys[] = { "patch", "mfa", "remove_cred",
-		"block_flow", "edr", "segment", NULL };
-	yaml_node_t *v[6];
+		"block_flow", "edr", "segment", "password", NULL };
+	yaml_node_t *v[7];
 	wg_costs *c = &l->m->costs;
-	double *out[6] = { &c->patch, &c->mfa, &c->remove_cred, &c->block_flow,
-			   &c->edr, &c->segment };
+	double *out[7] = { &c->patch, &c->mfa, &c->remove_cred, &c->block_flow,
+			   &c->edr, &c->segment, &c->password };
 
 	if (wgy_keys(&l->y, n, "costs", keys, v))
 		return CC_ERR;
-	for (int k = 0; k < 6; k++)
-		if (opt_num(l, v[k], "costs", keys[k], 0, 1e12, out[k]))
+	for (int k = 0; k < 7; k++)
+		if (opt_cost(l, v[k], "costs", keys[k], out[k]))
 			return CC_ERR;
 	return CC_OK;
 }
@@ -654,7 +676,7 @@ static void defaults(wg_model *m)
 	c->default_edr_detect = 0.6;
 	c->default_edr_prevent = 0.3;
 	m->costs = (wg_costs){ .patch = 2, .mfa = 1, .remove_cred = 1,
-			       .block_flow = 3, .edr = 5, .segment = 20 };
+			       .block_flow = 3, .edr = 5, .segment = 20, .password = 1 };
 	m->zones = grow(NULL, 0, sizeof(*m->zones));
 	z = &m->zones[0];
 	memset(z, 0, sizeof(*z));

@@ -38,6 +38,11 @@ double wg_model_segment_cost(const wg_model *m, const wg_zone *z)
 	return or_default(z->segment_cost, m->costs.segment);
 }
 
+double wg_model_password_cost(const wg_model *m, const wg_account *a)
+{
+	return or_default(a->password_cost, m->costs.password);
+}
+
 const char *wg_level_name(wg_level l)
 {
 	static const char *const n[] = { "none", "low", "medium", "high", "critical" };

@@ -12,10 +12,16 @@
 #include "util/xalloc.h"
 #include "wargame/report_int.h"
 
+/* A Graphviz string: quotes and backslashes escaped, a newline written as
+ * dot's line break (\n), so labels never show a literal backslash. */
 static void dot_str(cc_buf *out, const char *s)
 {
 	cc_buf_putc(out, '"');
 	for (; *s; s++) {
+		if (*s == '\n') {
+			cc_buf_puts(out, "\\n");
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			cc_buf_putc(out, '\\');
 		cc_buf_putc(out, *s);
@@ -45,7 +51,7 @@ static void emit_inst(const wg_graph *g, int i, uint8_t *fon, cc_buf *out)
 	if (tech) {
 		cc_buf b = CC_BUF_INIT;
 
-		cc_buf_printf(&b, "%s %s\\np=%.2f, %.0f h", ru->technique, ru->name,
+		cc_buf_printf(&b, "%s %s\np=%.2f, %.0f h", ru->technique, ru->name,
 			      in->p, in->hours);
 		cc_buf_printf(out, "  i%d [shape=box, style=filled, fillcolor=\"#fde0c5\", label=", i);
 		dot_str(out, cc_buf_str(&b));
@@ -75,7 +81,7 @@ void wg_report_paths_dot(const wg_report_in *in, cc_buf *out)
 		if (g->goals[j].fact != WG_NONE)
 			for (int mt = WG_M_STEPS; mt <= WG_M_TIME; mt++)
 				mark_path(g, g->goals[j].fact, (wg_metric)mt, on);
-	cc_buf_puts(out, "digraph attack {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", "
+	cc_buf_puts(out, "digraph attack {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", "
 		    "fontsize=10];\n");
 	for (size_t i = 0; i < g->ninsts; i++)
 		if (on[i])

@@ -11,7 +11,9 @@
 
 #include "wargame/report_int.h"
 
-static void esc(cc_buf *o, const char *s)
+#define esc wg_html_esc
+
+void wg_html_esc(cc_buf *o, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
@@ -123,6 +125,7 @@ static void summary(cc_buf *o, const wg_report_in *in, const wg_sim_result *r)
 static void sharing(cc_buf *o, const wg_report_in *in)
 {
 	const wg_sim_result *a = in->sim, *b = in->sim_intel;
+	wg_sim_diff dp, dd;
 
 	cc_buf_puts(o, "<h2>Value of sharing</h2>\n<p>With the intelligence in collection <b>");
 	esc(o, in->intel->collection);
@@ -137,6 +140,14 @@ static void sharing(cc_buf *o, const wg_report_in *in)
 	hours(o, &a->ttd, a->ttd.median);
 	hours(o, &b->ttd, b->ttd.median);
 	cc_buf_puts(o, "</tr>\n</table>\n");
+	if (!wg_sim_paired(a, b, WG_PAIR_ANY_JEWEL, &dp, NULL) &&
+	    !wg_sim_paired(b, a, WG_PAIR_DETECTED, &dd, NULL))
+		cc_buf_printf(o, "<p>Paired over the same %zu campaigns (same seeds): the intel "
+			      "lowers P(any jewel) by <b>%.3f</b> (95 %% interval %.3f to %.3f) "
+			      "and raises the share of campaigns detected by <b>%.3f</b> (%.3f to "
+			      "%.3f). ATT&amp;CK's own objects are public knowledge and do not count "
+			      "as shared intelligence.</p>\n", a->runs, dp.d, dp.lo, dp.hi, dd.d,
+			      dd.lo, dd.hi);
 }
 
 static void paths(cc_buf *o, const wg_report_in *in)
@@ -186,22 +197,48 @@ static void paths(cc_buf *o, const wg_report_in *in)
 	}
 }
 
-static void hardening(cc_buf *o, const wg_hardening *h)
+static void mitig_td(cc_buf *o, unsigned mask)
 {
+	cc_buf t = CC_BUF_INIT;
+
+	wg_mitigations_text(mask, &t);
+	td(o, cc_buf_str(&t));
+	cc_buf_free(&t);
+}
+
+static void hardening(cc_buf *o, const wg_graph *g, const wg_hardening *h)
+{
+	cc_buf u = CC_BUF_INIT;
+
 	cc_buf_printf(o, "<h2>Hardening</h2>\n<p>Risk now %.4g. ", h->risk_before);
+	wg_hardening_uncut_text(g, h, &u);
+	if (u.len) {
+		cc_buf_puts(o, "Note: ");
+		esc(o, cc_buf_str(&u));
+		cc_buf_puts(o, ". ");
+	}
+	cc_buf_free(&u);
 	if (h->cut_found)
-		cc_buf_printf(o, "The cheapest set of changes that cuts every path (%s, "
-			      "cost %.4g) leaves risk %.4g:</p>\n<ol>",
+		cc_buf_printf(o, "The cheapest set of changes that cuts every path%s (%s, "
+			      "cost %.4g) leaves risk %.4g:</p>\n<table><tr><th>change</th>"
+			      "<th>cost</th><th>ATT&amp;CK mitigation</th></tr>\n",
+			      h->nuncut ? " to the other jewels" : "",
 			      h->cut_exact ? "exact" : "heuristic", h->cut_cost, h->risk_after);
 	else
-		cc_buf_puts(o, "No set of the candidate changes cuts every path.</p>\n<ol>");
+		cc_buf_puts(o, "No set of the candidate changes cuts every path.</p>\n<table>");
 	for (size_t i = 0; i < h->ncut; i++) {
-		cc_buf_puts(o, "<li>");
-		esc(o, h->cut[i].label);
-		cc_buf_printf(o, " (cost %.4g)</li>", h->cut[i].cost);
+		cc_buf_puts(o, "<tr>");
+		td(o, h->cut[i].label);
+		tdf(o, "%.4g", h->cut[i].cost);
+		mitig_td(o, h->cut[i].mitigations);
+		cc_buf_puts(o, "</tr>\n");
 	}
-	cc_buf_puts(o, "</ol>\n<table><tr><th>single change</th><th>cost</th><th>risk "
-		    "removed</th><th>risk after</th><th>removed per cost</th></tr>\n");
+	cc_buf_printf(o, "</table>\n<p>Mitigations %s. Single changes ranked by risk "
+		      "removed per unit of cost:</p>\n<table><tr><th>single change</th>"
+		      "<th>cost</th><th>risk removed</th><th>risk after</th><th>removed per "
+		      "cost</th><th>ATT&amp;CK mitigation</th></tr>\n", h->mit_hub ?
+		      "confirmed by the hub's ATT&amp;CK course-of-action objects" :
+		      "from the project's mapping (no ATT&amp;CK mitigations in the hub)");
 	for (size_t i = 0; i < h->nranked && i < 30; i++) {
 		const wg_change *c = &h->ranked[i];
 
@@ -211,7 +248,30 @@ static void hardening(cc_buf *o, const wg_hardening *h)
 		tdf(o, "%.4g", c->risk_removed);
 		tdf(o, "%.4g", c->risk_after);
 		tdf(o, "%.4g", c->cost > 0 ? c->risk_removed / c->cost : INFINITY);
+		mitig_td(o, c->mitigations);
 		cc_buf_puts(o, "</tr>\n");
+	}
+	cc_buf_puts(o, "</table>\n");
+}
+
+/* How far the attacker got in the campaigns. */
+static void furthest(cc_buf *o, const wg_report_in *in, const wg_sim_result *r)
+{
+	if (!r->nfurthest)
+		return;
+	cc_buf_puts(o, "<h2>How far the attacker got</h2>\n<table><tr><th>what</th>"
+		    "<th>campaigns</th><th>P</th></tr>\n");
+	for (size_t i = 0; i < r->nfurthest && i < WG_REPORT_FURTHEST; i++) {
+		wg_sim_reach f = r->furthest[i];
+		cc_buf b = CC_BUF_INIT;
+
+		f.p = -1;
+		wg_report_reach(in->g, &f, &b);
+		cc_buf_puts(o, "<tr>");
+		td(o, cc_buf_str(&b));
+		cc_buf_printf(o, "<td class=n>%zu</td><td class=n>%.3f</td></tr>\n",
+			      r->furthest[i].campaigns, r->furthest[i].p);
+		cc_buf_free(&b);
 	}
 	cc_buf_puts(o, "</table>\n");
 }
@@ -224,7 +284,8 @@ static void defenders(cc_buf *o, const wg_report_in *in)
 
 	cc_buf_puts(o, "<h2>What your defenders would see</h2>\n<p>Each technique step of "
 		    "the most likely path to each jewel, where it shows and how often "
-		    "it was caught in the campaigns.</p>\n<table><tr><th>jewel</th><th>#</th>"
+		    "that step was caught in the campaigns (detections / attempts of the "
+		    "step).</p>\n<table><tr><th>jewel</th><th>#</th>"
 		    "<th>technique</th><th>host</th><th>telemetry</th><th>P(detect)</th>"
 		    "<th>observed</th><th>what they would see</th></tr>\n");
 	for (size_t i = 0; i < n; i++) {
@@ -238,7 +299,11 @@ static void defenders(cc_buf *o, const wg_report_in *in)
 		td(o, v[i].host != WG_NONE ? m->hosts[v[i].host].name : "");
 		td(o, v[i].telemetry);
 		tdf(o, "%.2f", v[i].detect);
-		tdf(o, "%.2f", v[i].sim_rate >= 0 ? v[i].sim_rate : NAN);
+		if (v[i].sim_rate >= 0)
+			cc_buf_printf(o, "<td class=n>%.2f (%zu)</td>", v[i].sim_rate,
+				      v[i].sim_attempts);
+		else
+			cc_buf_puts(o, "<td class=n>&ndash;</td>");
 		td(o, v[i].what);
 		cc_buf_puts(o, "</tr>\n");
 	}
@@ -288,7 +353,30 @@ static const char css[] =
 	"color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
 	"#ccc;padding:3px 8px;font-size:13px;vertical-align:top}th{background:#eee}"
 	"td.n{text-align:right}.graph{overflow:auto;border:1px solid #ddd}"
-	"figure{display:inline-block;margin:0 1em 1em 0}.note{color:#a33}";
+	".graph{max-height:1400px}"
+	"figure{display:inline-block;margin:0 1em 1em 0}.note{color:#a33}"
+	".cov{background:#f4f4f4;padding:6px 10px;border-left:4px solid #888}";
+
+/* The adversary's coverage and, when nothing fell, why: up front. */
+static void intro(cc_buf *o, const wg_report_in *in)
+{
+	cc_buf b = CC_BUF_INIT;
+	char *notes = wg_report_notes(in);
+
+	if (in->coverage) {
+		wg_coverage_text(in->coverage, &b);
+		cc_buf_puts(o, "<p class=cov><b>Adversary coverage:</b> ");
+		esc(o, cc_buf_str(&b));
+		cc_buf_puts(o, ".</p>\n");
+	}
+	if (*notes) {
+		cc_buf_puts(o, "<p class=note>");
+		esc(o, notes);
+		cc_buf_puts(o, "</p>\n");
+	}
+	free(notes);
+	cc_buf_free(&b);
+}
 
 void wg_report_html(const wg_report_in *in, const char *dot_svg,
 		    const char *dot_note, cc_buf *o)
@@ -311,6 +399,7 @@ void wg_report_html(const wg_report_in *in, const char *dot_svg,
 			      r->horizon_hours / 24, 100 * r->epsilon);
 	cc_buf_printf(o, " Attack graph: %zu facts, %zu rule instances.</p>\n", g->nfacts,
 		      g->ninsts);
+	intro(o, in);
 	if (r) {
 		cc_buf_puts(o, "<h2>Summary</h2>\n");
 		summary(o, in, r);
@@ -336,8 +425,10 @@ void wg_report_html(const wg_report_in *in, const char *dot_svg,
 				histogram(o, g->model->jewels[r->jewels[j].jewel].name,
 					  r->jewels[j].hist, r->horizon_hours);
 	}
+	if (r)
+		furthest(o, in, r);
 	if (in->hardening)
-		hardening(o, in->hardening);
+		hardening(o, g, in->hardening);
 	defenders(o, in);
 	if (r)
 		techniques(o, in, r);

@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,23 @@ static json_t *hist_json(const uint32_t *h, double horizon)
 		json_array_append_new(a, json_integer(h[b]));
 	return json_pack("{s:o,s:o}", "bin_hours", num(horizon / WG_SIM_HIST_BINS),
 			 "counts", a);
+}
+
+static json_t *furthest_json(const wg_graph *g, const wg_sim_result *r)
+{
+	static const char *const priv[] = { "admin", "user", "credentials" };
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nfurthest && i < WG_REPORT_FURTHEST; i++) {
+		const wg_sim_reach *f = &r->furthest[i];
+		const char *what = f->kind == WG_REACH_CRED ? "account" : "host";
+		const char *name = f->kind == WG_REACH_CRED ? g->model->accounts[f->index].name
+							    : g->model->hosts[f->index].name;
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:o}", what, name, "privilege",
+			priv[f->kind], "campaigns", (json_int_t)f->campaigns, "p", num(f->p)));
+	}
+	return a;
 }
 
 static json_t *sim_json(const wg_graph *g, const wg_sim_result *r)
@@ -85,6 +103,7 @@ static json_t *sim_json(const wg_graph *g, const wg_sim_result *r)
 	json_object_set_new(o, "time_to_first_detection", dist_json(&r->ttd));
 	json_object_set_new(o, "outcomes", ends);
 	json_object_set_new(o, "mean_attacker_actions", num(r->mean_steps));
+	json_object_set_new(o, "furthest", furthest_json(g, r));
 	json_object_set_new(o, "techniques", ts);
 	json_object_set_new(o, "defender_actions", as);
 	return o;
@@ -155,24 +174,73 @@ static json_t *metrics_json(const wg_graph *g, const wg_metrics *mt)
 	return json_pack("{s:o,s:o}", "risk", num(mt->risk), "jewels", a);
 }
 
-static json_t *changes_json(const wg_change *v, size_t n)
+static json_t *mitig_list(unsigned mask)
+{
+	size_t n;
+	const wg_mitigation *t = wg_mitigation_table(&n);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if (mask & (1u << i))
+			json_array_append_new(a, json_pack("{s:s,s:s}", "id", t[i].id,
+							   "name", t[i].name));
+	return a;
+}
+
+json_t *wg_report_changes_json(const wg_change *v, size_t n)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s,s:o,s:o,s:o}", "change", v[i].label,
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}",
+			"kind", wg_change_kind_name(v[i].kind), "change", v[i].label,
 			"cost", num(v[i].cost), "risk_after", num(v[i].risk_after),
-			"risk_removed", num(v[i].risk_removed)));
+			"risk_removed", num(v[i].risk_removed),
+			"mitigations", mitig_list(v[i].mitigations)));
 	return a;
 }
 
-static json_t *hardening_json(const wg_hardening *h)
+json_t *wg_report_mitigations_json(const wg_hardening *h)
 {
-	return json_pack("{s:o,s:o,s:{s:b,s:b,s:o,s:o},s:o}", "risk_before",
+	size_t n;
+	const wg_mitigation *t = wg_mitigation_table(&n);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		double cost = 0;
+
+		for (size_t c = 0; c < h->ncut; c++)
+			if (h->cut[c].mitigations & (1u << i)) {
+				k++;
+				cost += h->cut[c].cost;
+			}
+		if (k)
+			json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:o,s:s}", "id", t[i].id,
+				"name", t[i].name, "changes", (json_int_t)k, "cost", num(cost),
+				"source", h->mit_hub ? "hub" : "built-in"));
+	}
+	return a;
+}
+
+json_t *wg_report_uncut_json(const wg_graph *g, const wg_hardening *h)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < h->nuncut; i++)
+		json_array_append_new(a, json_string(g->model->jewels[h->uncut[i]].name));
+	return a;
+}
+
+static json_t *hardening_json(const wg_graph *g, const wg_hardening *h)
+{
+	return json_pack("{s:o,s:o,s:{s:b,s:b,s:o,s:o},s:o,s:o,s:o}", "risk_before",
 			 num(h->risk_before), "risk_after", num(h->risk_after), "cut",
 			 "found", h->cut_found, "exact", h->cut_exact, "cost", num(h->cut_cost),
-			 "changes", changes_json(h->cut, h->ncut),
-			 "ranked", changes_json(h->ranked, h->nranked));
+			 "uncuttable", wg_report_uncut_json(g, h),
+			 "changes", wg_report_changes_json(h->cut, h->ncut),
+			 "ranked", wg_report_changes_json(h->ranked, h->nranked),
+			 "mitigations", wg_report_mitigations_json(h));
 }
 
 static json_t *seen_json(const wg_report_in *in)
@@ -183,12 +251,13 @@ static json_t *seen_json(const wg_report_in *in)
 
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_pack(
-			"{s:s,s:i,s:s,s:s,s:s?,s:s,s:o,s:o,s:o,s:s}",
+			"{s:s,s:i,s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:I,s:o,s:s}",
 			"jewel", in->g->model->jewels[v[i].jewel].name, "step", v[i].step,
 			"technique", v[i].rule->technique, "name", v[i].rule->name,
 			"host", v[i].host != WG_NONE ? in->g->model->hosts[v[i].host].name : NULL,
-			"telemetry", v[i].telemetry, "detect", num(v[i].detect),
-			"detect_with_intel", num(v[i].detect_intel),
+			"telemetry", v[i].telemetry, "data_sources", v[i].sources,
+			"detect", num(v[i].detect), "detect_with_intel", num(v[i].detect_intel),
+			"observed_attempts", (json_int_t)v[i].sim_attempts,
 			"observed_detection_rate", v[i].sim_rate < 0 ? json_null() : num(v[i].sim_rate),
 			"what_defenders_see", v[i].what));
 	wg_seen_free(v, n);
@@ -208,27 +277,92 @@ static json_t *intel_json(const wg_intel *in)
 			 "adversary_indicators", in->adversary_iocs);
 }
 
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+json_t *wg_report_adversary_json(const wg_adversary *a, const wg_coverage *c,
+				 const char *source)
+{
+	json_t *o = json_pack("{s:s,s:s?,s:s?,s:o}", "name", a->name, "source", source,
+			      "id", a->id, "techniques",
+			      strings_json(a->techniques, a->ntechniques));
+
+	if (c) {
+		json_object_set_new(o, "techniques_total", json_integer((json_int_t)c->total));
+		json_object_set_new(o, "techniques_modelled",
+				    json_integer((json_int_t)c->modelled));
+		json_object_set_new(o, "techniques_outside",
+				    json_integer((json_int_t)c->outside));
+		json_object_set_new(o, "techniques_unmodelled",
+				    strings_json(c->unmodelled, c->nunmodelled));
+	}
+	json_object_set_new(o, "software", strings_json(a->software, a->nsoftware));
+	return o;
+}
+
+/* The paired difference of the two runs (without - with, or the other
+ * way round for detection) with its interval. */
+static json_t *paired_json(const wg_sim_result *a, const wg_sim_result *b, int what,
+			   const char *key, double va, double vb)
+{
+	wg_sim_diff d;
+	char ikey[64];
+	json_t *o = json_pack("{s:o,s:o}", "without", num(va), "with", num(vb));
+
+	if (wg_sim_paired(a, b, what, &d, NULL) == CC_OK) {
+		snprintf(ikey, sizeof(ikey), "%s_interval95", key);
+		json_object_set_new(o, key, num(d.d));
+		json_object_set_new(o, ikey, json_pack("[o,o]", num(d.lo), num(d.hi)));
+	}
+	return o;
+}
+
+static json_t *sharing_json(const wg_report_in *in)
+{
+	const wg_sim_result *a = in->sim, *b = in->sim_intel;
+
+	return json_pack("{s:I,s:I,s:o,s:o}", "runs", (json_int_t)a->runs,
+		"seed", (json_int_t)a->seed,
+		"p_any_jewel", paired_json(a, b, WG_PAIR_ANY_JEWEL, "reduction", a->p_any, b->p_any),
+		"detected", paired_json(b, a, WG_PAIR_DETECTED, "increase",
+					(double)a->detected / (double)a->runs,
+					(double)b->detected / (double)b->runs));
+}
+
+json_t *wg_report_notes_json(const wg_report_in *in)
+{
+	char *s = wg_report_notes(in), *line, *save = NULL;
+	json_t *a = json_array();
+
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		json_array_append_new(a, json_string(line));
+	free(s);
+	return a;
+}
+
 char *wg_report_json(const wg_report_in *in)
 {
 	const wg_graph *g = in->g;
-	const wg_adversary *adv = g->adv;
-	json_t *root = json_object(), *techs = json_array();
+	json_t *root = json_object();
 	char *s;
 
-	for (size_t i = 0; adv && i < adv->ntechniques; i++)
-		json_array_append_new(techs, json_string(adv->techniques[i]));
 	json_object_set_new(root, "model", json_pack("{s:s?,s:I,s:I,s:I}", "name",
 		g->model->name, "hosts", (json_int_t)g->model->nhosts, "accounts",
 		(json_int_t)g->model->naccounts, "jewels", (json_int_t)g->model->njewels));
-	json_object_set_new(root, "adversary", json_pack("{s:s?,s:s?,s:s?,s:o}", "name",
-		adv ? adv->name : NULL, "source", in->adversary_source, "id",
-		in->adversary_id, "techniques", techs));
+	json_object_set_new(root, "adversary", wg_report_adversary_json(g->adv, in->coverage,
+		in->adversary_source));
 	json_object_set_new(root, "graph", json_pack("{s:I,s:I}", "facts",
 		(json_int_t)g->nfacts, "instances", (json_int_t)g->ninsts));
 	if (in->metrics)
 		json_object_set_new(root, "attack_graph", metrics_json(g, in->metrics));
 	if (in->hardening)
-		json_object_set_new(root, "hardening", hardening_json(in->hardening));
+		json_object_set_new(root, "hardening", hardening_json(g, in->hardening));
 	json_object_set_new(root, "defenders_view", seen_json(in));
 	if (in->sim)
 		json_object_set_new(root, "simulation", sim_json(g, in->sim));
@@ -236,6 +370,9 @@ char *wg_report_json(const wg_report_in *in)
 		json_object_set_new(root, "intel", intel_json(in->intel));
 	if (in->sim_intel)
 		json_object_set_new(root, "simulation_with_intel", sim_json(g, in->sim_intel));
+	if (in->sim && in->sim_intel)
+		json_object_set_new(root, "value_of_sharing", sharing_json(in));
+	json_object_set_new(root, "notes", wg_report_notes_json(in));
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	return s;

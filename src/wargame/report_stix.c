@@ -5,7 +5,9 @@
  * the techniques it hinders directly.  A technique is hindered directly by
  * a change when one of its rule instances loses a precondition that comes
  * from the model (or from the model through builtin derivations only), or
- * has its success probability lowered.
+ * has its success probability lowered (wg_change_hinders).  A change that
+ * carries out ATT&CK mitigations references them (external_references,
+ * source mitre-attack, the M-id).
  *
  * Attack-pattern ids come from the store when it knows the technique;
  * otherwise they are UUIDv5 of "mitre-attack:<technique id>" in the STIX
@@ -30,51 +32,6 @@ static void stix_id(const char *type, const char *name, char *out, size_t n)
 
 	cc_uuid5(cc_uuid_ns_stix, name, strlen(name), u);
 	snprintf(out, n, "%s--%s", type, u);
-}
-
-/* Is fact f lost with the removal: a removed base fact, or a derived fact
- * no longer derivable that only builtins produce? */
-static bool lost_directly(const wg_graph *g, const uint8_t *removed,
-			  const uint8_t *still, int f)
-{
-	if (g->facts[f].base)
-		return removed[f];
-	if (still[f])
-		return false;
-	for (uint32_t k = g->by_head_off[f]; k < g->by_head_off[f + 1]; k++) {
-		const wg_rule *ru = wg_graph_inst_rule(g, g->by_head[k]);
-
-		if (ru && ru->technique)
-			return false;
-	}
-	return true;
-}
-
-/* Mark in hit[rule] the technique rules the change hinders directly. */
-static void hindered(const wg_graph *g, const wg_change *c, uint8_t *hit)
-{
-	uint8_t *removed = cc_xcalloc(g->nfacts + 1, 1), *still = cc_xcalloc(g->nfacts + 1, 1);
-	double *pmul = cc_xmalloc((g->ninsts + 1) * sizeof(double));
-
-	for (size_t i = 0; i < g->ninsts; i++)
-		pmul[i] = 1;
-	wg_change_apply(g, c, removed, pmul);
-	wg_graph_derivable(g, removed, NULL, still);
-	for (size_t i = 0; i < g->ninsts; i++) {
-		const wg_inst *in = &g->insts[i];
-		const wg_rule *ru = wg_graph_inst_rule(g, (int)i);
-		bool h = pmul[i] < 1;
-
-		if (!ru || !ru->technique)
-			continue;
-		for (int b = 0; !h && b < in->nbody; b++)
-			h = lost_directly(g, removed, still, g->body[in->body + (uint32_t)b]);
-		if (h)
-			hit[in->rule] = 1;
-	}
-	free(removed);
-	free(still);
-	free(pmul);
 }
 
 typedef struct bundle {
@@ -109,12 +66,33 @@ static const char *ap_ref(bundle *b, const wg_rule *ru)
 	return json_string_value(json_object_get(b->aps, ru->technique));
 }
 
+/* External references to the ATT&CK mitigations of a mask. */
+static json_t *mitigation_refs(unsigned mask)
+{
+	size_t n;
+	const wg_mitigation *t = wg_mitigation_table(&n);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		char url[128];
+
+		if (!(mask & (1u << i)))
+			continue;
+		snprintf(url, sizeof(url), "https://attack.mitre.org/mitigations/%s", t[i].id);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "source_name",
+			"mitre-attack", "external_id", t[i].id, "description", t[i].name,
+			"url", url));
+	}
+	return a;
+}
+
 static void add_change(bundle *b, const wg_change *c, bool in_cut, json_t *seen)
 {
 	const wg_graph *g = b->in->g;
 	uint8_t *hit = cc_xcalloc(g->rules->nrules + 1, 1);
 	char key[1024], coa[128], rel[512];
 	cc_buf d = CC_BUF_INIT;
+	json_t *o;
 
 	if (json_object_get(seen, c->label)) {
 		free(hit);
@@ -130,12 +108,19 @@ static void add_change(bundle *b, const wg_change *c, bool in_cut, json_t *seen)
 		      in_cut ? " (part of the cheapest set that cuts every path "
 			       "to the crown jewels)" : "",
 		      c->label, c->cost, c->risk_after, c->risk_removed);
-	json_array_append_new(b->objs, json_pack(
-		"{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type", "course-of-action",
-		"spec_version", "2.1", "id", coa, "created", b->ts, "modified", b->ts,
-		"name", c->label, "description", cc_buf_str(&d)));
+	if (c->mitigations) {
+		cc_buf_puts(&d, " ATT&CK mitigation: ");
+		wg_mitigations_text(c->mitigations, &d);
+		cc_buf_putc(&d, '.');
+	}
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type", "course-of-action",
+		      "spec_version", "2.1", "id", coa, "created", b->ts, "modified", b->ts,
+		      "name", c->label, "description", cc_buf_str(&d));
+	if (c->mitigations)
+		json_object_set_new(o, "external_references", mitigation_refs(c->mitigations));
+	json_array_append_new(b->objs, o);
 	cc_buf_free(&d);
-	hindered(g, c, hit);
+	wg_change_hinders(g, c, hit);
 	for (size_t r = 0; r < g->rules->nrules; r++) {
 		const wg_rule *ru = &g->rules->rules[r];
 		const char *ap;

@@ -31,7 +31,7 @@ static const struct { const char *name; int arity; } base_preds[] = {
 	{ "admin", 2 }, { "cached", 2 }, { "nomfa", 1 }, { "weakpw", 1 },
 	{ "owner", 2 }, { "person", 2 }, { "email", 1 }, { "jewel", 3 },
 	{ "backup", 1 }, { "internet", 1 }, { "flowok", 1 }, { "flat", 1 },
-	{ "edr", 1 }, { "monitored", 1 },
+	{ "edr", 1 }, { "monitored", 1 }, { "lan", 1 },
 	/* derived by the engine from flows, also never a rule head */
 	{ "reach", 3 }, { "hreach", 3 }, { "zreach", 3 },
 	{ NULL, 0 }
@@ -73,6 +73,7 @@ static void rule_free(wg_rule *ru)
 	free(ru->technique);
 	free(ru->name);
 	free(ru->tactic);
+	free(ru->sources);
 	free(ru->file);
 	for (int v = 0; v < ru->nvars; v++)
 		free(ru->vars[v]);
@@ -92,6 +93,19 @@ void wg_rules_free(wg_rules *r)
 		rule_free(&r->rules[i]);
 	for (size_t i = 0; i < r->npreds; i++)
 		free(r->preds[i]);
+	for (size_t i = 0; i < r->ndecls; i++) {
+		free(r->decls[i].technique);
+		free(r->decls[i].name);
+		free(r->decls[i].tactic);
+		free(r->decls[i].why);
+		free(r->decls[i].file);
+	}
+	for (size_t i = 0; i < r->ndsrc; i++) {
+		free(r->dsrc[i].id);
+		free(r->dsrc[i].name);
+	}
+	free(r->decls);
+	free(r->dsrc);
 	free(r->rules);
 	free(r->preds);
 	free(r->arity);
@@ -226,6 +240,7 @@ typedef struct block {
 	wg_rule clauses[8];
 	int nclauses;
 	char detect_name[256];   /* variable name given to detect */
+	char sources[256];       /* the sources line's ids, space-separated */
 	char scale_names[4][256];
 } block;
 
@@ -432,9 +447,59 @@ static int detect_param(lex *x, block *bk)
 	return CC_OK;
 }
 
+/* `platforms NAME...`: the words on the line of the keyword. */
+static int platforms_param(lex *x, block *bk, int line)
+{
+	if (x->tok != T_WORD || x->tline != line)
+		return fail(x, "platforms: expected platform names on the same line");
+	while (x->tok == T_WORD && x->tline == line) {
+		unsigned b = wg_platform_bit(x->text);
+
+		if (!b)
+			return fail(x, "platforms: unknown platform '%s'", x->text);
+		bk->proto.platforms |= b;
+		next(x);
+	}
+	return CC_OK;
+}
+
+/* `sources ID...`: ATT&CK detection strategy (DETnnnn) and data component
+ * (DCnnnn) ids on the line of the keyword. */
+static int sources_param(lex *x, block *bk, int line)
+{
+	size_t n = 0;
+
+	if (x->tok != T_WORD || x->tline != line)
+		return fail(x, "sources: expected ATT&CK ids on the same line");
+	while (x->tok == T_WORD && x->tline == line) {
+		const char *t = x->text;
+		size_t skip = !strncmp(t, "DET", 3) ? 3 : !strncmp(t, "DC", 2) ? 2 : 0;
+		size_t len = strlen(t);
+
+		if (!skip || len != skip + 4 || strspn(t + skip, "0123456789") != 4)
+			return fail(x, "sources: expected DETnnnn or DCnnnn, got '%s'", t);
+		if (n + len + 2 > sizeof(bk->sources))
+			return fail(x, "sources: too many ids");
+		n += (size_t)snprintf(bk->sources + n, sizeof(bk->sources) - n, "%s%s",
+				      n ? " " : "", t);
+		next(x);
+	}
+	return CC_OK;
+}
+
 /* One parameter line or clause inside a block. */
 static int block_item(lex *x, block *bk)
 {
+	int line = x->tline;
+
+	if (is_word(x, "platforms")) {
+		next(x);
+		return platforms_param(x, bk, line);
+	}
+	if (is_word(x, "sources")) {
+		next(x);
+		return sources_param(x, bk, line);
+	}
 	if (is_word(x, "prob")) {
 		next(x);
 		return number(x, 0, 1, &bk->proto.prob);
@@ -495,6 +560,8 @@ static int block_finish(lex *x, block *bk)
 		ru->controls = bk->proto.controls;
 		ru->noise = bk->proto.noise;
 		ru->time = bk->proto.time;
+		ru->platforms = bk->proto.platforms;
+		ru->sources = bk->sources[0] ? cc_xstrdup(bk->sources) : NULL;
 	}
 	r->rules = cc_xrealloc(r->rules, (r->nrules + (size_t)bk->nclauses) *
 			       sizeof(*r->rules));
@@ -509,6 +576,63 @@ static int block_finish(lex *x, block *bk)
 	}
 	bk->nclauses = 0;
 	return CC_OK;
+}
+
+/* `outside|unmodelled ID "NAME" TACTIC "WHY"` and `datasource DCnnnn
+ * "NAME"`: one-line declarations.  true when x is at one (then *rc says
+ * how parsing it went). */
+static bool declaration(lex *x, int *rc)
+{
+	wg_rules *r = x->r;
+	char id[256], name[256], tactic[256];
+	bool out = is_word(x, "outside"), un = is_word(x, "unmodelled");
+	int line = x->tline;
+	wg_tech_decl *d;
+
+	if (is_word(x, "datasource")) {
+		next(x);
+		if (x->tok != T_WORD || strncmp(x->text, "DC", 2))
+			return *rc = fail(x, "datasource: expected a DCnnnn id"), true;
+		snprintf(id, sizeof(id), "%s", x->text);
+		next(x);
+		if (x->tok != T_STR)
+			return *rc = fail(x, "datasource: expected a quoted name"), true;
+		r->dsrc = cc_xrealloc(r->dsrc, (r->ndsrc + 1) * sizeof(*r->dsrc));
+		r->dsrc[r->ndsrc].id = cc_xstrdup(id);
+		r->dsrc[r->ndsrc++].name = cc_xstrdup(x->text);
+		next(x);
+		return *rc = CC_OK, true;
+	}
+	if (!out && !un)
+		return false;
+	next(x);
+	if (x->tok != T_WORD || !wg_technique_id_ok(x->text))
+		return *rc = fail(x, "expected an ATT&CK id such as T1595.001"), true;
+	snprintf(id, sizeof(id), "%s", x->text);
+	next(x);
+	if (x->tok != T_STR)
+		return *rc = fail(x, "%s: expected a quoted name", id), true;
+	snprintf(name, sizeof(name), "%s", x->text);
+	next(x);
+	if (x->tok != T_WORD || !islower((unsigned char)x->text[0]))
+		return *rc = fail(x, "%s: expected a tactic", id), true;
+	snprintf(tactic, sizeof(tactic), "%s", x->text);
+	next(x);
+	if (x->tok != T_STR || !x->text[0]) {
+		x->tline = line;    /* the reason belongs on the line it explains */
+		return *rc = fail(x, "%s: expected the reason, quoted", id), true;
+	}
+	r->decls = cc_xrealloc(r->decls, (r->ndecls + 1) * sizeof(*r->decls));
+	d = &r->decls[r->ndecls++];
+	d->technique = cc_xstrdup(id);
+	d->name = cc_xstrdup(name);
+	d->tactic = cc_xstrdup(tactic);
+	d->status = out ? WG_TECH_OUTSIDE : WG_TECH_UNMODELLED;
+	d->why = cc_xstrdup(x->text);
+	d->file = cc_xstrdup(x->name);
+	d->line = line;
+	next(x);
+	return *rc = CC_OK, true;
 }
 
 static int block_head(lex *x, block *bk)
@@ -564,6 +688,11 @@ int wg_rules_parse(wg_rules *r, const char *text, size_t len, const char *name,
 	memset(&bk, 0, sizeof(bk));
 	next(&x);
 	while (x.tok != T_EOF) {
+		if (declaration(&x, &rc)) {
+			if (rc)
+				goto out;
+			continue;
+		}
 		if ((rc = block_head(&x, &bk)))
 			goto out;
 		while (!is_word(&x, "end")) {

@@ -82,21 +82,42 @@ unsigned wg_intel_flags(const wg_intel *in, const char *technique);
 double wg_intel_detect(const wg_intel *in, const char *technique, double d,
 		       bool telemetry);
 /* Read the collection: attack-patterns (ATT&CK external ids), `uses`
- * relationships of the adversary (adversary_id may be NULL when it came
- * from a file), and indicators with `indicates` relationships.  Only the
- * techniques the adversary uses are kept.  CC_ENOTFOUND: no collection. */
+ * relationships of the adversary (a->id, or an intrusion-set or
+ * threat-actor of the collection with its name), and indicators with
+ * `indicates` relationships.  Objects created by MITRE (ATT&CK itself,
+ * WG_MITRE_IDENTITY) are public knowledge, never shared intelligence, and
+ * are skipped.  Only the techniques the adversary uses are kept.
+ * CC_ENOTFOUND: no collection. */
 int wg_intel_from_store(store *s, const char *collection, const wg_adversary *a,
-			const char *adversary_id, wg_intel **out, cc_err *e);
+			wg_intel **out, cc_err *e);
+/* The identity that creates ATT&CK's objects (created_by_ref). */
+#define WG_MITRE_IDENTITY "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5"
 void wg_intel_free(wg_intel *in);
 
 /* ------------------------------------------------------------------ */
 /* The adversary from the store (--adversary NAME)                     */
 /* ------------------------------------------------------------------ */
 
-/* The id of the first intrusion-set, threat-actor or campaign (in that
- * order) whose name or alias is name (case-insensitive), or NULL.  Caller
- * frees. */
-char *wg_store_adversary_id(store *s, const char *name);
+/* Look an adversary up: an intrusion-set, else a threat-actor, else a
+ * campaign whose name or an alias is name (any case); failing that, one
+ * whose name contains name; the first type with a match decides.  *id and
+ * *found (its name; found may be NULL) are the caller's to free.
+ * CC_ENOTFOUND when nothing matches, CC_ERR (naming the candidates) when
+ * several do. */
+int wg_adversary_lookup(store *s, const char *name, char **id, char **found,
+			cc_err *e);
+/* The adversary named name (wg_adversary_lookup) and its techniques: the
+ * ATT&CK ids of the attack-patterns it `uses`, and with software those of
+ * the malware and tools it `uses` (their names go to a->software).
+ * Revoked and deprecated objects are skipped; techniques are sorted;
+ * a->id is set.  CC_ERR when it uses no technique. */
+int wg_adversary_from_store(store *s, const char *name, bool software,
+			    wg_adversary **out, cc_err *e);
+/* The hub's ATT&CK mitigations (course-of-action objects with the ids of
+ * wg_mitigation_table) and the techniques they `mitigates`.  *out is NULL
+ * (and 0 returned) when the hub has none of them.  Free with
+ * wg_mitigations_free. */
+int wg_mitigations_from_store(store *s, wg_mitigations **out, cc_err *e);
 /* The id of the latest attack-pattern whose ATT&CK external id is
  * technique, or NULL (caller frees). */
 char *wg_store_attack_pattern_id(store *s, const char *technique);
@@ -162,6 +183,21 @@ enum {
 	WG_END_COUNT
 };
 
+/* How far the attacker got: a privilege on a host or an account's
+ * credentials, and in how many campaigns it held it at some time. */
+typedef enum wg_reach_kind {
+	WG_REACH_ROOT = 0,      /* administrator rights on host */
+	WG_REACH_USER,          /* a foothold (user rights) on host */
+	WG_REACH_CRED,          /* the credentials of account */
+} wg_reach_kind;
+
+typedef struct wg_sim_reach {
+	wg_reach_kind kind;
+	int index;              /* model host (ROOT, USER) or account (CRED) */
+	size_t campaigns;       /* campaigns in which it was held */
+	double p;               /* campaigns / runs */
+} wg_sim_reach;
+
 typedef struct wg_sim_result {
 	size_t runs;
 	uint64_t seed;
@@ -183,7 +219,27 @@ typedef struct wg_sim_result {
 	wg_sim_action *actions; /* responses taken, most decisive first */
 	size_t nactions;
 	double mean_steps;      /* attacker actions per campaign */
+	wg_sim_reach *furthest; /* how far it got, most likely first (p > 0) */
+	size_t nfurthest;
+	uint8_t *camp_any;      /* per campaign: some jewel fell (0/1) */
+	uint8_t *camp_det;      /* per campaign: the defenders saw something */
+	uint32_t *inst_att;     /* per graph instance: attempts over all campaigns */
+	uint32_t *inst_det;     /* ... and detections */
+	size_t ninsts;
 } wg_sim_result;
+
+/* A paired difference between two runs over the same campaigns (same
+ * seed and runs: common random numbers): mean of a's outcome minus b's,
+ * and its 95 % interval (normal approximation of the paired
+ * differences). */
+typedef struct wg_sim_diff {
+	double d, lo, hi;
+} wg_sim_diff;
+
+enum { WG_PAIR_ANY_JEWEL = 0, WG_PAIR_DETECTED };
+/* what: WG_PAIR_*.  CC_EUSAGE when the runs differ in seed or size. */
+int wg_sim_paired(const wg_sim_result *a, const wg_sim_result *b, int what,
+		  wg_sim_diff *out, cc_err *e);
 
 /* Run o->runs campaigns over g.  Fails only on bad options (CC_EUSAGE) or
  * when threads cannot start. */
@@ -203,6 +259,7 @@ typedef enum wg_ex_kind {
 	WG_EX_RESET,            /* ACCOUNT */
 	WG_EX_BLOCK,            /* FLOW */
 	WG_EX_PATCH,            /* HOST CVE */
+	WG_EX_MAP,              /* the board: zones, hosts, accounts, flows (free) */
 	WG_EX_KIND_COUNT
 } wg_ex_kind;
 
@@ -213,8 +270,9 @@ typedef struct wg_ex_cmd {
 } wg_ex_cmd;
 
 /* Parse one line of the command language: "pass", "investigate HOST",
- * "isolate HOST", "reset ACCOUNT", "block FLOW", "patch HOST CVE" (also
- * "done"/"end" = pass).  CC_EUSAGE with a message on anything else. */
+ * "isolate HOST", "reset ACCOUNT", "block FLOW", "patch HOST CVE", "map"
+ * (also "done"/"end" = pass, "hosts" = map).  CC_EUSAGE with a message on
+ * anything else. */
 int wg_ex_parse(const char *line, wg_ex_cmd *out, cc_err *e);
 #define WG_EX_MAX_ACTIONS 64
 /* Parse a reply line {"actions":[{"action":"isolate","host":"ws-01"},
@@ -263,6 +321,14 @@ void wg_ex_end_turn(wg_exercise *x);
 /* For people: the turn briefing (alerts, budget), or the outcome and the
  * after-action review once the game is over; appended to out. */
 void wg_ex_describe(const wg_exercise *x, cc_buf *out);
+/* The board in words (zones and their hosts with OS, role, EDR,
+ * monitoring and CVEs; accounts; flows; crown jewels), appended to out:
+ * what `map` shows. */
+void wg_ex_board(const wg_exercise *x, cc_buf *out);
+/* The one-page after-action review (HTML, no scripts) a trainer hands
+ * out: outcome, timeline of attacker steps, alerts and blue actions, what
+ * was missed, and lessons.  Appended to out. */
+void wg_ex_review_html(const wg_exercise *x, cc_buf *out);
 /* Outcome facts (also for tests). */
 bool wg_ex_evicted(const wg_exercise *x);
 bool wg_ex_jewel_lost(const wg_exercise *x);
@@ -283,9 +349,35 @@ typedef struct wg_report_in {
 	const wg_sim_result *sim_intel; /* with --with-intel, or NULL */
 	const wg_intel *intel;
 	const char *adversary_source;   /* "store" or the file name */
-	const char *adversary_id;       /* STIX id when from the store */
+	const wg_coverage *coverage;    /* how much of the adversary is modelled */
 	store *store;                   /* to look attack-pattern ids up, or NULL */
 } wg_report_in;
+
+/* {"name", "source", "id", "techniques": [...], "techniques_total",
+ * "techniques_modelled", "techniques_outside", "techniques_unmodelled":
+ * [...], "software": [...]} of an adversary (coverage may be NULL: the
+ * counts are left out).  A new reference. */
+json_t *wg_report_adversary_json(const wg_adversary *a, const wg_coverage *c,
+				 const char *source);
+
+/* Sentences (one per line) a reader needs so that no result is a silent
+ * zero: why nothing was reached (no technique modelled, no way in, or how
+ * far the attacker got).  Empty when a jewel is reachable.  Caller frees. */
+char *wg_report_notes(const wg_report_in *in);
+/* The notes as a JSON array of strings (a new reference). */
+json_t *wg_report_notes_json(const wg_report_in *in);
+/* "admin on ws-01 (P 0.41)" — one furthest-reach entry, appended to out. */
+void wg_report_reach(const wg_graph *g, const wg_sim_reach *f, cc_buf *out);
+
+/* [{"kind", "change", "cost", "risk_after", "risk_removed", "mitigations":
+ * [{"id", "name"}]}] of changes (a new reference). */
+json_t *wg_report_changes_json(const wg_change *v, size_t n);
+/* The cut by ATT&CK mitigation: [{"id", "name", "changes", "cost"}]
+ * (costs from the model), and whether the hub confirmed them. */
+json_t *wg_report_mitigations_json(const wg_hardening *h);
+
+/* The names of the jewels no change cuts (a new reference). */
+json_t *wg_report_uncut_json(const wg_graph *g, const wg_hardening *h);
 
 /* JSON of everything (deterministic; no wall-clock time).  Caller frees. */
 char *wg_report_json(const wg_report_in *in);

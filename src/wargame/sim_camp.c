@@ -389,6 +389,12 @@ size_t wg_camp_revoke(wg_camp *s, const int *facts, size_t n)
 	return won;
 }
 
+void wg_camp_remove(wg_camp *s, int f)
+{
+	if (wg_camp_held(s, f))
+		set_fs(s, f, FS_REVOKED);
+}
+
 size_t wg_camp_isolate(wg_camp *s, int h)
 {
 	const wg_simctx *c = s->c;

@@ -125,6 +125,8 @@ static double inst_cost(const wg_simctx *c, int i)
 	return (in->hours > 0.01 ? in->hours : 0.01) / (in->p > 0.01 ? in->p : 0.01);
 }
 
+static void relax(wg_simctx *c, double *dist, dheap *h);
+
 /* dist[f]: relaxed expected hours from holding f to goal j (Dijkstra
  * backwards over the instances that use f, ignoring their other bodies);
  * an action's score for j is its own cost plus dist of its head. */
@@ -140,6 +142,21 @@ static void goal_scores(wg_simctx *c, size_t j, double *dist, dheap *h)
 		dist[g->goals[j].fact] = 0;
 		dheap_push(h, 0, g->goals[j].fact);
 	}
+	relax(c, dist, h);
+	for (size_t i = 0; i < g->ninsts; i++) {
+		double x = inst_cost(c, (int)i) + dist[g->insts[i].head];
+
+		sc[i] = (float)x;
+		if (x < c->score[i])
+			c->score[i] = x;
+	}
+}
+
+/* Dijkstra backwards from the facts on the heap. */
+static void relax(wg_simctx *c, double *dist, dheap *h)
+{
+	const wg_graph *g = c->g;
+
 	while (h->n) {
 		double d;
 		int f = dheap_pop(h, &d);
@@ -161,27 +178,45 @@ static void goal_scores(wg_simctx *c, size_t j, double *dist, dheap *h)
 			}
 		}
 	}
-	for (size_t i = 0; i < g->ninsts; i++) {
-		double x = inst_cost(c, (int)i) + dist[g->insts[i].head];
+}
 
-		sc[i] = (float)x;
-		if (x < c->score[i])
-			c->score[i] = x;
+/* When no jewel is reachable the attacker goes as far as it can: every
+ * foothold, administrator right or credential is a goal (distance 0), so
+ * the campaigns say how far it gets (simulation.furthest). */
+static void reach_scores(wg_simctx *c, double *dist, dheap *h)
+{
+	const wg_graph *g = c->g;
+
+	h->n = 0;
+	for (size_t f = 0; f < g->nfacts; f++) {
+		dist[f] = INFINITY;
+		if (c->fkind[f] >= 0) {
+			dist[f] = 0;
+			dheap_push(h, 0, (int)f);
+		}
 	}
+	relax(c, dist, h);
+	for (size_t i = 0; i < g->ninsts; i++)
+		c->score[i] = inst_cost(c, (int)i) + dist[g->insts[i].head];
 }
 
 static void scores(wg_simctx *c)
 {
 	const wg_graph *g = c->g;
 	double *dist = cc_xcalloc(g->nfacts, sizeof(*dist));
-	dheap h = { cc_xcalloc(g->nbody + 1, sizeof(double)),
-		    cc_xcalloc(g->nbody + 1, sizeof(int)), 0 };
+	dheap h = { cc_xcalloc(g->nbody + g->nfacts + 1, sizeof(double)),
+		    cc_xcalloc(g->nbody + g->nfacts + 1, sizeof(int)), 0 };
+	bool any = false;
 
 	c->score_g = cc_xcalloc(g->ngoals * g->ninsts + 1, sizeof(float));
 	for (size_t i = 0; i < g->ninsts; i++)
 		c->score[i] = INFINITY;
-	for (size_t j = 0; j < g->ngoals; j++)
+	for (size_t j = 0; j < g->ngoals; j++) {
 		goal_scores(c, j, dist, &h);
+		any |= g->goals[j].fact != WG_NONE;
+	}
+	if (!any)
+		reach_scores(c, dist, &h);
 	free(dist);
 	free(h.key);
 	free(h.id);
@@ -334,6 +369,32 @@ static void flow_facts(wg_simctx *c)
 	}
 }
 
+/* fact -> the privilege or credentials it records (furthest reach). */
+static void reach_kinds(wg_simctx *c)
+{
+	const wg_graph *g = c->g;
+	int pu = wg_rules_pred(g->rules, "user"), pr = wg_rules_pred(g->rules, "root");
+	int pc = wg_rules_pred(g->rules, "cred");
+
+	c->fkind = cc_xcalloc(g->nfacts + 1, 1);
+	c->fidx = cc_xcalloc(g->nfacts + 1, sizeof(int));
+	for (size_t f = 0; f < g->nfacts; f++) {
+		const wg_fact *x = &g->facts[f];
+
+		c->fkind[f] = -1;
+		if (x->base || x->nargs != 1)
+			continue;
+		if ((x->pred == pu || x->pred == pr) && x->host != WG_NONE) {
+			c->fkind[f] = x->pred == pr ? WG_REACH_ROOT : WG_REACH_USER;
+			c->fidx[f] = x->host;
+		} else if (x->pred == pc) {
+			c->fidx[f] = wg_model_account(c->m, wg_graph_sym(g, x->args[0]));
+			if (c->fidx[f] != WG_NONE)
+				c->fkind[f] = WG_REACH_CRED;
+		}
+	}
+}
+
 static void detection(wg_simctx *c, const wg_intel *intel)
 {
 	const wg_graph *g = c->g;
@@ -372,6 +433,7 @@ wg_simctx *wg_simctx_new(const wg_graph *g, const wg_intel *intel, double epsilo
 	}
 	static_facts(c);
 	packed(c);
+	reach_kinds(c);
 	scores(c);
 	detection(c, intel);
 	for (size_t f = 0; f < g->nfacts; f++)
@@ -394,5 +456,5 @@ void wg_simctx_free(wg_simctx *c)
 		return;
 	CC_FREE_ALL(c->stat, c->autom, c->ci, c->dbody, c->det, c->score, c->score_g,
 		    c->init, c->init_auto, c->goal_of, c->hf_off, c->hf, c->af_off, c->af,
-		    c->ha_off, c->ha, c->fact_flow, c);
+		    c->ha_off, c->ha, c->fact_flow, c->fkind, c->fidx, c);
 }

@@ -50,6 +50,8 @@ typedef struct wg_simctx {
 	uint32_t *ha_off;       /* host -> accounts reset when it is isolated */
 	int *ha;
 	int *fact_flow;         /* flow -> its flowok fact, or WG_NONE */
+	int8_t *fkind;          /* fact -> WG_REACH_* it records, or -1 */
+	int *fidx;              /* ... its host or account */
 	double epsilon;         /* chance of a random (not cheapest) move */
 	double response_h;      /* detection -> response delay, hours */
 } wg_simctx;
@@ -118,6 +120,10 @@ void wg_camp_idle(wg_camp *s, int i);
 /* Revoke facts (and what was derived from them); returns how many facts
  * the attacker had won with its techniques were lost. */
 size_t wg_camp_revoke(wg_camp *s, const int *facts, size_t n);
+/* Take fact f (a model fact) away without revoking what was derived from
+ * it: what the attacker already won stays won (patching a host does not
+ * evict an attacker already on it); new derivations need f again. */
+void wg_camp_remove(wg_camp *s, int f);
 /* Isolate host h / reset account a; returns as wg_camp_revoke. */
 size_t wg_camp_isolate(wg_camp *s, int h);
 size_t wg_camp_reset_account(wg_camp *s, int a);
@@ -133,10 +139,20 @@ typedef struct wg_sim_rec {
 	uint32_t steps;
 } wg_sim_rec;
 
+/* What the workers count, summed over campaigns (integers, so the sum
+ * does not depend on the order). */
+typedef struct wg_sim_counts {
+	uint64_t *att, *suc, *det;  /* per rule: attempts, successes, detections */
+	uint64_t *taken;            /* per host: responses carried out */
+	uint64_t *reach;            /* per WG_REACH_* x (hosts or accounts): campaigns
+				       that held it; index kind * nmax + i */
+	size_t nmax;                /* max(hosts, accounts) */
+	uint32_t *iatt, *idet;      /* per instance: attempts, detections */
+} wg_sim_counts;
+
 /* Fill r (runs, horizon set) from the per-campaign records and the
- * per-rule / per-host counters (sim_stats.c). */
+ * counters (sim_stats.c); r takes iatt and idet (set to NULL in c). */
 void wg_sim_aggregate(wg_sim_result *r, const wg_graph *g, const wg_sim_rec *recs,
-		      const double *jt, const uint64_t *att, const uint64_t *suc,
-		      const uint64_t *det, const uint64_t *taken);
+		      const double *jt, wg_sim_counts *c);
 
 #endif

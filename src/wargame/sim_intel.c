@@ -103,6 +103,8 @@ double wg_intel_detect(const wg_intel *in, const char *technique, double d,
 
 typedef struct rel {
 	char *src, *type, *tgt;
+	bool pub;               /* created by MITRE: public knowledge, used only to
+				   link an indicator to the adversary's software */
 } rel;
 
 typedef struct scan {
@@ -143,9 +145,16 @@ static int scan_row(const store_row *row, void *ud)
 	scan *sc = ud;
 	json_t *o = json_loadb(row->json, row->json_len, 0, NULL);
 	const char *t;
+	bool pub;
 
 	if (!o)
 		return 0;
+	t = json_string_value(json_object_get(o, "created_by_ref"));
+	pub = t && !strcasecmp(t, WG_MITRE_IDENTITY);
+	if (pub && strcmp(row->type, "relationship")) {   /* public, not shared */
+		json_decref(o);
+		return 0;
+	}
 	if (!strcmp(row->type, "attack-pattern") && (t = ap_technique(o))) {
 		push_str(&sc->ap_id, sc->nap, row->id);
 		push_str(&sc->ap_tech, sc->nap++, t);
@@ -158,6 +167,7 @@ static int scan_row(const store_row *row, void *ud)
 			sc->rels = cc_xrealloc(sc->rels, (sc->nrels + 1) * sizeof(*sc->rels));
 			sc->rels[sc->nrels].src = cc_xstrdup(a);
 			sc->rels[sc->nrels].type = cc_xstrdup(rt);
+			sc->rels[sc->nrels].pub = pub;
 			sc->rels[sc->nrels++].tgt = cc_xstrdup(b);
 		}
 	} else if (!strcmp(row->type, "intrusion-set") || !strcmp(row->type, "threat-actor")) {
@@ -242,6 +252,8 @@ static void collect(scan *sc, wg_intel *in, const wg_adversary *a, const char *a
 		const rel *r = &sc->rels[i];
 		char *t = NULL;
 
+		if (r->pub)     /* links software only (adversary_software) */
+			continue;
 		if (!strcmp(r->type, "uses") && is_adversary(sc, r->src, adv_id)) {
 			if ((t = technique_of(sc, r->tgt)) && wg_adversary_uses(a, t))
 				wg_intel_add(in, t, WG_INTEL_TTP);
@@ -283,7 +295,7 @@ static void scan_free(scan *sc)
 }
 
 int wg_intel_from_store(store *s, const char *collection, const wg_adversary *a,
-			const char *adversary_id, wg_intel **out, cc_err *e)
+			wg_intel **out, cc_err *e)
 {
 	static const char *const types[] = { "attack-pattern", "relationship",
 					     "intrusion-set", "threat-actor" };
@@ -306,7 +318,7 @@ int wg_intel_from_store(store *s, const char *collection, const wg_adversary *a,
 	rc = store_query_run(s, &q, scan_row, &sc, NULL, e);
 	if (rc == CC_OK) {
 		*out = wg_intel_new(col.name ? col.name : collection);
-		collect(&sc, *out, a, adversary_id);
+		collect(&sc, *out, a, a->id);
 	}
 	scan_free(&sc);
 	store_collection_clear(&col);

@@ -44,8 +44,7 @@ typedef struct worker {
 	shared *sh;
 	int id;
 	wg_camp camp;
-	uint64_t *att, *suc, *det;  /* per rule */
-	uint64_t *taken;            /* per host */
+	wg_sim_counts n;
 } worker;
 
 /* Apply the responses due by time t; returns the last effective host. */
@@ -64,7 +63,7 @@ static void respond(worker *w, double t, int *last)
 		lost = wg_camp_isolate(s, h);
 		for (uint32_t a = c->ha_off[h]; a < c->ha_off[h + 1]; a++)
 			lost += wg_camp_reset_account(s, c->ha[a]);
-		w->taken[h]++;
+		w->n.taken[h]++;
 		if (lost)
 			*last = h;
 	}
@@ -89,6 +88,21 @@ static void schedule(wg_camp *s, double t, int host)
 	s->resp[k].t = t;
 	s->resp[k].host = host;
 	s->nresp++;
+}
+
+/* Count what the campaign held at some time: every fact it touched and
+ * held, or held and lost, that records a privilege or credentials. */
+static void reached(worker *w)
+{
+	const wg_camp *s = &w->camp;
+	const wg_simctx *c = s->c;
+
+	for (size_t k = 0; k < s->ntf; k++) {
+		int f = s->tf[k];
+
+		if (c->fkind[f] >= 0 && s->fs[f] != FS_DEFAULT && !c->stat[f])
+			w->n.reach[(size_t)c->fkind[f] * w->n.nmax + (size_t)c->fidx[f]]++;
+	}
 }
 
 static void campaign(worker *w, size_t k)
@@ -131,21 +145,24 @@ static void campaign(worker *w, size_t k)
 			continue;
 		}
 		r->steps++;
-		w->att[in->rule]++;
+		w->n.att[in->rule]++;
+		w->n.iatt[i]++;
 		if (ud < c->det[i]) {
-			w->det[in->rule]++;
+			w->n.det[in->rule]++;
+			w->n.idet[i]++;
 			if (tend < r->first_det)
 				r->first_det = tend;
 			if (in->host != WG_NONE)
 				schedule(s, tend + c->response_h, in->host);
 		}
 		if (up < in->p)
-			w->suc[in->rule]++;
+			w->n.suc[in->rule]++;
 		wg_camp_finish(s, i, up < in->p);
 	}
 	r->decisive = r->end == WG_END_CONTAINED ? last : WG_NONE;
 	for (size_t j = 0; j < g->ngoals; j++)
 		sh->jt[k * g->ngoals + j] = s->goal_t[j];
+	reached(w);
 }
 
 static void *work(void *arg)
@@ -167,38 +184,51 @@ static void *work(void *arg)
 static void worker_init(worker *w, shared *sh, int id)
 {
 	const wg_graph *g = sh->c->g;
+	const wg_model *m = g->model;
 	size_t nr = g->rules->nrules + 1;
 
 	memset(w, 0, sizeof(*w));
 	w->sh = sh;
 	w->id = id;
 	wg_camp_init(&w->camp, sh->c);
-	w->att = cc_xcalloc(nr, sizeof(uint64_t));
-	w->suc = cc_xcalloc(nr, sizeof(uint64_t));
-	w->det = cc_xcalloc(nr, sizeof(uint64_t));
-	w->taken = cc_xcalloc(g->model->nhosts + 1, sizeof(uint64_t));
+	w->n.att = cc_xcalloc(nr, sizeof(uint64_t));
+	w->n.suc = cc_xcalloc(nr, sizeof(uint64_t));
+	w->n.det = cc_xcalloc(nr, sizeof(uint64_t));
+	w->n.taken = cc_xcalloc(m->nhosts + 1, sizeof(uint64_t));
+	w->n.nmax = (m->nhosts > m->naccounts ? m->nhosts : m->naccounts) + 1;
+	w->n.reach = cc_xcalloc(3 * w->n.nmax, sizeof(uint64_t));
+	w->n.iatt = cc_xcalloc(g->ninsts + 1, sizeof(uint32_t));
+	w->n.idet = cc_xcalloc(g->ninsts + 1, sizeof(uint32_t));
 }
 
 static void worker_free(worker *w)
 {
 	wg_camp_free(&w->camp);
-	free(w->att);
-	free(w->suc);
-	free(w->det);
-	free(w->taken);
+	CC_FREE_ALL(w->n.att, w->n.suc, w->n.det, w->n.taken, w->n.reach, w->n.iatt,
+		    w->n.idet);
 }
 
 /* Add the counters of every worker into the first one's. */
 static void merge_counters(worker *ws, int nt, const wg_graph *g)
 {
+	wg_sim_counts *a = &ws[0].n;
+
 	for (int t = 1; t < nt; t++) {
+		const wg_sim_counts *b = &ws[t].n;
+
 		for (size_t k = 0; k <= g->rules->nrules; k++) {
-			ws[0].att[k] += ws[t].att[k];
-			ws[0].suc[k] += ws[t].suc[k];
-			ws[0].det[k] += ws[t].det[k];
+			a->att[k] += b->att[k];
+			a->suc[k] += b->suc[k];
+			a->det[k] += b->det[k];
 		}
 		for (size_t h = 0; h < g->model->nhosts; h++)
-			ws[0].taken[h] += ws[t].taken[h];
+			a->taken[h] += b->taken[h];
+		for (size_t k = 0; k < 3 * a->nmax; k++)
+			a->reach[k] += b->reach[k];
+		for (size_t i = 0; i < g->ninsts; i++) {
+			a->iatt[i] += b->iatt[i];
+			a->idet[i] += b->idet[i];
+		}
 	}
 }
 
@@ -246,8 +276,7 @@ int wg_sim_run(const wg_graph *g, const wg_sim_opts *o, wg_sim_result **out,
 		r->epsilon = sh.c->epsilon;
 		r->with_intel = o->intel != NULL;
 		merge_counters(ws, nt, g);
-		wg_sim_aggregate(r, g, sh.recs, sh.jt, ws[0].att, ws[0].suc,
-				 ws[0].det, ws[0].taken);
+		wg_sim_aggregate(r, g, sh.recs, sh.jt, &ws[0].n);
 		if (o->progress)
 			o->progress(sh.runs, sh.runs, o->progress_ud);
 		*out = r;

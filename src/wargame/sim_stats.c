@@ -196,27 +196,93 @@ static void actions(wg_sim_result *r, const wg_graph *g, const wg_sim_rec *recs,
 	qsort(r->actions, r->nactions, sizeof(*r->actions), act_cmp);
 }
 
+static int reach_cmp(const void *a, const void *b)
+{
+	const wg_sim_reach *x = a, *y = b;
+
+	if (x->campaigns != y->campaigns)
+		return x->campaigns > y->campaigns ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static void furthest(wg_sim_result *r, const wg_graph *g, const wg_sim_counts *c)
+{
+	size_t n[3] = { g->model->nhosts, g->model->nhosts, g->model->naccounts };
+
+	r->furthest = cc_xcalloc(3 * c->nmax + 1, sizeof(*r->furthest));
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < n[k]; i++) {
+			uint64_t x = c->reach[(size_t)k * c->nmax + i];
+			wg_sim_reach *f;
+
+			if (!x)
+				continue;
+			f = &r->furthest[r->nfurthest++];
+			f->kind = (wg_reach_kind)k;
+			f->index = (int)i;
+			f->campaigns = x;
+			f->p = (double)x / (double)r->runs;
+		}
+	qsort(r->furthest, r->nfurthest, sizeof(*r->furthest), reach_cmp);
+}
+
 void wg_sim_aggregate(wg_sim_result *r, const wg_graph *g, const wg_sim_rec *recs,
-		      const double *jt, const uint64_t *att, const uint64_t *suc,
-		      const uint64_t *det, const uint64_t *taken)
+		      const double *jt, wg_sim_counts *c)
 {
 	double *tmp = cc_xcalloc(r->runs + 1, sizeof(double));
 	uint64_t steps = 0;
 	size_t n = 0;
 
 	jewels(r, g, jt, tmp);
+	r->camp_any = cc_xcalloc(r->runs + 1, 1);
+	r->camp_det = cc_xcalloc(r->runs + 1, 1);
 	for (size_t k = 0; k < r->runs; k++) {
 		r->ends[recs[k].end]++;
 		steps += recs[k].steps;
 		if (isfinite(recs[k].first_det))
 			tmp[n++] = recs[k].first_det;
+		r->camp_det[k] = isfinite(recs[k].first_det);
+		for (size_t j = 0; j < g->ngoals; j++)
+			r->camp_any[k] |= isfinite(jt[k * g->ngoals + j]);
 	}
 	r->detected = n;
 	summarise(tmp, n, &r->ttd);
 	r->mean_steps = (double)steps / (double)r->runs;
-	techniques(r, g, att, suc, det);
-	actions(r, g, recs, taken);
+	techniques(r, g, c->att, c->suc, c->det);
+	actions(r, g, recs, c->taken);
+	furthest(r, g, c);
+	r->ninsts = g->ninsts;
+	r->inst_att = c->iatt;
+	r->inst_det = c->idet;
+	c->iatt = c->idet = NULL;
 	free(tmp);
+}
+
+int wg_sim_paired(const wg_sim_result *a, const wg_sim_result *b, int what,
+		  wg_sim_diff *out, cc_err *e)
+{
+	const uint8_t *x = what == WG_PAIR_DETECTED ? a->camp_det : a->camp_any;
+	const uint8_t *y = what == WG_PAIR_DETECTED ? b->camp_det : b->camp_any;
+	double sum = 0, sq = 0, n = (double)a->runs, sd;
+
+	memset(out, 0, sizeof(*out));
+	if (a->runs != b->runs || a->seed != b->seed || !a->runs)
+		return cc_err_set(e, CC_EUSAGE, "paired runs need the same seed and number "
+				  "of campaigns");
+	for (size_t k = 0; k < a->runs; k++) {
+		double d = (double)x[k] - (double)y[k];
+
+		sum += d;
+		sq += d * d;
+	}
+	out->d = sum / n;
+	sd = a->runs > 1 ? (sq - n * out->d * out->d) / (n - 1) : 0;
+	sd = sd > 0 ? sqrt(sd) : 0;
+	out->lo = out->d - 1.959964 * sd / sqrt(n);
+	out->hi = out->d + 1.959964 * sd / sqrt(n);
+	return CC_OK;
 }
 
 void wg_sim_result_free(wg_sim_result *r)
@@ -230,10 +296,8 @@ void wg_sim_result_free(wg_sim_result *r)
 	}
 	for (size_t i = 0; i < r->nactions; i++)
 		free(r->actions[i].label);
-	free(r->techs);
-	free(r->actions);
-	free(r->jewels);
-	free(r);
+	CC_FREE_ALL(r->techs, r->actions, r->jewels, r->furthest, r->camp_any, r->camp_det,
+		    r->inst_att, r->inst_det, r);
 }
 
 const char *wg_sim_end_name(int end)

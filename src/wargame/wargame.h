@@ -116,7 +116,8 @@ typedef struct wg_flow {
 	wg_endpoint from, to;
 	int *ports;             /* allowed destination ports; NULL = any */
 	size_t nports;
-	double block_cost;      /* < 0: costs.block_flow */
+	double block_cost;      /* < 0: costs.block_flow; INFINITY: never */
+	bool critical;          /* the business needs it: never proposed for blocking */
 	wg_pos pos;
 } wg_flow;
 
@@ -139,6 +140,7 @@ typedef struct wg_account {
 	bool weak_password;     /* guessable (brute force / spraying works) */
 	double mfa_cost;        /* < 0: costs.mfa */
 	double uncache_cost;    /* cost to remove one cached copy; < 0: costs.remove_cred */
+	double password_cost;   /* cost of a strong password; < 0: costs.password */
 	wg_pos pos;
 } wg_account;
 
@@ -165,9 +167,11 @@ typedef struct wg_controls {
 	double default_edr_prevent;
 } wg_controls;
 
-/* Default costs of hardening changes (free units, e.g. person-days). */
+/* Default costs of hardening changes (free units, e.g. person-days).
+ * Every cost, here or on an element, may be INFINITY (`never` in the
+ * YAML): the change is impossible and never proposed. */
 typedef struct wg_costs {
-	double patch, mfa, remove_cred, block_flow, edr, segment;
+	double patch, mfa, remove_cred, block_flow, edr, segment, password;
 } wg_costs;
 
 typedef struct wg_jewel {
@@ -214,6 +218,7 @@ double wg_model_uncache_cost(const wg_model *m, const wg_account *a);
 double wg_model_block_cost(const wg_model *m, const wg_flow *f);
 double wg_model_edr_cost(const wg_model *m, const wg_host *h);
 double wg_model_segment_cost(const wg_model *m, const wg_zone *z);
+double wg_model_password_cost(const wg_model *m, const wg_account *a);
 
 const char *wg_level_name(wg_level l);
 const char *wg_account_kind_name(wg_account_kind k);
@@ -225,20 +230,30 @@ const char *wg_vuln_kind_name(wg_vuln_kind k);
 
 typedef struct wg_adversary {
 	char *name;
+	char *id;               /* its STIX id when it came from the hub, else NULL */
 	char **techniques;      /* ATT&CK ids, "T1566" or "T1566.001" */
 	size_t ntechniques;
+	char **software;        /* names of the malware and tools whose techniques
+				   were added (from the hub; may be empty) */
+	size_t nsoftware;
 } wg_adversary;
 
 wg_adversary *wg_adversary_new(const char *name);
 /* Add a technique id (duplicates ignored).  0 or CC_ERR on a bad id. */
 int wg_adversary_add(wg_adversary *a, const char *technique, cc_err *e);
+/* Record the name of a malware or tool whose techniques were added. */
+void wg_adversary_add_software(wg_adversary *a, const char *name);
 /* YAML: {name: X, techniques: [T1566.001, ...]} or a bare list. */
 wg_adversary *wg_adversary_load_file(const char *path, cc_err *e);
 wg_adversary *wg_adversary_load_mem(const char *data, size_t len,
 				    const char *name, cc_err *e);
-/* May a rule for technique fire?  Exact id; a parent id used by the
- * adversary enables all its sub-techniques; a sub-technique used by the
- * adversary enables the parent's rule. */
+/* Is t an ATT&CK technique id: "T" and 4 digits, optionally "." and 3? */
+bool wg_technique_id_ok(const char *t);
+/* Are two technique ids related: the same, or one the parent of the other
+ * (T1003 and T1003.001; not the siblings T1003.001 and T1003.006)? */
+bool wg_technique_enables(const char *used, const char *rule);
+/* Does the adversary use technique or a related one (wg_technique_enables)?
+ * (Which rules fire is wg_rules_enabled's business.) */
 bool wg_adversary_uses(const wg_adversary *a, const char *technique);
 void wg_adversary_free(wg_adversary *a);
 
@@ -311,9 +326,54 @@ typedef struct wg_rule {
 	int detect_var;         /* host variable where it is observable, or WG_NONE */
 	double noise;           /* 0..1: how visible the action is (scales detection) */
 	wg_dist time;
+	unsigned platforms;     /* WG_PLAT_* bits where it applies (0: any) */
+	char *sources;          /* ATT&CK detection strategy and data component
+				   ids ("DET0455 DC0032 DC0064"), or NULL */
 	char *file;             /* where it was defined */
 	int line;
 } wg_rule;
+
+/* ATT&CK platforms, as a rule's `platforms` line names them and as a host's
+ * `os` is matched against them. */
+enum {
+	WG_PLAT_WINDOWS = 1u << 0, WG_PLAT_LINUX = 1u << 1, WG_PLAT_MACOS = 1u << 2,
+	WG_PLAT_NETWORK = 1u << 3, WG_PLAT_CONTAINERS = 1u << 4, WG_PLAT_IAAS = 1u << 5,
+	WG_PLAT_SAAS = 1u << 6, WG_PLAT_OFFICE = 1u << 7, WG_PLAT_IDP = 1u << 8,
+	WG_PLAT_ESXI = 1u << 9, WG_PLAT_PRE = 1u << 10,
+	WG_PLAT_ALL = (1u << 11) - 1
+};
+/* The platform bit of a name ("windows", "network-devices", ...; ATT&CK's
+ * names in lower case with '-' for spaces), or 0. */
+unsigned wg_platform_bit(const char *name);
+/* The name of one platform bit. */
+const char *wg_platform_name(unsigned bit);
+/* The platforms a host of this `os` runs: its bit, WG_PLAT_ALL when os is
+ * NULL (unknown: every rule may apply), 0 for an os no platform names. */
+unsigned wg_os_platforms(const char *os);
+
+/* What the rules say of a technique they do not model. */
+typedef enum wg_tech_status {
+	WG_TECH_UNMODELLED = 0, /* no rule (a declaration may say why) */
+	WG_TECH_MODELLED,       /* a technique rule fires for it */
+	WG_TECH_OUTSIDE,        /* it happens outside the modelled network */
+} wg_tech_status;
+
+/* An `outside` or `unmodelled` declaration of the rules. */
+typedef struct wg_tech_decl {
+	char *technique;        /* ATT&CK id */
+	char *name;
+	char *tactic;
+	wg_tech_status status;  /* WG_TECH_OUTSIDE or WG_TECH_UNMODELLED */
+	char *why;              /* the reason, as written */
+	char *file;
+	int line;
+} wg_tech_decl;
+
+/* An ATT&CK data component a rule's `sources` may name. */
+typedef struct wg_datasource {
+	char *id;               /* "DC0032" */
+	char *name;             /* "Process Creation" */
+} wg_datasource;
 
 typedef struct wg_rules {
 	wg_rule *rules;
@@ -321,6 +381,10 @@ typedef struct wg_rules {
 	char **preds;           /* predicate names */
 	int *arity;             /* their arities */
 	size_t npreds;
+	wg_tech_decl *decls;    /* outside / unmodelled declarations */
+	size_t ndecls;
+	wg_datasource *dsrc;    /* datasource declarations */
+	size_t ndsrc;
 } wg_rules;
 
 wg_rules *wg_rules_new(void);
@@ -333,6 +397,40 @@ wg_rules *wg_rules_load_dir(const char *dir, cc_err *e);
 void wg_rules_free(wg_rules *r);
 /* Index of the predicate, or WG_NONE. */
 int wg_rules_pred(const wg_rules *r, const char *name);
+/* Is there a technique rule written for exactly this id? */
+bool wg_rules_has(const wg_rules *r, const char *technique);
+/* Does a rule written for technique fire for adversary a?  When a uses
+ * the same id; when it uses the parent (using a technique in general
+ * means using its variants); when it uses a sub-technique that has no rule
+ * or declaration of its own (the parent's rule stands in for it). */
+bool wg_rules_enabled(const wg_rules *r, const wg_adversary *a, const char *technique);
+/* The same for one technique `used` of an adversary. */
+bool wg_rules_fires(const wg_rules *r, const char *used, const char *technique);
+/* The name of a data component id ("DC0032"), or NULL. */
+const char *wg_rules_datasource(const wg_rules *r, const char *id);
+/* What the rules do with technique t: modelled when some technique rule
+ * fires for it (wg_rules_enabled), outside when it or its parent
+ * is declared `outside`, else unmodelled.  *decl (may be NULL) gets the
+ * declaration that says so (an `unmodelled` one gives the reason), or
+ * NULL. */
+wg_tech_status wg_rules_status(const wg_rules *r, const char *t,
+			       const wg_tech_decl **decl);
+
+/* How much of an adversary the rules model. */
+typedef struct wg_coverage {
+	size_t total;           /* the adversary's techniques */
+	size_t modelled;        /* ... that a rule models */
+	size_t outside;         /* ... declared outside the modelled network */
+	char **unmodelled;      /* the rest, ATT&CK ids in the adversary's order */
+	size_t nunmodelled;
+} wg_coverage;
+
+/* Fill c (owned by the caller: wg_coverage_clear). */
+void wg_coverage_of(const wg_adversary *a, const wg_rules *r, wg_coverage *c);
+void wg_coverage_clear(wg_coverage *c);
+/* "180 techniques: 167 modelled, 12 outside the modelled network, 1 not
+ * modelled (T1669)" (at most 8 ids named), appended to out. */
+void wg_coverage_text(const wg_coverage *c, cc_buf *out);
 
 /* ------------------------------------------------------------------ */
 /* Attack graph                                                        */
@@ -482,7 +580,36 @@ typedef enum wg_change_kind {
 	WG_CH_BLOCK_FLOW,       /* remove flow */
 	WG_CH_EDR,              /* add EDR to host */
 	WG_CH_SEGMENT,          /* segment zone */
+	WG_CH_PASSWORD,         /* a strong password on account (removes weakpw) */
+	WG_CH_KIND_COUNT
 } wg_change_kind;
+
+/* The kind's name in JSON: "patch", "mfa", "uncache", "block_flow", "edr",
+ * "segment", "password". */
+const char *wg_change_kind_name(wg_change_kind k);
+
+/* ATT&CK mitigations a change can carry out (a built-in table of ATT&CK
+ * ids and names; bit i of a mask is entry i). */
+typedef struct wg_mitigation {
+	const char *id;         /* "M1032" */
+	const char *name;       /* "Multi-factor Authentication" */
+} wg_mitigation;
+/* The table, and its size. */
+const wg_mitigation *wg_mitigation_table(size_t *n);
+/* The mitigations a kind of change can be (mask). */
+unsigned wg_change_kind_mitigations(wg_change_kind k);
+
+/* "M1032 Multi-factor Authentication, M1026 ..." of a mask (appended). */
+void wg_mitigations_text(unsigned mask, cc_buf *out);
+
+/* What the hub says: the techniques each ATT&CK mitigation `mitigates`
+ * (course-of-action objects and their relationships); made by
+ * wg_mitigations_from_store (sim.h). */
+typedef struct wg_mitigations wg_mitigations;
+/* Does mitigation entry i (of the table) mitigate technique (or its
+ * parent) according to the hub? */
+bool wg_mitigations_cover(const wg_mitigations *m, size_t i, const char *technique);
+void wg_mitigations_free(wg_mitigations *m);
 
 typedef struct wg_change {
 	wg_change_kind kind;
@@ -495,6 +622,9 @@ typedef struct wg_change {
 	double cost;
 	double risk_after;      /* risk with only this change applied */
 	double risk_removed;    /* risk_before - risk_after */
+	unsigned mitigations;   /* mask of wg_mitigation_table entries it carries
+				   out (with a hub: those the hub says mitigate a
+				   technique the change hinders) */
 	char *label;            /* "patch CVE-2023-4966 on web-01" */
 } wg_change;
 
@@ -503,6 +633,8 @@ typedef struct wg_harden_opts {
 				   candidates (0: default 24); beyond, implicit
 				   hitting sets (docs/commands/wargame.md) */
 	size_t max_ranked;      /* keep this many ranked changes (0: all) */
+	const wg_mitigations *mit;  /* the hub's mitigations (NULL: the built-in
+				   mapping of each kind of change) */
 } wg_harden_opts;
 
 typedef struct wg_hardening {
@@ -510,15 +642,30 @@ typedef struct wg_hardening {
 	double risk_after;      /* with the whole cut applied */
 	wg_change *ranked;      /* single changes by risk removed per cost */
 	size_t nranked;
-	wg_change *cut;         /* cheapest set cutting every jewel path */
+	wg_change *cut;         /* cheapest set cutting every path to the jewels
+				   that can be cut */
 	size_t ncut;
+	int *uncut;             /* jewels no set of changes cuts (some path to them
+				   needs nothing a change can remove); the cut
+				   leaves them out */
+	size_t nuncut;
 	double cut_cost;
-	bool cut_found;         /* false when no set of changes cuts them all */
+	bool cut_found;         /* false when no set of changes cuts them all
+				   (the cuttable ones, when some are not) */
 	bool cut_exact;         /* proven cheapest (else a heuristic's cut) */
+	bool mit_hub;           /* mitigations were confirmed by the hub */
 } wg_hardening;
 
 wg_hardening *wg_harden(const wg_graph *g, const wg_harden_opts *o, cc_err *e);
+/* "no change cuts every path to J1, J2 (...)" when h->nuncut, appended to
+ * out; nothing otherwise. */
+void wg_hardening_uncut_text(const wg_graph *g, const wg_hardening *h, cc_buf *out);
 void wg_hardening_free(wg_hardening *h);
+/* The technique rules a change hinders directly (hit[rule] = 1): an
+ * instance of the rule uses a fact the change removes, or a fact that a
+ * builtin derivation makes from one (one way to it is cut, whatever other
+ * ways remain), or has its probability lowered. */
+void wg_change_hinders(const wg_graph *g, const wg_change *c, uint8_t *hit);
 /* The base facts a change removes (removed[f] = 1) and the probability
  * factors it applies (pmul[i] *= x); either array may be NULL. */
 void wg_change_apply(const wg_graph *g, const wg_change *c, uint8_t *removed,

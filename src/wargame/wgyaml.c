@@ -22,10 +22,15 @@ int wgy_open(wgy *y, const char *data, size_t len, const char *name, cc_err *e)
 		return cc_err_set(e, CC_ENOMEM, "%s: cannot start the YAML parser", name);
 	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
 	if (!yaml_parser_load(&p, &y->doc)) {
-		rc = cc_err_set(e, CC_ERR, "%s:%zu:%zu: %s%s%s", name,
-				p.problem_mark.line + 1, p.problem_mark.column + 1,
-				p.problem ? p.problem : "YAML syntax error",
-				p.context ? " " : "", p.context ? p.context : "");
+		if (p.error == YAML_MEMORY_ERROR)   /* its stacks stop at INT_MAX / 2 bytes */
+			rc = cc_err_set(e, CC_ENOMEM, "%s: too large for the YAML loader (libyaml "
+					"holds at most about ten million nodes in one document)",
+					name);
+		else
+			rc = cc_err_set(e, CC_ERR, "%s:%zu:%zu: %s%s%s", name,
+					p.problem_mark.line + 1, p.problem_mark.column + 1,
+					p.problem ? p.problem : "YAML syntax error",
+					p.context ? " " : "", p.context ? p.context : "");
 		goto out;
 	}
 	y->have_doc = true;

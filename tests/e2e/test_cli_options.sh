@@ -14,6 +14,7 @@ cmd_of() {
 	wargame_common|wargame_print|common|resolve) ;;
 	import_par) ;;
 	pattern) echo "pattern match" ;;
+	warninglist) echo "warninglist check" ;;
 	*) basename "$1" .c ;;
 	esac
 }

@@ -8,6 +8,7 @@
 # a text editor's tools on the trail and the sqlite3 program on the store.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/taxii_lib.sh"
+. "$(dirname "$0")/ui_lib.sh"
 
 TRAIL=$CYBERCELL_DB.audit
 KEY=$CYBERCELL_DB.audit-key
@@ -171,6 +172,44 @@ for i in 1 2 3 4 5 6; do req "$A" GET "/api1/collections/$SEC/objects/"; done
 t_true "the same page six times (a worker's memo keeps an answer asked again): each read recorded with its ids" \
 	[ "$(jq -c 'select(.action == "GET") | .read // [] | length' "$TRAIL" | tail -6 | tr -d '\n')" = 222222 ]
 t_true "secret is listed for alice now" listed "$A" "$SEC"
+# the web interface and "who else saw this" are not TAXII: a restricted
+# collection never opens there, authorisation or not (its reads there
+# would not carry the authorisation, and its sightings would be counted
+# for members without one)
+# an object only the restricted collection holds, by a name nothing else has
+ONLY=indicator--00000000-0000-4000-8000-00000000d0d0
+sed -e "s/$RED/$ONLY/" -e 's/"name":"red"/"name":"restricted only"/' "$T/objs.json" |
+	jq -c '.objects |= [.[0]]' >"$T/only.json"
+cc import --collection secret "$T/only.json" >/dev/null
+ui_login "$A"
+t_true "alice (authorised) logs in to the web interface" code_is 200
+t_true "... which does not list secret among her collections" \
+	[ "$(jb '[.collections[].name]|join(",")')" = intel ]
+ureq GET "/ui/api/search?q=restricted%20only"
+t_true "... a search for the restricted-only object finds nothing" \
+	eval 'code_is 200 && [ "$(jb ".results|length")" = 0 ]'
+NEVER=indicator--00000000-0000-4000-8000-00000000e0e0
+ureq GET "/ui/api/object?id=$NEVER"
+NEVERB=$(sed "s/$NEVER/ID/" "$T/b") NEVERC=$CODE
+ureq GET "/ui/api/object?id=$ONLY"
+t_true "... its object page is exactly that of an id never stored" \
+	[ "$CODE $(sed "s/$ONLY/ID/" "$T/b")" = "$NEVERC $NEVERB" ]
+ureq GET "/ui/api/object?id=$RED"
+t_true "... the red object, from intel: 200" code_is 200
+sleep 0.5
+t_true "... and the read is in the trail: alice, bank-a, the red id" \
+	[ "$(jq -c 'select(.path // "" | startswith("/ui/api/object?id=indicator--00000000-0000-4000-8000-00000000a0a0"))' "$TRAIL" |
+	     tail -1 | jq -r '.actor + " " + .org + " " + (.read | join(","))')" = "alice bank-a $RED" ]
+cat >"$T/seen.json" <<EOF
+{"objects":[{"type":"sighting","spec_version":"2.1","id":"sighting--00000000-0000-4000-8000-00000000f0f0",
+ "created":"2024-01-02T00:00:00.000Z","modified":"2024-01-02T00:00:00.000Z","sighting_of_ref":"$GREEN",
+ "count":3,"object_marking_refs":["$TLP_GREEN"]}]}
+EOF
+post "$A" "$SEC" "$T/seen.json"
+t_true "alice posts a sighting of green to secret" code_is 202
+req "$E" GET "/api1/x-cybercell-sightings/?indicator=$GREEN"
+t_true "eve (bank-b: a read grant on secret, no authorisation): who else saw green counts nothing" \
+	eval 'code_is 200 && [ "$(jb "[.members, .count]|map(tostring)|join(\" \")")" = "0 0" ]'
 req "$B" GET "/api1/collections/$SEC/objects/"
 t_true "bob (same organisation, no authorisation of his own): 404" code_is 404
 t_ok "revoked" cc authorise revoke "$AZ"

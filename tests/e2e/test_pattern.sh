@@ -106,4 +106,22 @@ t_true "names the observed-data and property" grep -q "observed-data\[observed-d
 t_exit 2 "missing file" cc pattern match -p "[a:b = 1]" "$T/nope.json"
 t_exit 2 "missing --pattern" cc pattern match "$T/od20.json"
 t_exit 2 "missing FILE" cc pattern match -p "[a:b = 1]"
+# --- warnings: patterns that parse but cannot mean what they say
+# (tests/data/pattern/lint.cases) ---
+pat="" n=0
+check_case() {
+	[ -n "$pat" ] || return 0
+	t_ok "check $pat" cc pattern check "$pat"
+	sed -n 's/^cybercell: pattern:\([0-9]*:[0-9]*\): warning: /\1 /p' "$ERR" > "$T/lint.got"
+	t_true "warnings of $pat" cmp -s "$T/lint.got" "$T/lint.want"
+}
+while IFS= read -r line; do
+	case "$line" in
+	'#'*|'') ;;
+	'check '*) check_case; pat=${line#check }; : > "$T/lint.want"; n=$((n + 1)) ;;
+	*) printf '%s\n' "$line" >> "$T/lint.want" ;;
+	esac
+done < "${CC_ROOT:-$(pwd)}/tests/data/pattern/lint.cases"
+check_case
+t_true "lint cases read" [ "$n" -ge 25 ]
 t_done

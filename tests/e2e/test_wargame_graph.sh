@@ -31,7 +31,7 @@ t_true "one of two jewels reachable" grep -q "crown jewels reachable: 1 of 2" "$
 t_true "chain probability" grep -q "most likely: 6 steps, p=0.072, 12.0 h" "$OUT"
 t_true "vault unreachable" grep -q "jewel vault-data (payments on vault): not reachable" "$OUT"
 t_true "explanation" grep -q "The attacker uses Exploit Public-Facing Application (T1190, p=0.50" "$OUT"
-t_true "cheapest cut" grep -q "remove cached credentials of dbadmin from app (cost 1.0)" "$OUT"
+t_true "cheapest cut, an ATT&CK mitigation" grep -qF "  - remove cached credentials of dbadmin from app (cost 1.0; ATT&CK M1043 Credential Access Protection, M1026 Privileged Account Management)" "$OUT"
 t_ok "graph chain --json" cc wargame graph "$D/chain.yaml" $ADV --json
 t_true "json jewel p" jq -e '.jewels[0].most_likely.p > 0.0719 and .jewels[0].most_likely.p < 0.0721 and .jewels[1].reachable == false' "$OUT"
 t_true "json cut" jq -e '.hardening.cut_found and .hardening.cut_exact and (.hardening.cut | length) == 1' "$OUT"
@@ -58,11 +58,28 @@ t_true "rules error located" grep -q "bad.rules:2: zone takes 2 arguments, not 1
 # the adversary from the store: an intrusion-set and the attack-patterns it uses
 t_ok "import a small actor bundle" cc import "$D/actor-bundle.json"
 t_ok "graph with --adversary alias" cc wargame graph "$D/chain.yaml" --adversary thc --rules "$D/rules"
-t_true "store adversary by alias" grep -q "adversary: Test Heist Crew (6 techniques)" "$OUT"
+t_true "store adversary by alias, with its coverage" grep -qx "adversary: Test Heist Crew — 6 techniques: 6 modelled, 0 outside the modelled network, 0 not modelled" "$OUT"
 t_true "same answer as the file adversary" grep -q "most likely: 6 steps, p=0.072, 12.0 h" "$OUT"
 t_ok "graph with --adversary name, any case" cc wargame graph "$D/chain.yaml" --adversary "test heist crew" --rules "$D/rules"
+# one lookup: a part of the name finds it too, and the JSON names its id
+t_ok "graph with --adversary part of the name" cc wargame graph "$D/chain.yaml" --adversary "Heist" --rules "$D/rules" --json
+t_true "adversary found by part of its name has its id and coverage" \
+	jq -e '.adversary.id == "intrusion-set--442b1de0-bed4-5c59-90fe-c2b764636757" and .adversary.source == "store"
+	       and .adversary.techniques_total == 6 and .adversary.techniques_modelled == 6
+	       and .adversary.techniques_outside == 0 and .adversary.techniques_unmodelled == []' "$OUT"
+t_ok "file adversary: coverage against the rules" cc wargame graph "$D/chain.yaml" --adversary-file "$root/data/demo/adversary.yaml" --rules "$D/rules" --json
+t_true "file adversary: 39 techniques, 6 modelled by the test rules, no id" \
+	jq -e '.adversary.id == null and .adversary.techniques_total == 39 and .adversary.techniques_modelled == 6
+	       and (.adversary.techniques_unmodelled | length) == 33' "$OUT"
+t_exit 2 "--no-software goes with --adversary" cc wargame graph "$D/chain.yaml" $ADV --no-software
 t_exit 1 "unknown adversary" cc wargame graph "$D/chain.yaml" --adversary "Nobody" --rules "$D/rules"
 t_true "unknown adversary named" grep -q "adversary 'Nobody': no intrusion-set" "$ERR"
 t_exit 1 "adversary from a missing store" cc --db "$T/none.db" wargame graph "$D/chain.yaml" --adversary APT1 --rules "$D/rules"
+
+# docs/wargame-rules.md lists every technique of the rules, as the rules say
+t_ok "the technique tables from the rules" python3 "$root/tests/e2e/wargame_rules_table.py" "$root/data/rules"
+sed -n '/^<!-- BEGIN technique tables/,/^<!-- END technique tables/p' "$root/docs/wargame-rules.md" | sed '1d;$d' >"$T/doc-tables.md"
+t_true "docs/wargame-rules.md has exactly those tables" cmp "$OUT" "$T/doc-tables.md"
+t_true "691 techniques: 594 modelled, 92 outside, 5 not modelled" grep -qx '| \*\*all\*\* | \*\*691\*\* | \*\*594\*\* | \*\*92\*\* | \*\*5\*\* |' "$OUT"
 
 t_done

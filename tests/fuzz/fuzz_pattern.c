@@ -2,13 +2,15 @@
  * fuzz_pattern.c — libFuzzer target for the STIX pattern parser: any
  * input either fails to parse cleanly or parses, normalises, and its
  * normalised text re-parses to the same AST (and normalises identically).
- * Parsed patterns are also evaluated against a small fixed observation.
+ * Parsed patterns are also linted (stix_pattern_lint) and evaluated
+ * against a small fixed observation.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pattern/pattern.h"
+#include "stix/stix.h"
 
 static const char obs_json[] =
 	"{\"type\":\"observed-data\",\"id\":\"observed-data--1\",\"number_observed\":2,"
@@ -38,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(src);
 	if (!p)
 		return 0;
+	stix_pattern_lint(p, NULL, NULL);
 	n1 = pattern_normalise(p);
 	q = pattern_parse(n1, &e);
 	if (!q)

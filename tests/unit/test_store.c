@@ -409,6 +409,15 @@ static void test_find(void **state)
 	assert_int_equal(find_n(f, (store_find_query){ .name = "kRAKEN" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .name = "phishing" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .name = "%" }), 0);
+	/* word: the start of the name or of a word in it, any case */
+	assert_int_equal(find_n(f, (store_find_query){ .word = "glass k" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "KRAK" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "raken" }), 0);    /* inside a word */
+	assert_int_equal(find_n(f, (store_find_query){ .word = "attachment" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "phishing" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "brittle" }), 0);  /* an alias's */
+	assert_int_equal(find_n(f, (store_find_query){ .word = "%" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "k", .type = "attack-pattern" }), 0);
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "brittle squid" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "gk-100%" }), 1);
 	assert_int_equal(find_n(f, (store_find_query){ .alias = "Brittle" }), 0);
@@ -693,6 +702,88 @@ static void test_migration_owners(void **state)
 	assert_int_equal(rs.n, 2);
 }
 
+/* Observed values are searched: an SCO's value and hashes, an indicator's
+ * pattern literals; the rows of a store made before them come at its
+ * migration. */
+static void put_values(fx *f)
+{
+	json_t *o = obj("indicator", 1, "2021-01-01T00:00:00.000Z");
+
+	json_object_set_new(o, "name", json_string("Kraken beacon (C2)"));
+	json_object_set_new(o, "pattern_type", json_string("stix"));
+	json_object_set_new(o, "pattern", json_string("[ipv4-addr:value = '198.51.100.7'] AND "
+						      "[url:value = 'http://x.example/a\\'b']"));
+	put_ok(f, f->coll, o, 0, NULL);
+	o = json_pack("{s:s, s:s, s:s, s:{s:s}}", "type", "file", "spec_version", "2.1",
+		      "id", "file--00000000-0000-4000-8000-000000000002",
+		      "hashes", "SHA-256", "ABCDEF0123456789");
+	put_ok(f, f->coll, o, 0, NULL);
+	o = json_pack("{s:s, s:s, s:s, s:s}", "type", "domain-name", "spec_version", "2.1",
+		      "id", "domain-name--00000000-0000-4000-8000-000000000003", "value", "evil.example");
+	put_ok(f, f->coll, o, 0, NULL);
+	o = obj("sighting", 4, "2021-01-01T00:00:00.000Z");
+	json_object_set_new(o, "sighting_of_ref",
+			    json_string("indicator--00000000-0000-4000-8000-000000000001"));
+	put_ok(f, f->coll, o, 0, NULL);
+}
+
+static void check_values(fx *f)
+{
+	assert_int_equal(find_n(f, (store_find_query){ .value = "198.51.100.7" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "http://x.example/a'b" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "abcdef0123456789" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "EVIL.example" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "evil" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "198.51.100.7",
+						      .type = "ipv4-addr" }), 0);
+	/* a value is no alias or name */
+	assert_int_equal(find_n(f, (store_find_query){ .alias = "evil.example" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .name = "example" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "C2" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon (c" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "eacon" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"indicator--00000000-0000-4000-8000-000000000001" }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"indicator--00000000-0000-4000-8000-000000000001", .collection_id = f->coll }), 1);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"file--00000000-0000-4000-8000-000000000002" }), 0);
+}
+
+static void test_find_values(void **state)
+{
+	fx *f = *state;
+
+	put_values(f);
+	check_values(f);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "evil.example",
+						      .collection_id = f->coll, .viewer_org = 0 }), 1);
+}
+
+static void test_migration_values(void **state)
+{
+	fx *f = *state;
+	char path[160];
+	store *s;
+	cc_err e = { 0 };
+
+	snprintf(path, sizeof(path), "%s/v5.db", f->dir);
+	assert_int_equal(store_open_version(path, 6, &s, &e), 0);
+	store_close(f->s);
+	f->s = s;
+	put_values(f);
+	/* as a store of schema 6 had them: no value, word or sighting rows */
+	assert_int_equal(store_exec(s, "DELETE FROM names WHERE kind >= 2", &e), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .value = "evil.example" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .word = "beacon" }), 0);
+	assert_int_equal(find_n(f, (store_find_query){ .sighting_of =
+		"indicator--00000000-0000-4000-8000-000000000001" }), 0);
+	store_close(s);
+	assert_int_equal(store_open(path, &f->s, &e), 0);
+	assert_int_equal(user_version(path), store_schema_version());
+	check_values(f);
+}
+
 static void test_rollback(void **state)
 {
 	fx *f = *state;
@@ -781,6 +872,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_and_stats, setup, teardown),
 	};

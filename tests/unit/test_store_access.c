@@ -408,6 +408,60 @@ static void drop_owner(const char *in, cc_buf *out)
 	}
 }
 
+/* "a;b;c;" as "c;b;a;" (a reader's search comes newest first). */
+static void reverse_rows(const char *in, cc_buf *out)
+{
+	const char *end = in + strlen(in);
+
+	while (end > in) {
+		const char *p = end - 1;
+
+		while (p > in && p[-1] != ';')
+			p--;
+		cc_buf_append(out, p, (size_t)(end - p));
+		end = p;
+	}
+}
+
+typedef struct find_page {
+	cc_buf *out;
+	int64_t last;           /* date_added of the last row */
+} find_page;
+
+static int collect_find(const store_row *r, void *ud)
+{
+	find_page *fp = ud;
+
+	fp->last = r->date_added_us;
+	return collect(r, fp->out);
+}
+
+/* A reader's store_find, page by page of 3, gives what store_query_run
+ * gives the same reader (latest versions), newest first. */
+static void check_find(fx *f, int step, int org, int c, int t, const char *want)
+{
+	cc_buf rev = CC_BUF_INIT, got = CC_BUF_INIT;
+	store_find_query q = { .type = "indicator", .include_revoked = true, .limit = 3,
+			       .collection_id = f->coll[c], .viewer_org = org, .max_tlp = t };
+	cc_err e;
+
+	reverse_rows(want, &rev);
+	for (;;) {
+		size_t before = got.len;
+		find_page fp = { &got, 0 };
+
+		assert_int_equal(store_find(f->s, &q, collect_find, &fp, &e), 0);
+		if (got.len == before)
+			break;
+		q.before_us = fp.last;
+	}
+	if (strcmp(cc_buf_str(&rev), cc_buf_str(&got)) != 0)
+		fail_msg("step %d org %d coll %d max %d: find\n want %s\n got  %s", step, org, c, t,
+			 cc_buf_str(&rev), cc_buf_str(&got));
+	cc_buf_free(&rev);
+	cc_buf_free(&got);
+}
+
 static void check_readers(fx *f, int step)
 {
 	for (int org = 1; org < N_ORGS; org++)
@@ -433,6 +487,7 @@ static void check_readers(fx *f, int step)
 					fail_msg("step %d org %d coll %d sel %d max %d:\n model %s\n store %s",
 						 step, org, c, sel, t, cc_buf_str(&want), cc_buf_str(&got));
 				if (sel == SEL_LAST) {
+					check_find(f, step, org, c, t, cc_buf_str(&want));
 					pq.collection_id = f->coll[c];
 					pq.viewer_org = org;
 					pq.max_tlp = t;

@@ -1,5 +1,6 @@
 /* Unit tests of src/wargame: model loading and its errors, rule loading and
- * its errors, the attack graph and its metrics on hand-checked models
+ * its errors (with the coverage features: platforms, sources,
+ * declarations), the attack graph and its metrics on hand-checked models
  * (tests/data/wargame), and hardening. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -297,6 +298,11 @@ static void test_model_errors(void **state)
 	model_err("zones: [{name: z}]\nhosts: [{name: a, zone: z}]\n"
 		  "jewels: [{name: j, host: a, impact: {integrity: huge}}]\n",
 		  "jewels[0].impact.integrity: expected none, low, medium, high or critical");
+	model_err("zones: [{name: z}]\nhosts: [{name: a, zone: z}]\n"
+		  "flows: [{from: z, to: a, block_cost: maybe}]\n",
+		  "bank.yaml:3:38: flows[0].block_cost: expected a cost (a number >= 0) or 'never'");
+	model_err("zones: [{name: z}]\nhosts: [{name: a, zone: z}]\n"
+		  "flows: [{from: z, to: a, critical: 2}]\n", "flows[0].critical: expected true or false");
 	model_err("hosts: [{name: a, zone: z}\n", "bank.yaml:2:1:");
 	model_err("", "empty model");
 	{
@@ -357,6 +363,203 @@ static void test_rule_errors(void **state)
 	rules_err("bogus\n", "t.rules:1: expected 'technique' or 'builtin'");
 }
 
+/* ---- the rule language's coverage features: `platforms` and `sources`
+ * lines, `outside` / `unmodelled` / `datasource` declarations, the status
+ * of a technique, an adversary's coverage, platform-aware instances ---- */
+
+static wg_rules *parse(const char *text)
+{
+	wg_rules *r = wg_rules_new();
+	cc_err e;
+
+	if (wg_rules_parse(r, text, strlen(text), "t.rules", &e))
+		fail_msg("%s", e.msg);
+	return r;
+}
+
+static const char rules_text[] =
+	"datasource DC0032 \"Process Creation\"\n"
+	"outside T1595 \"Active Scanning\" reconnaissance \"the attacker's own network\"\n"
+	"unmodelled T1200 \"Hardware Additions\" initial-access \"no physical access\"\n"
+	"builtin \"everyone\"\n  user(H) :- host(H).\nend\n"
+	"builtin \"start\"\n  inzone(Z) :- user(H), zone(H, Z).\nend\n"
+	"builtin \"goal\"\n  compromised(J) :- jewel(J, H, c), exec(H).\nend\n"
+	"technique T1059.001 \"PowerShell\" execution\n"
+	"  exec(H) :- user(H).\n  prob 0.9\n  platforms windows\n"
+	"  sources DET0455 DC0032\n  detect H noise 0.5\nend\n"
+	"technique T1059.004 \"Unix Shell\" execution\n"
+	"  exec(H) :- user(H).\n  prob 0.9\n  platforms linux macos esxi\n"
+	"  detect H\nend\n"
+	"technique T1003 \"OS Credential Dumping\" credential-access\n"
+	"  found(H) :- exec(H).\n  prob 0.9\nend\n";
+
+static void test_declarations(void **state)
+{
+	wg_rules *r = parse(rules_text);
+	const wg_tech_decl *d;
+
+	(void)state;
+	assert_int_equal(r->nrules, 6);
+	assert_int_equal(r->rules[3].platforms, WG_PLAT_WINDOWS);
+	assert_string_equal(r->rules[3].sources, "DET0455 DC0032");
+	assert_int_equal(r->rules[4].platforms, WG_PLAT_LINUX | WG_PLAT_MACOS | WG_PLAT_ESXI);
+	assert_null(r->rules[4].sources);
+	assert_int_equal(r->rules[5].platforms, 0);
+	assert_string_equal(wg_rules_datasource(r, "DC0032"), "Process Creation");
+	assert_null(wg_rules_datasource(r, "DC0099"));
+	assert_int_equal(r->ndecls, 2);
+	/* status: exact, a parent used enables the subs, a sub enables the parent */
+	assert_int_equal(wg_rules_status(r, "T1059.001", NULL), WG_TECH_MODELLED);
+	assert_int_equal(wg_rules_status(r, "T1059", NULL), WG_TECH_MODELLED);
+	assert_int_equal(wg_rules_status(r, "T1003.001", NULL), WG_TECH_MODELLED);
+	assert_int_equal(wg_rules_status(r, "T1059.005", &d), WG_TECH_UNMODELLED);
+	assert_null(d);
+	assert_int_equal(wg_rules_status(r, "T1595.002", &d), WG_TECH_OUTSIDE);
+	assert_string_equal(d->technique, "T1595");
+	assert_int_equal(wg_rules_status(r, "T1200", &d), WG_TECH_UNMODELLED);
+	assert_string_equal(d->why, "no physical access");
+	assert_int_equal(d->line, 3);
+	wg_rules_free(r);
+}
+
+static void test_coverage_counts(void **state)
+{
+	wg_rules *r = parse(rules_text);
+	wg_adversary *a = wg_adversary_new("x");
+	wg_coverage c;
+	cc_err e;
+	const char *techs[] = { "T1059.001", "T1003.008", "T1595.001", "T1200", "T1486" };
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(wg_adversary_add(a, techs[i], &e), 0);
+	wg_coverage_of(a, r, &c);
+	assert_int_equal(c.total, 5);
+	assert_int_equal(c.modelled, 2);
+	assert_int_equal(c.outside, 1);
+	assert_int_equal(c.nunmodelled, 2);
+	assert_string_equal(c.unmodelled[0], "T1200");
+	assert_string_equal(c.unmodelled[1], "T1486");
+	wg_coverage_clear(&c);
+	wg_adversary_free(a);
+	wg_rules_free(r);
+}
+
+static void test_coverage_errors(void **state)
+{
+	(void)state;
+	rules_err("technique T1000 \"x\" impact\n  user(H) :- root(H).\n  prob 1\n"
+		  "  platforms windows amiga\nend\n",
+		  "t.rules:4: platforms: unknown platform 'amiga'");
+	rules_err("technique T1000 \"x\" impact\n  user(H) :- root(H).\n  prob 1\n"
+		  "  platforms\n  detect H\nend\n",
+		  "t.rules:5: platforms: expected platform names on the same line");
+	rules_err("technique T1000 \"x\" impact\n  user(H) :- root(H).\n  prob 1\n"
+		  "  sources DS0017\nend\n",
+		  "t.rules:4: sources: expected DETnnnn or DCnnnn, got 'DS0017'");
+	rules_err("outside T1595 \"Active Scanning\" reconnaissance\n",
+		  "t.rules:1: T1595: expected the reason, quoted");
+	rules_err("unmodelled X1 \"x\" impact \"why\"\n",
+		  "t.rules:1: expected an ATT&CK id");
+	rules_err("datasource DS1 \"x\"\n", "t.rules:1: datasource: expected a DCnnnn id");
+}
+
+/* A rule applies only to hosts whose OS is one of its platforms; a host
+ * with no os is not excluded; an os no platform names excludes it. */
+static void test_platforms_in_graph(void **state)
+{
+	const char *yaml = "zones: [{name: z}]\nhosts:\n"
+			   "  - {name: win, zone: z, os: windows}\n"
+			   "  - {name: lin, zone: z, os: linux}\n"
+			   "  - {name: mac, zone: z, os: macOS}\n"
+			   "  - {name: what, zone: z}\n"
+			   "  - {name: amiga, zone: z, os: amigaos}\n";
+	static const char *const names[] = { "win", "lin", "mac", "what", "amiga" };
+	const int ps1[] = { 1, 0, 0, 1, 0 }, unix[] = { 0, 1, 1, 1, 0 };
+	wg_rules *r = parse(rules_text);
+	wg_adversary *a = wg_adversary_new("x");
+	cc_err e;
+	wg_model *m = wg_model_load_mem(yaml, strlen(yaml), "m.yaml", &e);
+	wg_graph *g;
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(wg_adversary_add(a, "T1059", &e), 0);
+	g = wg_graph_build(m, r, a, &e);
+	if (!g)
+		fail_msg("%s", e.msg);
+	for (size_t h = 0; h < 5; h++) {
+		const char *arg = names[h];
+		int f = wg_graph_find(g, "exec", &arg, 1);
+		int n_ps = 0, n_sh = 0;
+
+		assert_true((f != WG_NONE) == (ps1[h] || unix[h]));
+		for (uint32_t k = f == WG_NONE ? 0 : g->by_head_off[f];
+		     f != WG_NONE && k < g->by_head_off[f + 1]; k++) {
+			const wg_rule *ru = wg_graph_inst_rule(g, g->by_head[k]);
+
+			n_ps += !strcmp(ru->technique, "T1059.001");
+			n_sh += !strcmp(ru->technique, "T1059.004");
+		}
+		assert_int_equal(n_ps, ps1[h]);
+		assert_int_equal(n_sh, unix[h]);
+	}
+	wg_graph_free(g);
+	wg_model_free(m);
+	wg_adversary_free(a);
+	wg_rules_free(r);
+}
+
+/* Impossible changes (cost `never`), critical flows and MFA on service
+ * accounts are never proposed; a strong password is. */
+static void test_harden_never(void **state)
+{
+	static const char yaml[] =
+		"name: Chain\ncontrols: {monitoring: false}\n"
+		"zones: [{name: dmz}, {name: app-zone}, {name: data}]\n"
+		"hosts:\n"
+		"  - {name: web, zone: dmz, services: [{port: 443, kind: http, cves: "
+		"[{id: CVE-2000-0001, kind: remote, patch_cost: 3}]}]}\n"
+		"  - {name: app, zone: app-zone, services: [{port: 8443, kind: http, cves: "
+		"[{id: CVE-2000-0002, kind: remote, patch_cost: never}]}]}\n"
+		"  - {name: db, zone: data, services: [{port: 445, kind: smb}]}\n"
+		"accounts:\n"
+		"  - {name: dbadmin, kind: service, logon: [db], cached: [app], uncache_cost: never}\n"
+		"flows:\n"
+		"  - {from: internet, to: web, ports: [443], critical: true}\n"
+		"  - {from: web, to: app, ports: [8443], block_cost: 10}\n"
+		"  - {from: app, to: db, ports: 445, block_cost: never}\n"
+		"jewels: [{name: customer-db, host: db, impact: {confidentiality: high}, value: 100}]\n";
+	static const char *const want[] = { "patch CVE-2000-0001 on web (http)",
+					    "block flow web->app" };
+	cc_err e;
+	wg_model *m = wg_model_load_mem(yaml, strlen(yaml), "never.yaml", &e);
+	wg_rules *r = wg_rules_load_dir(TD "rules", &e);
+	wg_adversary *a = wg_adversary_load_file(TD "adversary.yaml", &e);
+	wg_graph *g;
+	wg_hardening *h;
+
+	(void)state;
+	assert_non_null(m);
+	assert_true(isinf(m->flows[2].block_cost));
+	assert_true(m->flows[0].critical);
+	g = wg_graph_build(m, r, a, &e);
+	assert_non_null(g);
+	h = wg_harden(g, NULL, &e);
+	assert_int_equal(h->nranked, 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_string_equal(h->ranked[i].label, want[i]);
+	assert_true(h->cut_found && h->cut_exact);
+	assert_int_equal(h->ncut, 1);
+	assert_string_equal(h->cut[0].label, "patch CVE-2000-0001 on web (http)");
+	assert_int_equal(h->cut[0].mitigations, 1u);      /* M1051, built-in */
+	wg_hardening_free(h);
+	wg_graph_free(g);
+	wg_adversary_free(a);
+	wg_rules_free(r);
+	wg_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +571,11 @@ int main(void)
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_wide),
 		cmocka_unit_test(test_bank),
+		cmocka_unit_test(test_harden_never),
+		cmocka_unit_test(test_declarations),
+		cmocka_unit_test(test_coverage_counts),
+		cmocka_unit_test(test_coverage_errors),
+		cmocka_unit_test(test_platforms_in_graph),
 	};
 	const char *root = getenv("CC_ROOT");
 

@@ -248,6 +248,23 @@ static void test_determinism(void **st)
 
 /* ---- exercise ---- */
 
+/* A game on chain.yaml in which the exploit of web worked before the
+ * first turn (the attacker's one foothold), or NULL for this seed. */
+static wg_exercise *web_taken(const world *w, uint64_t seed)
+{
+	wg_ex_opts o = { .seed = seed, .turns = 10, .budget = 4, .fp_rate = 0 };
+	wg_exercise *x = wg_ex_new(w->g, &o, NULL);
+	int hs[4];
+
+	assert_non_null(x);
+	if (wg_ex_over(x) || wg_ex_footholds(x, hs, 4) != 1) {
+		wg_ex_free(x);
+		return NULL;
+	}
+	assert_string_equal(w->m->hosts[hs[0]].name, "web");
+	return x;
+}
+
 static void test_ex_isolate_evicts(void **st)
 {
 	world w;
@@ -256,20 +273,14 @@ static void test_ex_isolate_evicts(void **st)
 	(void)st;
 	world_load(&w, "chain.yaml");
 	for (uint64_t seed = 1; seed <= 40; seed++) {
-		wg_ex_opts o = { .seed = seed, .turns = 10, .budget = 4, .fp_rate = 0 };
-		wg_exercise *x = wg_ex_new(w.g, &o, NULL);
+		wg_exercise *x = web_taken(&w, seed);
 		wg_ex_cmd c = { .kind = WG_EX_ISOLATE };
 		int hs[4];
 		cc_err e;
 
-		assert_non_null(x);
-		if (wg_ex_over(x) || wg_ex_footholds(x, hs, 4) != 1) {
-			wg_ex_free(x);
+		if (!x)
 			continue;
-		}
-		/* the exploit of web worked before the first turn */
 		found++;
-		assert_string_equal(w.m->hosts[hs[0]].name, "web");
 		strcpy(c.arg[0], "web");
 		assert_int_equal(wg_ex_act(x, &c, NULL, &e), 0);
 		assert_int_equal(wg_ex_footholds(x, hs, 4), 0);
@@ -281,6 +292,73 @@ static void test_ex_isolate_evicts(void **st)
 		wg_ex_free(x);
 	}
 	assert_true(found > 5);
+	world_free(&w);
+}
+
+/* Patching a host takes the vulnerability away for the future; an
+ * attacker who already exploited it stays on the host. */
+static void test_ex_patch_keeps_attacker(void **st)
+{
+	world w;
+	int found = 0;
+
+	(void)st;
+	world_load(&w, "chain.yaml");
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		wg_exercise *x = web_taken(&w, seed);
+		wg_ex_cmd c;
+		int hs[4];
+		cc_err e;
+
+		if (!x)
+			continue;
+		found++;
+		assert_int_equal(wg_ex_parse("patch web CVE-2024-0001", &c, &e), 0);
+		assert_int_equal(wg_ex_act(x, &c, NULL, &e), 0);
+		assert_int_equal(wg_ex_footholds(x, hs, 4), 1);
+		assert_string_equal(w.m->hosts[hs[0]].name, "web");
+		wg_ex_free(x);
+	}
+	assert_true(found > 5);
+	world_free(&w);
+}
+
+/* `map` (or `hosts`) shows the board and costs nothing; the one-page
+ * review has the outcome, a row per turn and the lessons. */
+static void test_ex_map_and_review(void **st)
+{
+	world w;
+	wg_ex_opts o = { .seed = 3, .turns = 4, .budget = 4, .fp_rate = 0 };
+	wg_exercise *x;
+	wg_ex_cmd c;
+	cc_buf b = CC_BUF_INIT;
+	cc_err e;
+	size_t rows = 0;
+
+	(void)st;
+	world_load(&w, "chain.yaml");
+	x = wg_ex_new(w.g, &o, NULL);
+	assert_int_equal(wg_ex_parse("hosts", &c, &e), 0);
+	assert_int_equal(c.kind, WG_EX_MAP);
+	assert_int_equal(wg_ex_parse("map", &c, &e), 0);
+	assert_int_equal(wg_ex_act(x, &c, &b, &e), 0);
+	assert_int_equal(wg_ex_budget(x), 4);
+	assert_non_null(strstr(cc_buf_str(&b), "  zone dmz\n    web "));
+	assert_non_null(strstr(cc_buf_str(&b), "CVE-2024-0001"));
+	assert_non_null(strstr(cc_buf_str(&b), "crown jewels: data on web"));
+	while (!wg_ex_over(x))
+		wg_ex_end_turn(x);
+	cc_buf_reset(&b);
+	wg_ex_review_html(x, &b);
+	assert_non_null(strstr(cc_buf_str(&b), "<h1>After-action review: chain against test actor</h1>"));
+	assert_non_null(strstr(cc_buf_str(&b), "<h2>Lessons</h2>"));
+	for (const char *p = cc_buf_str(&b); (p = strstr(p, "<tr><td class=n>")); p++)
+		rows++;
+	assert_int_equal(rows, (size_t)(atoi(strstr(cc_buf_str(&b), "over the model (no real "
+		"network was touched): ") + strlen("over the model (no real network was "
+		"touched): ")) + 1));      /* turns 0..N */
+	cc_buf_free(&b);
+	wg_ex_free(x);
 	world_free(&w);
 }
 
@@ -446,7 +524,9 @@ static void test_reports(void **st)
 	assert_true(json_array_size(json_object_get(o, "defenders_view")) == 2);
 	json_decref(o);
 	wg_report_paths_dot(&in, &dot);
-	assert_non_null(strstr(cc_buf_str(&dot), "T1190"));
+	/* a two-line label: dot's line break, never an escaped backslash */
+	assert_non_null(strstr(cc_buf_str(&dot), "label=\"T1190 Exploit Public-Facing Application\\np="));
+	assert_null(strstr(cc_buf_str(&dot), "\\\\n"));
 	wg_report_html(&in, NULL, "dot missing in this test", &html);
 	assert_non_null(strstr(cc_buf_str(&html), "<svg"));     /* the histogram */
 	assert_non_null(strstr(cc_buf_str(&html), "dot missing in this test"));
@@ -532,6 +612,8 @@ int main(void)
 		cmocka_unit_test(test_intel_raises_detection),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_ex_isolate_evicts),
+		cmocka_unit_test(test_ex_patch_keeps_attacker),
+		cmocka_unit_test(test_ex_map_and_review),
 		cmocka_unit_test(test_ex_block_flow),
 		cmocka_unit_test(test_ex_pass_loses),
 		cmocka_unit_test(test_ex_budget),

@@ -13,10 +13,28 @@ import json, os, random, sys, time
 
 r = random.Random(5)
 FP = ["%064x" % r.getrandbits(256) for _ in range(4)]
+# certificate subjects with what Zeek's TSV writer escapes: a backslash
+# (an RFC 4514 escaped comma), a tab, a control byte
+SUBJECTS = ["CN=host%d.corp.test,O=Test Bank", "CN=host%d.corp.test,O=Test\\, Bank",
+            "CN=host%d.corp.test,O=Test\tBank", "CN=host%d.corp.test,OU=a\\\\b\x01,O=Test Bank"]
 
 
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(t))) + ".%06dZ" % round((t % 1) * 1e6)
+
+
+def esc(s, in_set=False):
+    """Zeek's ASCII writer: a backslash doubled, the separator, unprintable
+    bytes (and in a set the set separator) as \\xHH."""
+    out = []
+    for c in s:
+        if c == "\\":
+            out.append("\\\\")
+        elif c == "\t" or ord(c) < 0x20 or ord(c) == 0x7f or (in_set and c == ","):
+            out.append("\\x%02x" % ord(c))
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def tsv(v):
@@ -25,10 +43,10 @@ def tsv(v):
     if isinstance(v, bool):
         return "T" if v else "F"
     if isinstance(v, list):
-        return ",".join(v) if v else "(empty)"
+        return ",".join(esc(x, True) for x in v) if v else "(empty)"
     if isinstance(v, float):
         return "%.6f" % v
-    return str(v)
+    return esc(str(v))
 
 
 def write(out, path, fields, rows):
@@ -84,7 +102,7 @@ def main():
         t += r.random()
         x509.append({"ts": t, "fingerprint": r.choice(FP), "certificate.version": 3,
                      "certificate.serial": "%012X" % r.getrandbits(48),
-                     "certificate.subject": "CN=host%d.corp.test,O=Test Bank" % i,
+                     "certificate.subject": SUBJECTS[i % 4] % i,
                      "certificate.issuer": "O=Test CA", "certificate.not_valid_before": 1700000000.0,
                      "certificate.not_valid_after": 1800000000.0, "certificate.key_length": 2048,
                      "san.dns": ["host%d.corp.test" % i], "host_cert": True})
@@ -95,7 +113,9 @@ def main():
                         ("san.dns", "vector[string]"), ("host_cert", "bool")], x509)
     pats = ["[domain-name:value = 'ISE.corp.test']",
             "[x509-certificate:hashes.'SHA-256' = '%s']" % FP[0].upper(),
-            "[network-traffic:dst_ref.value ISSUBSET '10.47.3.0/24' AND network-traffic:dst_port = 443]"]
+            "[network-traffic:dst_ref.value ISSUBSET '10.47.3.0/24' AND network-traffic:dst_port = 443]",
+            "[x509-certificate:subject IN ('CN=host1.corp.test,O=Test\\\\, Bank', "
+            "'CN=host6.corp.test,O=Test\tBank', 'CN=host7.corp.test,OU=a\\\\\\\\b\x01,O=Test Bank')]"]
     inds = [{"type": "indicator", "id": "indicator--20000000-0000-4000-8000-00000000000%d" % (i + 1),
              "pattern_type": "stix", "pattern": p} for i, p in enumerate(pats)]
     with open(os.path.join(out, "indicators.json"), "w") as f:

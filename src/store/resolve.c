@@ -1,13 +1,13 @@
 /*
  * resolve.c — an object of the store named the way a user types it: by
- * name or alias (see cmd_resolve_name in cmd.h).
+ * name or alias, else by a part of its name (store_resolve_name; used by
+ * `find --related-to` and by the war game's adversary lookup).
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmd.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -74,8 +74,8 @@ static int ambiguous(const char *what, const char *text, const found *f, cc_err 
 	return rc;
 }
 
-int cmd_resolve_name(store *s, const cmd_resolve *r, const char *text, char **id,
-		     char **name, cc_err *e)
+int store_resolve_name(store *s, const store_resolve *r, const char *text, char **id,
+		       char **name, cc_err *e)
 {
 	found f = { 0 };
 	cc_buf b = CC_BUF_INIT;
