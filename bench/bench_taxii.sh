@@ -34,7 +34,7 @@ cleanup() {
 	wait 2>/dev/null || true
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/taxii_lib.sh
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating $OBJECTS objects"
@@ -56,26 +56,11 @@ start_taxii() { # start_taxii [SERVE ARGS]: the server (again): SPID, BASE, OBJ
 stop_taxii() { kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=; }
 start_taxii
 CERT=$CYBERCELL_DB.tls-cert.pem KEY=$CYBERCELL_DB.tls-key.pem
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# calc FORMAT EXPRESSION
 
-# post_all DIR: POST DIR's envelopes with two curl processes (one per
-# server thread), each one kept-alive TLS connection posting half of them
-# in turn; sets t0, t1, ok (objects acknowledged complete), POST_S, POST_RATE
+# post_all DIR: POST DIR's envelopes (post_envelopes); sets t0, t1, ok,
+# POST_S, POST_RATE
 post_all() {
-	: >"$W/post-0.cfg"; : >"$W/post-1.cfg"
-	local k=0 f c c0 c1
-	for f in "$1"/env-*.json; do
-		c=$W/post-$((k % 2)).cfg; k=$((k + 1))
-		[ -s "$c" ] && echo next >>"$c"
-		printf 'insecure\nsilent\nurl = "%s/"\nheader = "%s"\nheader = "Accept: %s"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "%s.status"\n' \
-			"$OBJ" "$AUTH" "$MT" "$MT" "$f" "$f" >>"$c"
-	done
-	t0=$(date +%s.%N)
-	curl -sk --config "$W/post-0.cfg" & c0=$!
-	curl -sk --config "$W/post-1.cfg" & c1=$!
-	wait $c0 $c1
-	t1=$(date +%s.%N)
-	ok=$(cat "$1"/*.status | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
+	post_envelopes "$OBJ" "$AUTH" "$1" "$1"
 	POST_S=$(calc %.3f "$t1 - $t0")
 	POST_RATE=$(calc %.0f "$ok / $POST_S")
 }
@@ -96,39 +81,11 @@ curl -sk -H "$AUTH" -H "Accept: $MT" -o "$W/nginx/www/page.json" "$PAGE"
 
 # ---- nginx with the same certificate, protocols, bytes --------------------------
 NPORT=$(free_port)
-cat >"$W/nginx/nginx.conf" <<EOF
-worker_processes 2;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-daemon off;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $W/nginx/tmp; proxy_temp_path $W/nginx/tmp;
-    fastcgi_temp_path $W/nginx/tmp; uwsgi_temp_path $W/nginx/tmp; scgi_temp_path $W/nginx/tmp;
-    types { }
-    default_type application/taxii+json;
-    server {
-        listen 127.0.0.1:$NPORT ssl;
-        ssl_certificate $CERT;
-        ssl_certificate_key $KEY;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        keepalive_requests 1000000;
-        root $W/nginx/www;
-    }
-}
-EOF
+nginx_conf "$W/nginx" "$NPORT" "$CERT" "$KEY"
 nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" &
 NPID=$!
 sleep 1
 
-lat() { # lat FILE: "req/s p50 p99"
-	local rps p50 p99
-	rps=$(awk '/^Requests\/sec/{print $2}' "$1")
-	p50=$(awk '$1=="50%"{print $2}' "$1")
-	p99=$(awk '$1=="99%"{print $2}' "$1")
-	echo "$rps $p50 $p99"
-}
 run_wrk() { # run_wrk NAME URL [AUTH]
 	wrk -t2 -c64 -d"${DUR}s" --latency -H "Accept: $MT" ${3:+-H "$3"} "$2" >"$W/wrk-$1.txt"
 	echo "$1: $(lat "$W/wrk-$1.txt")"
@@ -138,33 +95,11 @@ run_wrk nginx-one "https://127.0.0.1:$NPORT/one.json"
 run_wrk taxii-page "$PAGE" "$AUTH"
 run_wrk nginx-page "https://127.0.0.1:$NPORT/page.json"
 # every request a different page: next tokens spread over the ingest time
-/usr/bin/python3 - "$COL" "$T0US" "$SPANUS" >"$W/pages.lua" <<'EOF'
-import random, sys
-col, t0, span = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-print("local next = {%s}" % ",".join('"%d"' % (t0 + random.randrange(span)) for _ in range(5000)))
-print("""local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api1/collections/%s/objects/?limit=100&next=" .. next[(i %% #next) + 1])
-end""" % col)
-EOF
+lua_pages "$COL" "$T0US" "$SPANUS" "$W/pages.lua"
 wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/pages.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" >"$W/wrk-taxii-pages.txt"
 echo "taxii-pages: $(lat "$W/wrk-taxii-pages.txt")"
 # every request a different object (5,000 ids taken across the envelopes)
-/usr/bin/python3 - "$COL" "$W/env" >"$W/ones.lua" <<'EOF'
-import glob, json, sys
-col, env = sys.argv[1], sys.argv[2]
-files = sorted(glob.glob(env + "/env-*.json"))
-ids = []
-for f in files[::max(1, len(files) // 50)]:
-    ids += [o["id"] for o in json.load(open(f))["objects"][:100]]
-print("local ids = {%s}" % ",".join('"%s"' % i for i in ids[:5000]))
-print("""local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api1/collections/%s/objects/" .. ids[(i %% #ids) + 1] .. "/")
-end""" % col)
-EOF
+lua_ones "$W/env" "$COL" "$W/ones.lua"
 wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/ones.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" >"$W/wrk-taxii-ones.txt"
 echo "taxii-ones: $(lat "$W/wrk-taxii-ones.txt")"
 kill "$NPID"; wait "$NPID" 2>/dev/null || true; NPID=
