@@ -89,7 +89,17 @@ static size_t utf8_ok(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* Append s (n bytes) as a JSON string, escaped as the header says. */
+/* Printable ASCII but '"' and '\\': the bytes a JSON string holds as they are. */
+#define PLAIN4(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\'), \
+	((c) + 1 >= 0x20 && (c) + 1 < 0x7f && (c) + 1 != '"' && (c) + 1 != '\\'), \
+	((c) + 2 >= 0x20 && (c) + 2 < 0x7f && (c) + 2 != '"' && (c) + 2 != '\\'), \
+	((c) + 3 >= 0x20 && (c) + 3 < 0x7f && (c) + 3 != '"' && (c) + 3 != '\\')
+#define PLAIN16(c) PLAIN4(c), PLAIN4((c) + 4), PLAIN4((c) + 8), PLAIN4((c) + 12)
+#define PLAIN64(c) PLAIN16(c), PLAIN16((c) + 16), PLAIN16((c) + 32), PLAIN16((c) + 48)
+static const bool plain[256] = { PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(192) };
+
+/* Append s (n bytes) as a JSON string, escaped as the header says (a
+ * line is made per request: runs of plain bytes are copied at once). */
 static void put_text(cc_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -97,18 +107,18 @@ static void put_text(cc_buf *b, const char *s, size_t n)
 
 	cc_buf_putc(b, '"');
 	while (p < end) {
+		const unsigned char *run = p;
 		size_t k;
 
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
-			const unsigned char *run = p;
-
-			while (p < end && *p >= 0x20 && *p < 0x7f && *p != '\\' && *p != '"')
-				p++;
+		while (p < end && plain[*p])
+			p++;
+		if (p > run) {
 			cc_buf_append(b, run, (size_t)(p - run));
-			if (p < end && *p == '"') {
-				cc_buf_puts(b, "\\\"");
-				p++;
-			}
+			continue;
+		}
+		if (*p == '"') {
+			cc_buf_append(b, "\\\"", 2);
+			p++;
 			continue;
 		}
 		k = *p >= 0x80 ? utf8_ok(p, (size_t)(end - p)) : 0;

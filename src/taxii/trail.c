@@ -121,8 +121,15 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 	en->bytes = (int64_t)r->bytes;
 	if (r->aborted)
 		audit_set(&en->message, "the client left before the answer was sent");
-	if (!rs)
+	if (!rs) {
+		if (r->org && *r->org)
+			audit_set(&en->org, r->org);
+		if (r->authz && *r->authz)
+			audit_set(&en->authz, r->authz);
+		if (r->refused && *r->refused)
+			audit_set(&en->message, r->refused);
 		return;
+	}
 	if (rs->org[0])
 		audit_set(&en->org, rs->org);
 	if (rs->authz[0])
@@ -137,14 +144,9 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 
 void taxii_trail_note(audit_writer *w, const taxii_trail_req *r)
 {
-	taxii_response rs;
 	audit_entry en;
 
-	memset(&rs, 0, sizeof(rs));
-	snprintf(rs.org, sizeof(rs.org), "%s", r->org ? r->org : "");
-	snprintf(rs.authz, sizeof(rs.authz), "%s", r->authz ? r->authz : "");
-	snprintf(rs.refused, sizeof(rs.refused), "%s", r->refused ? r->refused : "");
-	taxii_trail_entry(&en, r, &rs);
+	taxii_trail_entry(&en, r, NULL);
 	audit_writer_add(w, &en, false, NULL, NULL);
 }
 
