@@ -126,7 +126,7 @@ done
 label() { case $1 in one) echo "GET one object (repeated)";; page) echo "GET page of 100 (repeated)";;
 	ones) echo "GET a different object each time";; pages) echo "GET a different page of 100 each time";; esac; }
 {
-	echo "## TAXII: instructions per request (callgrind)"
+	echo "## TAXII: instructions per request (callgrind)${AUDIT_AB:+, the audit trail on vs off}"
 	echo
 	echo "Run $(date -u +%Y-%m-%dT%H:%MZ); $OBJECTS objects POSTed, one server thread, TLS, one kept-alive"
 	echo "connection; per request = (Ir of $N2 requests - Ir of $N1) / $((N2 - N1)). Deterministic: the"
