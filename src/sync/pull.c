@@ -57,11 +57,22 @@ static bool stopped(const pull *p)
 	return p->abort || (p->o->stop && atomic_load(p->o->stop));
 }
 
-/* Hand a fetched page to the ring (the caller waited for its slot). */
+static void page_free(page *pg)
+{
+	json_decref(pg->objects);
+	store_ingest_clear(&pg->ready);
+	cc_buf_free(&pg->problems);
+	memset(pg, 0, sizeof(*pg));
+}
+
+/* Hand a fetched page to the ring (the caller waited for its slot).  The
+ * page stored there before is freed here, not by the storing thread,
+ * which is the pipeline's slowest. */
 static void put_page(pull *p, json_t *objects, const char *cursor)
 {
 	page *pg = &p->ring[p->fetched % PULL_AHEAD];
 
+	page_free(pg);
 	pthread_mutex_lock(&p->mu);
 	pg->objects = json_incref(objects);
 	snprintf(pg->cursor, sizeof(pg->cursor), "%s", cursor);
@@ -205,14 +216,6 @@ static void *worker_thread(void *arg)
 	return NULL;
 }
 
-static void page_free(page *pg)
-{
-	json_decref(pg->objects);
-	store_ingest_clear(&pg->ready);
-	cc_buf_free(&pg->problems);
-	memset(pg, 0, sizeof(*pg));
-}
-
 /* Report the problems of page pg, one call per object. */
 static void report(const sync_pull_opts *o, page *pg)
 {
@@ -317,8 +320,8 @@ static int store_all(pull *p, sync_counts *n, cc_err *e)
 		open = rc == 0;
 		if (rc == 0)
 			rc = store_page(p, pg, &tx, e);
-		page_free(pg);
 		pthread_mutex_lock(&p->mu);
+		pg->state = P_FREE;     /* put_page frees it */
 		p->stored++;
 		pthread_cond_broadcast(&p->cv);
 		if (rc)
