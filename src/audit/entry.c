@@ -38,6 +38,8 @@ void audit_list_add(audit_list *l, const char *s)
 
 void audit_list_clear(audit_list *l)
 {
+	if (!l->v)
+		return;
 	cc_free_each((void *const *)l->v, l->n);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
@@ -276,7 +278,10 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 		cc_buf_puts(out, en->body);
 	else
 		audit_entry_text(en, out);
-	field(out, "prev", prev);
+	/* prev is a hash in hex, written here: nothing to escape */
+	cc_buf_append(out, ",\"prev\":\"", 9);
+	cc_buf_puts(out, prev);
+	cc_buf_putc(out, '"');
 	hash_hex(out->data + start, out->len - start, hash);
 }
 

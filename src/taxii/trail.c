@@ -92,7 +92,8 @@ bool taxii_trail_durable(const char *method, const taxii_response *rs)
 /* The numeric address of sa ("-" when unknown) into out (size n). */
 static void address(const struct sockaddr *sa, char *out, size_t n)
 {
-	snprintf(out, n, "-");
+	out[0] = '-';
+	out[1] = '\0';
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
 	else if (sa && sa->sa_family == AF_INET6)
