@@ -232,6 +232,7 @@ static const ui_route routes[] = {
 	{ "search", "GET", ui_api_search },
 	{ "object", "GET", ui_api_object },
 	{ "adversary", "GET", ui_api_adversary },
+	{ "sightings", "GET", ui_api_seen },
 	{ "wargame/models", "GET", ui_api_wargame_models },
 	{ "wargame/run", "POST", ui_api_wargame_run },
 	{ "wargame/report", "GET", ui_api_wargame_report },

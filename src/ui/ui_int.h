@@ -105,6 +105,9 @@ int ui_find(store *s, const ui_view *v, const store_find_query *q, store_row_fn 
  * 0) narrow them. */
 int ui_ids(store *s, const ui_view *v, const char *const *ids, size_t n, unsigned versions,
 	   store_row_fn fn, void *ud, cc_err *e);
+/* ui_ids of the ids in JSON array ids (strings). */
+int ui_ids_json(store *s, const ui_view *v, const json_t *ids, unsigned versions,
+		store_row_fn fn, void *ud, cc_err *e);
 /* Every latest version of the types the member may see (ui_find of each). */
 int ui_types(store *s, const ui_view *v, const char *const *types, size_t n, store_row_fn fn,
 	     void *ud, cc_err *e);
@@ -159,6 +162,7 @@ typedef struct ui_req {
 void ui_api_search(const ui_req *r, taxii_response *rs);
 void ui_api_object(const ui_req *r, taxii_response *rs);
 void ui_api_adversary(const ui_req *r, taxii_response *rs);
+void ui_api_seen(const ui_req *r, taxii_response *rs);
 void ui_api_wargame_models(const ui_req *r, taxii_response *rs);
 void ui_api_wargame_run(const ui_req *r, taxii_response *rs);
 void ui_api_wargame_report(const ui_req *r, taxii_response *rs);

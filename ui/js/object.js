@@ -2,6 +2,7 @@
 // changed, relationships both ways, sightings, the raw STIX.
 import * as api from './api.js';
 import { el, put, tlpBadge, objLink, isAdversary, table } from './dom.js';
+import { whoSawSection, observedValue } from './seen.js';
 
 // A property's value as text (structures as indented JSON).
 function valueText(v) {
@@ -37,9 +38,17 @@ export function sightingRows(ss) {
 		(s.where_sighted || []).join(', '), tlpBadge(s.tlp) || '']);
 }
 
+// "Who else saw this" of an indicator or an observed value, else nothing.
+function whoSaw(o) {
+	if (o.type === 'indicator') return whoSawSection({ indicator: o.id });
+	const v = observedValue(o);
+	return v ? whoSawSection({ value: v }) : null;
+}
+
 export async function objectView(main, id) {
 	const r = await api.get('object', { id });
 	const o = r.object, s = r.summary;
+	const seen = await whoSaw(o);
 	const links = [];
 	if (isAdversary(o.type))
 		links.push(el('a', { href: '#/adversary/' + encodeURIComponent(o.id) }, 'Adversary page (ATT&CK matrix, graph)'));
@@ -59,6 +68,7 @@ export async function objectView(main, id) {
 			el('h2', { id: 'h-sight' }, `Sightings (${r.sightings.length})`),
 			r.sightings.length ? table(null, ['First seen', 'Last seen', 'Count', 'Where', 'TLP'], sightingRows(r.sightings))
 				: el('p', { class: 'muted' }, 'No sightings you may see.')),
+		seen,
 		el('section', { 'aria-labelledby': 'h-raw' },
 			el('h2', { id: 'h-raw' }, 'Raw STIX'), el('pre', { id: 'raw' }, JSON.stringify(o, null, 2))));
 }
