@@ -97,6 +97,22 @@ int ui_ids(store *s, const ui_view *v, const char *const *ids, size_t n, unsigne
 	return query_each(s, v, &q, fn, ud, e);
 }
 
+int ui_ids_json(store *s, const ui_view *v, const json_t *ids, unsigned versions,
+		store_row_fn fn, void *ud, cc_err *e)
+{
+	size_t n = json_array_size(ids);
+	const char **a = calloc(n ? n : 1, sizeof(*a));
+	int rc;
+
+	if (!a)
+		return cc_err_set(e, CC_ENOMEM, "ui: out of memory");
+	for (size_t i = 0; i < n; i++)
+		a[i] = json_string_value(json_array_get(ids, i));
+	rc = ui_ids(s, v, a, n, versions, fn, ud, e);
+	free(a);
+	return rc;
+}
+
 int ui_types(store *s, const ui_view *v, const char *const *types, size_t n, store_row_fn fn,
 	     void *ud, cc_err *e)
 {

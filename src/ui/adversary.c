@@ -56,15 +56,7 @@ static int rels_of(const ui_req *r, json_t *ids, ui_objs *out, cc_err *e)
 /* Objects of ids the member may see, latest version, into out. */
 static int objects(const ui_req *r, json_t *ids, ui_objs *out, cc_err *e)
 {
-	size_t n = json_array_size(ids);
-	const char **v = calloc(n ? n : 1, sizeof(*v));
-	int rc;
-
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(ids, i));
-	rc = ui_ids(r->s, r->view, v, n, STORE_VER_LAST, ui_objs_row, out, e);
-	free(v);
-	return rc;
+	return ui_ids_json(r->s, r->view, ids, STORE_VER_LAST, ui_objs_row, out, e);
 }
 
 static void add_unique(json_t *arr, const char *s)

@@ -97,22 +97,17 @@ static json_t *versions_json(json_t *rows)
 /* Summaries of the objects at ids (those the member may see), id -> summary. */
 static int summaries(const ui_req *r, json_t *ids, json_t **out, cc_err *e)
 {
-	size_t n = json_array_size(ids), i;
-	const char **v = calloc(n ? n : 1, sizeof(*v));
 	ui_objs o;
 	const char *k;
 	json_t *x;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(ids, i));
 	ui_objs_init(&o, r->view);
-	rc = ui_ids(r->s, r->view, v, n, STORE_VER_LAST, ui_objs_row, &o, e);
+	rc = ui_ids_json(r->s, r->view, ids, STORE_VER_LAST, ui_objs_row, &o, e);
 	*out = json_object();
 	json_object_foreach(o.by_id, k, x)
 		json_object_set_new(*out, k, ui_summary(x));
 	ui_objs_clear(&o);
-	free(v);
 	return rc;
 }
 

@@ -176,6 +176,33 @@ UCK=$BUCK UCSRF=$BCSRF
 ureq GET "/ui/api/wargame/report?id=$RID"
 t_true "not bob's" code_is 404
 
+# ---- the adversary's software's techniques too, as `wargame run
+# --adversary` gathers them, each member through what it may see: the
+# green group uses a green malware (a green technique) and, by a RED
+# relationship, the green tool (another green technique)
+MW=malware--12121212-1212-4212-8212-121212121212
+AP2=attack-pattern--13131313-1313-4313-8313-131313131313
+AP3=attack-pattern--14141414-1414-4414-8414-141414141414
+tech() { echo "{\"type\":\"attack-pattern\",\"id\":\"$1\",\"name\":\"$2\",$green,\"external_references\":[{\"source_name\":\"mitre-attack\",\"external_id\":\"$3\"}]}"; }
+uses() { echo "{\"type\":\"relationship\",\"id\":\"relationship--$1\",\"relationship_type\":\"uses\",\"source_ref\":\"$2\",\"target_ref\":\"$3\",$green}"; }
+ui_bundle "$T/soft.json" "{\"type\":\"malware\",\"id\":\"$MW\",\"name\":\"GREEN MALWARE\",\"is_family\":true,$green}" \
+	"$(tech "$AP2" "Malware Technique" T9993)" "$(tech "$AP3" "Tool Technique" T9994)" \
+	"$(uses 15151515-1515-4515-8515-151515151515 "$G" "$MW")" \
+	"$(uses 16161616-1616-4616-8616-161616161616 "$MW" "$AP2")" \
+	"$(uses 17171717-1717-4717-8717-171717171717 "$TL" "$AP3")"
+t_ok "the hub imports the group's software and their techniques" cc import "$T/soft.json"
+cp "$ROOT/data/demo/bank.yaml" "$T/models/bank-b/"
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$G'","runs":10}'
+t_true "bob (red) plays the group with its malware's and its tool's techniques" \
+	[ "$CODE $(jb .techniques)" = "200 3" ]
+t_ok "the hub's CLI war game counts the same three" cc wargame run "$T/models/bank-b/bank.yaml" \
+	--adversary "GREEN GROUP" --runs 10 --json "$T/cli.json"
+t_true "(T9990, T9993, T9994)" [ "$(jq -r '.adversary.techniques|join(",")' "$T/cli.json")" = "T9990,T9993,T9994" ]
+UCK=$AUCK UCSRF=$ACSRF
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$G'","runs":10}'
+t_true "alice (amber): the malware's technique, not the tool's behind the RED relationship" \
+	[ "$CODE $(jb .techniques)" = "200 2" ]
+
 # ---- changes need the session's CSRF token and this site's origin
 UCK=$AUCK UCSRF=$ACSRF
 ureq POST /ui/api/logout
