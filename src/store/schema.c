@@ -209,6 +209,20 @@ static const char schema_analysis[] =
 	"CREATE TABLE warninglists(name TEXT PRIMARY KEY, json TEXT, enabled INTEGER NOT NULL,"
 	" added_us INTEGER NOT NULL) WITHOUT ROWID;";
 
+/* Any part of a name (store_find_query.name) by an index, not a read of
+ * every name: an FTS5 table of the trigrams of every name (the rows of
+ * names of kind 0; rowid = their vid), kept in step with names by
+ * triggers, whatever writes or deletes a name.  A search still checks
+ * the name itself (LIKE): the trigrams only narrow the versions it reads,
+ * and every rule of who may read what applies to them as before. */
+static const char schema_name_trigrams[] =
+	"CREATE VIRTUAL TABLE names_tri USING fts5(value, tokenize='trigram', columnsize=0);"
+	"INSERT INTO names_tri(rowid, value) SELECT vid, value FROM names WHERE kind = 0;"
+	"CREATE TRIGGER names_tri_add AFTER INSERT ON names WHEN new.kind = 0 BEGIN"
+	" INSERT INTO names_tri(rowid, value) VALUES(new.vid, new.value); END;"
+	"CREATE TRIGGER names_tri_del AFTER DELETE ON names WHEN old.kind = 0 BEGIN"
+	" DELETE FROM names_tri WHERE rowid = old.vid; END;";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
@@ -223,6 +237,7 @@ static const store_step steps[] = {
 	 * type */
 	{ schema_v7, store_facts_index_values },
 	{ schema_analysis, NULL },                /* 8: member settings, warning lists */
+	{ schema_name_trigrams, NULL },           /* 9: names by any part (trigrams) */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

@@ -95,7 +95,8 @@ for q in "q=RED%20SECRET" "q=Crimson%20Ghost&by=alias" "q=crimson%20ghost" "q=G9
 	"q=g9991" "q=198.51.100.77&by=value" "q=198.51.100.77" "q=SECRET" "q=HIDDEN" "q=BOB%20RED" \
 	"q=TWO%20FACED%20v2" "q=$R" "type=sighting&q=666" "q=SECRET%20GR" "q=v2%20SECRET" \
 	"q=SECRET&by=name" "q=ECRET%20GRO&by=name" "q=v2&by=name" "q=PRIVATE" \
-	"q=COLLECTION%20OBJ"; do
+	"q=COLLECTION%20OBJ" "q=IDDEN%20COLL&by=name" "q=OB%20RED%20PRIV&by=name" "q=FACED%20v2&by=name" \
+	"q=RIMSON%20TECH&by=name" "q=WO-faced%20Technique%20CRIM&by=name" "q=ECRET%20INDIC&by=name"; do
 	t_true "search $q finds nothing" [ "$(search_ids "$q")" = "" ]
 done
 t_true "search by type finds the green group, not the red one" \
@@ -108,6 +109,23 @@ t_true "a part of a name finds it (by name)" [ "$(search_ids "q=WO%20FAC&by=name
 t_true "any does not read every name: a part inside a word is not found" \
 	[ "$(search_ids "q=WO%20FAC")" = "" ]
 t_true "alice finds her own red object by a word of it" [ "$(search_ids "q=red%20own")" = "$A1" ]
+t_true "and by a part of it (the trigram index)" [ "$(search_ids "q=LICE%20RED%20O&by=name")" = "$A1" ]
+t_true "a part of a name of 3 characters or more is found through the trigram index" \
+	[ "$(search_ids "q=aced%20v1&by=name") $(search_ids "q=EEN%20GROU&by=name")" = "$V $G" ]
+# a deleted version leaves the trigram index with its name
+DEL=indicator--56565656-5656-4656-8656-565656565656
+ui_bundle "$T/del.json" "{\"id\":\"$DEL\",\"name\":\"ALICE SOON DELETED\",$green}"
+jq '{objects: .objects}' "$T/del.json" >"$T/dele.json"
+post "$A" "$DEF" "$T/dele.json"
+t_true "alice posts an object and finds it by a part of its name" \
+	[ "$CODE $(search_ids "q=SOON%20DELE&by=name")" = "202 $DEL" ]
+req "$A" DELETE "/api1/collections/$DEF/objects/$DEL/"
+t_true "she deletes it" code_is 200
+t_true "a part of its name no longer finds it" [ "$(search_ids "q=SOON%20DELE&by=name")" = "" ]
+t_true "its trigrams left the index with its name" \
+	[ "$(sqlite3 "$CYBERCELL_DB" "SELECT count(*) FROM names_tri WHERE names_tri MATCH '\"SOON DELE\"'")" = 0 ]
+t_true "the index holds the names, one row per named version" [ "$(sqlite3 "$CYBERCELL_DB" \
+	"SELECT (SELECT count(*) FROM names_tri) = (SELECT count(*) FROM names WHERE kind = 0)")" = 1 ]
 t_true "every indicator alice may see, and no other" \
 	[ "$(search_ids "type=indicator")" = "$(printf '%s\n' "$A1" "$V" | sort | tr '\n' ' ' | sed 's/ $//')" ]
 ureq GET "/ui/api/object?id=$NONE"
