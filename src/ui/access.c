@@ -130,6 +130,13 @@ void ui_objs_init(ui_objs *o, const ui_view *v)
 	o->by_id = json_object();
 	o->colls = json_object();
 	o->view = v;
+	o->slim = NULL;
+}
+
+void ui_objs_init_slim(ui_objs *o, const ui_view *v, ui_ctx *u)
+{
+	ui_objs_init(o, v);
+	o->slim = u;
 }
 
 void ui_objs_clear(ui_objs *o)
@@ -158,7 +165,8 @@ json_t *ui_objs_first(const ui_objs *o)
 int ui_objs_row(const store_row *r, void *ud)
 {
 	ui_objs *o = ud;
-	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL), *old, *cl;
+	json_t *obj = o->slim ? ui_slim_row(o->slim, r) : json_loadb(r->json, r->json_len, 0, NULL);
+	json_t *old, *cl;
 	const char *cn = ui_view_coll_name(o->view, r->collection_id);
 	size_t i;
 	json_t *x;

@@ -102,7 +102,7 @@ static int summaries(const ui_req *r, json_t *ids, json_t **out, cc_err *e)
 	json_t *x;
 	int rc;
 
-	ui_objs_init(&o, r->view);
+	ui_objs_init_slim(&o, r->view, r->u);
 	rc = ui_ids_json(r->s, r->view, ids, STORE_VER_LAST, ui_objs_row, &o, e);
 	*out = json_object();
 	json_object_foreach(o.by_id, k, x)
@@ -156,7 +156,7 @@ static json_t *sightings(const ui_req *r, const char *id, cc_err *e, int *rc)
 	const char *k;
 	ui_objs o;
 
-	ui_objs_init(&o, r->view);
+	ui_objs_init_slim(&o, r->view, r->u);
 	*rc = ui_find(r->s, r->view, &(store_find_query){ .type = "sighting", .sighting_of = id },
 		      ui_objs_row, &o, e);
 	json_object_foreach(o.by_id, k, x) {
@@ -203,7 +203,7 @@ void ui_api_object(const ui_req *r, taxii_response *rs)
 	int rc = 0;
 	cc_err e;
 
-	ui_objs_init(&rels, r->view);
+	ui_objs_init_slim(&rels, r->view, r->u);
 	if (!id || !*id || strlen(id) > 200) {
 		ui_error(rs, 400, "id: the object's id");
 		goto out;

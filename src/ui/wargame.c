@@ -89,8 +89,8 @@ static int member_uses(void *ud, const char *id, const char *type, store_row_fn 
 	ui_objs rels, objs;
 	int rc;
 
-	ui_objs_init(&rels, r->view);
-	ui_objs_init(&objs, r->view);
+	ui_objs_init_slim(&rels, r->view, r->u);
+	ui_objs_init_slim(&objs, r->view, r->u);
 	rc = ui_find(r->s, r->view, &q, ui_objs_row, &rels, e);
 	json_object_foreach(rels.by_id, k, x) {
 		const char *dst = ui_str(x, "target_ref");
@@ -128,7 +128,7 @@ static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *
 	ui_objs g;
 	cc_err e;
 
-	ui_objs_init(&g, r->view);
+	ui_objs_init_slim(&g, r->view, r->u);
 	if (ui_ids(r->s, r->view, &id, 1, STORE_VER_LAST, ui_objs_row, &g, &e)) {
 		ui_error(rs, 500, "%s", e.msg);
 		goto out;

@@ -122,7 +122,7 @@ try {
 
 	// ---- who else saw this: named where allowed, nothing above AMBER
 	await page.evaluate(id => { location.hash = '#/object/' + encodeURIComponent(id); }, env.SEEN_ID);
-	await page.waitForSelector('#who-saw');
+	await page.waitForSelector('#who-saw[data-state=done]');
 	const seen = await text('#seen-summary');
 	check('"who else saw this" counts 3 members, 3 sightings, 13 events', seen.startsWith(
 		'3 members sighted it: 3 sightings, 13 events, first seen 2024-03-01T00:00:00.000Z, last seen 2024-03-03T12:00:00.000Z'), seen);

@@ -48,7 +48,7 @@ function whoSaw(o) {
 export async function objectView(main, id) {
 	const r = await api.get('object', { id });
 	const o = r.object, s = r.summary;
-	const seen = await whoSaw(o);
+	const seen = whoSaw(o);
 	const links = [];
 	if (isAdversary(o.type))
 		links.push(el('a', { href: '#/adversary/' + encodeURIComponent(o.id) }, 'Adversary page (ATT&CK matrix, graph)'));
