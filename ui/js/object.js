@@ -1,5 +1,6 @@
 // object.js — #/object/ID: every property, every version with what
-// changed, relationships both ways, sightings, the raw STIX.
+// changed and which peer delivered it, relationships both ways, sightings,
+// who else saw it, the raw STIX.
 import * as api from './api.js';
 import { el, put, tlpBadge, objLink, isAdversary, table } from './dom.js';
 import { whoSawSection, observedValue } from './seen.js';
@@ -16,10 +17,17 @@ function properties(o) {
 	]));
 }
 
+// Which peers (other hubs) delivered a version, and when.
+function received(v) {
+	return (v.received || []).length ? el('p', { class: 'received muted' }, v.received.map((r, i) =>
+		[i ? '; ' : 'received from ', el('span', { class: 'peer' }, r.peer), ' at ', r.received])) : null;
+}
+
 function versions(vs) {
 	return el('ol', { class: 'versions' }, vs.map((v, i) => el('li', {},
 		el('strong', {}, v.modified || '(no version)'),
 		i === vs.length - 1 ? ' — first version' : ':',
+		received(v),
 		v.changes.length ? el('ul', { class: 'changes' }, v.changes.map(c =>
 			el('li', {}, c.property + ' ' + c.change))) : null)));
 }
