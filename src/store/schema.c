@@ -212,15 +212,20 @@ static const char schema_analysis[] =
 /* Any part of a name (store_find_query.name) by an index, not a read of
  * every name: an FTS5 table of the trigrams of every name (the rows of
  * names of kind 0; rowid = their vid), kept in step with names by
- * triggers, whatever writes or deletes a name.  A search still checks
- * the name itself (LIKE): the trigrams only narrow the versions it reads,
- * and every rule of who may read what applies to them as before. */
+ * triggers, whatever writes or deletes a name.  A new name goes through
+ * names_tri_new, which store_pend_flush empties into the index in one
+ * statement (FTS5 writes out its pending data at the end of each
+ * statement: a row at a time would make a segment each).  A search still
+ * checks the name itself (LIKE): the trigrams only narrow the versions it
+ * reads, and every rule of who may read what applies to them as before. */
 static const char schema_name_trigrams[] =
 	"CREATE VIRTUAL TABLE names_tri USING fts5(value, tokenize='trigram', columnsize=0);"
+	"CREATE TABLE names_tri_new(vid INTEGER PRIMARY KEY, value TEXT NOT NULL);"
 	"INSERT INTO names_tri(rowid, value) SELECT vid, value FROM names WHERE kind = 0;"
 	"CREATE TRIGGER names_tri_add AFTER INSERT ON names WHEN new.kind = 0 BEGIN"
-	" INSERT INTO names_tri(rowid, value) VALUES(new.vid, new.value); END;"
+	" INSERT OR REPLACE INTO names_tri_new(vid, value) VALUES(new.vid, new.value); END;"
 	"CREATE TRIGGER names_tri_del AFTER DELETE ON names WHEN old.kind = 0 BEGIN"
+	" DELETE FROM names_tri_new WHERE vid = old.vid;"
 	" DELETE FROM names_tri WHERE rowid = old.vid; END;";
 
 static const store_step steps[] = {

@@ -13,7 +13,7 @@ t_ok "import the demo data" cc import "$ROOT"/data/demo/*.json
 N=$(q "SELECT count(*) FROM names WHERE kind = 0")
 t_true "one trigram row per name ($N)" in_step "$N"
 # the store as schema 8 left it
-q "DROP TRIGGER names_tri_add; DROP TRIGGER names_tri_del; DROP TABLE names_tri; PRAGMA user_version = 8"
+q "DROP TRIGGER names_tri_add; DROP TRIGGER names_tri_del; DROP TABLE names_tri; DROP TABLE names_tri_new; PRAGMA user_version = 8"
 t_ok "a store of schema 8 is migrated when opened" cc find --name raken --json
 t_true "to schema 9, the index filled from its names" \
 	[ "$(q 'PRAGMA user_version') $(q 'SELECT count(*) FROM names_tri')" = "9 $N" ]
@@ -27,6 +27,7 @@ cc get "$ID" >"$T/obj.json"
 jq '.name = "Glass Kraken crew" | .modified = "2030-01-01T00:00:00.000Z"' "$T/obj.json" >"$T/obj2.json"
 t_ok "import a renamed version" cc import "$T/obj2.json"
 t_true "its name is indexed" in_step $((N + 1))
+t_true "(through names_tri_new, empty again)" [ "$(q 'SELECT count(*) FROM names_tri_new')" = 0 ]
 t_ok "a part of the new name" cc find --name "raken cre" --json
 t_true "finds it" [ "$(jq -r .id "$OUT")" = "$ID" ]
 t_ok "a part of the old name" cc find --name "ken operat" --json
