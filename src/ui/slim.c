@@ -4,9 +4,9 @@
  * the matrix, the graph and the relationship lists use (below) and drops
  * the rest (descriptions, detection notes, most references).  A version's
  * JSON never changes once stored, so its slim copy is kept, keyed by its
- * entry's date_added (unique in the store, never reused) and owner, and checked
- * against the row's id and version: a technique is parsed once per
- * process, not once per request.  This is a cache of a pure function of
+ * entry's date_added (unique in the store, never reused) and owner, and
+ * checked against the row's id and version: a technique is parsed once
+ * per process, not once per request.  This is a cache of a pure function of
  * the stored text; which rows a member gets is still decided by the
  * store, per request, as before.  The copies are shared by the threads
  * and never changed (jansson's reference counts are atomic): whoever
