@@ -7,8 +7,11 @@
 # every request asks for a different one (what the store itself delivers,
 # since repeated reads of one resource are answered from the workers' memo
 # while the store is unchanged); then RSS over a mixed load (SOAK seconds,
-# 0 = skip).
-#   bench/bench_taxii.sh            (env: CYBERCELL, SOAK=60, DUR=10, OBJECTS=100000)
+# 0 = skip); and the server with its audit trail (the default) against
+# --no-audit, alternating in the same run: the four GET rows and a POST
+# ingest of AUDIT_ENVS envelopes each, AUDIT_ROUNDS times.
+#   bench/bench_taxii.sh            (env: CYBERCELL, SOAK=60, DUR=10, OBJECTS=100000,
+#                                    AUDIT_ENVS=20, AUDIT_ROUNDS=3)
 # Writes bench/results/taxii.md.  Everything listens on 127.0.0.1 only.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +20,8 @@ CYBERCELL=${CYBERCELL:-$root/build/cybercell}
 SOAK=${SOAK:-60}
 DUR=${DUR:-10}
 OBJECTS=${OBJECTS:-100000}
+AUDIT_ENVS=${AUDIT_ENVS:-20}
+AUDIT_ROUNDS=${AUDIT_ROUNDS:-3}
 PER=1000
 W=$root/bench/work/taxii
 MT='application/taxii+json;version=2.1'
@@ -29,7 +34,7 @@ cleanup() {
 	wait 2>/dev/null || true
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/taxii_lib.sh
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating $OBJECTS objects"
@@ -40,35 +45,31 @@ COL=$("$CYBERCELL" collection add bench --title "Bench")
 "$CYBERCELL" grant bench-bank bench read-write --max-tlp amber >/dev/null
 AUTH="Authorization: Basic $(printf 'bench:%s' "$PW" | base64 -w0)"
 
-"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 >"$W/serve.out" 2>/dev/null &
-SPID=$!
-for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done
-BASE=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$W/serve.out")
+start_taxii() { # start_taxii [SERVE ARGS]: the server (again): SPID, BASE, OBJ
+	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$W/serve.out" 2>/dev/null &
+	SPID=$!
+	for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done
+	BASE=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$W/serve.out")
+	OBJ=$BASE/api1/collections/$COL/objects
+	curl -sk -o /dev/null -H "$AUTH" "$BASE/taxii2/"	# the first login runs argon2 once
+}
+stop_taxii() { kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=; }
+start_taxii
 CERT=$CYBERCELL_DB.tls-cert.pem KEY=$CYBERCELL_DB.tls-key.pem
-OBJ=$BASE/api1/collections/$COL/objects
 
-# ---- POST ingest: two curl processes (one per server thread), each one
-# kept-alive TLS connection posting half of the envelopes in turn ----------
-: >"$W/post-0.cfg"; : >"$W/post-1.cfg"
-k=0
-for f in "$W"/env/env-*.json; do
-	c=$W/post-$((k % 2)).cfg; k=$((k + 1))
-	[ -s "$c" ] && echo next >>"$c"
-	printf 'insecure\nsilent\nurl = "%s/"\nheader = "%s"\nheader = "Accept: %s"\nheader = "Content-Type: %s"\ndata-binary = "@%s"\noutput = "%s.status"\n' \
-		"$OBJ" "$AUTH" "$MT" "$MT" "$f" "$f" >>"$c"
-done
-curl -sk -o /dev/null -H "$AUTH" "$BASE/taxii2/"	# first login runs argon2 once
-t0=$(date +%s.%N)
-curl -sk --config "$W/post-0.cfg" & c0=$!
-curl -sk --config "$W/post-1.cfg" & c1=$!
-wait $c0 $c1
-t1=$(date +%s.%N)
+# post_all DIR: POST DIR's envelopes (post_envelopes); sets t0, t1, ok,
+# POST_S, POST_RATE
+post_all() {
+	post_envelopes "$OBJ" "$AUTH" "$1" "$1"
+	POST_S=$(calc %.3f "$t1 - $t0")
+	POST_RATE=$(calc %.0f "$ok / $POST_S")
+}
+
+# ---- POST ingest ---------------------------------------------------------------------
+post_all "$W/env"
+INGEST_OK=$ok INGEST_S=$POST_S INGEST_RATE=$POST_RATE
 T0US=$(awk "BEGIN { printf \"%.0f\", $t0 * 1000000 }")
 SPANUS=$(awk "BEGIN { printf \"%.0f\", ($t1 - $t0) * 900000 }")
-ok=$(cat "$W"/env/*.status | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }	# calc FORMAT EXPRESSION
-POST_S=$(calc %.3f "$t1 - $t0")
-POST_RATE=$(calc %.0f "$ok / $POST_S")
 echo "ingest: $ok objects acknowledged complete in ${POST_S}s = $POST_RATE objects/s"
 
 ID=$(jq -r '.objects[1].id' "$(printf '%s/env/env-%05d.json' "$W" $((OBJECTS / PER / 2)))")
@@ -80,39 +81,11 @@ curl -sk -H "$AUTH" -H "Accept: $MT" -o "$W/nginx/www/page.json" "$PAGE"
 
 # ---- nginx with the same certificate, protocols, bytes --------------------------
 NPORT=$(free_port)
-cat >"$W/nginx/nginx.conf" <<EOF
-worker_processes 2;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-daemon off;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $W/nginx/tmp; proxy_temp_path $W/nginx/tmp;
-    fastcgi_temp_path $W/nginx/tmp; uwsgi_temp_path $W/nginx/tmp; scgi_temp_path $W/nginx/tmp;
-    types { }
-    default_type application/taxii+json;
-    server {
-        listen 127.0.0.1:$NPORT ssl;
-        ssl_certificate $CERT;
-        ssl_certificate_key $KEY;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        keepalive_requests 1000000;
-        root $W/nginx/www;
-    }
-}
-EOF
+nginx_conf "$W/nginx" "$NPORT" "$CERT" "$KEY"
 nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" &
 NPID=$!
 sleep 1
 
-lat() { # lat FILE: "req/s p50 p99"
-	local rps p50 p99
-	rps=$(awk '/^Requests\/sec/{print $2}' "$1")
-	p50=$(awk '$1=="50%"{print $2}' "$1")
-	p99=$(awk '$1=="99%"{print $2}' "$1")
-	echo "$rps $p50 $p99"
-}
 run_wrk() { # run_wrk NAME URL [AUTH]
 	wrk -t2 -c64 -d"${DUR}s" --latency -H "Accept: $MT" ${3:+-H "$3"} "$2" >"$W/wrk-$1.txt"
 	echo "$1: $(lat "$W/wrk-$1.txt")"
@@ -122,36 +95,62 @@ run_wrk nginx-one "https://127.0.0.1:$NPORT/one.json"
 run_wrk taxii-page "$PAGE" "$AUTH"
 run_wrk nginx-page "https://127.0.0.1:$NPORT/page.json"
 # every request a different page: next tokens spread over the ingest time
-/usr/bin/python3 - "$COL" "$T0US" "$SPANUS" >"$W/pages.lua" <<'EOF'
-import random, sys
-col, t0, span = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-print("local next = {%s}" % ",".join('"%d"' % (t0 + random.randrange(span)) for _ in range(5000)))
-print("""local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api1/collections/%s/objects/?limit=100&next=" .. next[(i %% #next) + 1])
-end""" % col)
-EOF
+lua_pages "$COL" "$T0US" "$SPANUS" "$W/pages.lua"
 wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/pages.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" >"$W/wrk-taxii-pages.txt"
 echo "taxii-pages: $(lat "$W/wrk-taxii-pages.txt")"
 # every request a different object (5,000 ids taken across the envelopes)
-/usr/bin/python3 - "$COL" "$W/env" >"$W/ones.lua" <<'EOF'
-import glob, json, sys
-col, env = sys.argv[1], sys.argv[2]
-files = sorted(glob.glob(env + "/env-*.json"))
-ids = []
-for f in files[::max(1, len(files) // 50)]:
-    ids += [o["id"] for o in json.load(open(f))["objects"][:100]]
-print("local ids = {%s}" % ",".join('"%s"' % i for i in ids[:5000]))
-print("""local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api1/collections/%s/objects/" .. ids[(i %% #ids) + 1] .. "/")
-end""" % col)
-EOF
+lua_ones "$W/env" "$COL" "$W/ones.lua"
 wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/ones.lua" -H "Accept: $MT" -H "$AUTH" "$BASE" >"$W/wrk-taxii-ones.txt"
 echo "taxii-ones: $(lat "$W/wrk-taxii-ones.txt")"
 kill "$NPID"; wait "$NPID" 2>/dev/null || true; NPID=
+
+# ---- the audit trail on vs off, back to back ---------------------------------------
+# AUDIT_ROUNDS rounds of: the server with --no-audit, then with its trail
+# (the default), each running the four GET rows and a POST of AUDIT_ENVS
+# fresh envelopes of 1,000; the best round of each counts (the machine is
+# shared: a round that other work slowed is not the trail's cost).
+# wrk output in $W/wrk-<row>-off|on-<round>.txt
+# the server's CPU time so far, all its threads (the audit writer's too), in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+TCK=$(getconf CLK_TCK)
+# cpu_per NAME T0 [N]: the server's CPU µs per request (per object: N) since T0
+# ticks, of the wrk run in wrk-NAME.txt, into cpu-NAME.txt
+cpu_per() {
+	local n=${3:-$(awk '/ requests in /{print $1}' "$W/wrk-$1.txt")}
+	calc %.1f "($(cpu_ticks) - $2) * 1000000 / $TCK / $n" >"$W/cpu-$1.txt"
+}
+# audit_wrk NAME URL [wrk args]: a row of the round, its CPU cost too
+audit_wrk() {
+	local name=$1 url=$2 c0; shift 2
+	c0=$(cpu_ticks)
+	wrk -t2 -c64 -d"${DUR}s" --latency -H "Accept: $MT" -H "$AUTH" "$@" "$url" >"$W/wrk-$name.txt"
+	cpu_per "$name" "$c0"
+}
+audit_round() { # audit_round off|on ROUND
+	local m=$1 r=$2 c0
+	audit_wrk "taxii-one-$m-$r" "$OBJ/$ID/"
+	audit_wrk "taxii-page-$m-$r" "$OBJ/?limit=100"
+	audit_wrk "taxii-ones-$m-$r" "$BASE" -s "$W/ones.lua"
+	audit_wrk "taxii-pages-$m-$r" "$BASE" -s "$W/pages.lua"
+	/usr/bin/python3 bench/gen_taxii.py "$W/a$m$r" "$AUDIT_ENVS" $PER "audit$m$r"
+	c0=$(cpu_ticks)
+	post_all "$W/a$m$r"
+	cpu_per "post-$m-$r" "$c0" "$ok"
+	echo "$POST_RATE" >"$W/post-$m-$r.rate"
+	echo "audit $m, round $r: one $(lat "$W/wrk-taxii-one-$m-$r.txt") $(cat "$W/cpu-taxii-one-$m-$r.txt") µs," \
+		"pages $(lat "$W/wrk-taxii-pages-$m-$r.txt") $(cat "$W/cpu-taxii-pages-$m-$r.txt") µs," \
+		"POST $POST_RATE objects/s $(cat "$W/cpu-post-$m-$r.txt") µs"
+}
+stop_taxii
+for r in $(seq 1 "$AUDIT_ROUNDS"); do
+	start_taxii --no-audit
+	audit_round off "$r"
+	stop_taxii
+	start_taxii
+	audit_round on "$r"
+	stop_taxii
+done
+start_taxii
 
 # ---- memory over a mixed load ------------------------------------------------------------
 cat >"$W/mixed.lua" <<EOF
@@ -195,7 +194,9 @@ if [ "$SOAK" -gt 0 ]; then
 	echo "mixed load ${SOAK}s: $MIXED_RPS req/s, RSS ${RSS0} -> ${RSS1} kB (max $RSSMAX, +$GROWTH %)," \
 		"anon $AN0 -> $AN1 kB (max $ANMAX, +$AGROWTH %), file $F0 -> $F1 kB"
 fi
-kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=
+stop_taxii
+"$CYBERCELL" audit verify >"$W/verify.txt"
+TRAIL_MB=$(calc %.1f "$(stat -c %s "$CYBERCELL_DB.audit") / 1048576")
 
 if [ "$SOAK" -gt 0 ]; then
 	MEMTABLE="| memory over a mixed load | value |
@@ -220,6 +221,27 @@ read -r N1 N1P50 N1P99 <<<"$(lat "$W/wrk-nginx-one.txt")"
 read -r TP TPP50 TPP99 <<<"$(lat "$W/wrk-taxii-page.txt")"
 read -r NP NPP50 NPP99 <<<"$(lat "$W/wrk-nginx-page.txt")"
 pct() { calc %.0f "$1 * 100 / $2"; }
+# best NAME MODE: "req/s p50 p99" of the round of NAME in MODE with the most req/s
+best() { for f in "$W"/wrk-"$1-$2"-*.txt; do lat "$f"; done | sort -k1,1gr | head -1; }
+# audit_row TITLE NAME: a row of the on/off table
+audit_row() {
+	local a ap50 ap99 b bp50 bp99
+	read -r a ap50 ap99 <<<"$(best "$2" off)"
+	read -r b bp50 bp99 <<<"$(best "$2" on)"
+	echo "| $1 | $a | $ap50 | $ap99 | $b | $bp50 | $bp99 | $(pct "$b" "$a") % |"
+}
+POST_RATE_off=$(sort -gr "$W"/post-off-*.rate | head -1)
+POST_RATE_on=$(sort -gr "$W"/post-on-*.rate | head -1)
+# cpu_row TITLE NAME: a row of the CPU table (the least of the rounds)
+cpu_row() {
+	local a b
+	a=$(sort -g "$W"/cpu-"$2"-off-*.txt | head -1)
+	b=$(sort -g "$W"/cpu-"$2"-on-*.txt | head -1)
+	echo "| $1 | $a | $b | $(pct "$b" "$a") % |"
+}
+rounds() { # rounds NAME MODE: the req/s of every round
+	for f in "$W"/wrk-"$1-$2"-*.txt; do lat "$f" | cut -d' ' -f1; done | paste -sd/ -
+}
 mkdir -p bench/results
 cat >bench/results/taxii.md <<EOF
 ## TAXII 2.1 server (\`cybercell serve\`)
@@ -249,9 +271,40 @@ store itself delivers them (nginx column: its static file, for scale).
 
 | ingest | value |
 | --- | ---: |
-| objects POSTed (envelopes of $PER; 2 clients, each one kept-alive connection) | $ok acknowledged \`complete\` |
-| time | $(printf '%.2f' "$POST_S") s |
-| rate (durable: synchronous=FULL commit before each 202) | **$POST_RATE objects/s** |
+| objects POSTed (envelopes of $PER; 2 clients, each one kept-alive connection) | $INGEST_OK acknowledged \`complete\` |
+| time | $(printf '%.2f' "$INGEST_S") s |
+| rate (durable: synchronous=FULL commit before each 202) | **$INGEST_RATE objects/s** |
+
+The audit trail (every request an entry, hash-chained; a POST's entry and a read of
+restricted material synced to disk before the answer, the others in batches within 100 ms;
+a signed checkpoint every 1,000 entries or 10 s) against \`serve --no-audit\`, in this run:
+$AUDIT_ROUNDS rounds of off then on (same store, same requests, a fresh server each time),
+the best round of each shown (req/s of every round: one object $(rounds taxii-one off) off,
+$(rounds taxii-one on) on; pages $(rounds taxii-pages off) off, $(rounds taxii-pages on) on;
+POST $(cat "$W"/post-off-*.rate | paste -sd/ -) off, $(cat "$W"/post-on-*.rate | paste -sd/ -) on):
+
+| audit trail | off req/s | p50 | p99 | on req/s | p50 | p99 | on / off |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+$(audit_row "GET one object by id" taxii-one)
+$(audit_row "GET a page of 100 objects" taxii-page)
+$(audit_row "GET one object, a different one every request" taxii-ones)
+$(audit_row "GET pages of 100, a different page every request" taxii-pages)
+| POST ingest, objects/s ($AUDIT_ENVS envelopes of $PER, 2 clients) | $POST_RATE_off | | | $POST_RATE_on | | | $(pct "$POST_RATE_on" "$POST_RATE_off") % |
+
+On a machine shared with other work req/s move by tens of percent from round to round
+(above: the same server, the same requests), more than the trail costs; what the server
+itself spends is steadier: its CPU time (all its threads, the audit writer's included) per
+request, per object for the POSTs, over the same wrk runs (the least of the rounds):
+
+| server CPU per request | off µs | on µs | on / off |
+| --- | ---: | ---: | ---: |
+$(cpu_row "GET one object by id" taxii-one)
+$(cpu_row "GET a page of 100 objects" taxii-page)
+$(cpu_row "GET one object, a different one every request" taxii-ones)
+$(cpu_row "GET pages of 100, a different page every request" taxii-pages)
+$(cpu_row "POST ingest, per object" post)
+
+The trail at the end of the run: $TRAIL_MB MiB; \`audit verify\`: $(cut -d: -f2- "$W/verify.txt" | sed 's/^ //').
 
 $MEMTABLE
 

@@ -35,8 +35,7 @@ cleanup() {
 	wait 2>/dev/null || true
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+. bench/taxii_lib.sh
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating $OBJECTS objects"
@@ -45,7 +44,7 @@ echo "generating $OBJECTS objects"
 # hub NAME BIN: a store and a server of BIN under $W/NAME, the envelopes
 # POSTed to it; writes $W/NAME/vars (URL COL AUTH T0US SPANUS)
 hub() {
-	local d=$W/$1 bin=$2 pw col base t0 t1 k=0 f c c0 c1
+	local d=$W/$1 bin=$2 pw col base
 	mkdir -p "$d"
 	export CYBERCELL_DB=$d/bench.db
 	"$bin" org add bench-bank >/dev/null
@@ -58,21 +57,8 @@ hub() {
 	for _ in $(seq 1 200); do grep -q '^listening on ' "$d/serve.out" && break; sleep 0.05; done
 	base=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$d/serve.out")
 	[ -n "$base" ] || { echo "$1: the server did not start" >&2; exit 1; }
-	: >"$d/post-0.cfg"; : >"$d/post-1.cfg"
-	for f in "$W"/env/env-*.json; do
-		c=$d/post-$((k % 2)).cfg; k=$((k + 1))
-		[ -s "$c" ] && echo next >>"$c"
-		printf 'insecure\nsilent\nurl = "%s/"\nheader = "%s"\nheader = "Content-Type: %s"\nheader = "Accept: %s"\ndata-binary = "@%s"\noutput = "%s/status-%d"\n' \
-			"$base/api1/collections/$col/objects" "$auth" "$MT" "$MT" "$f" "$d" "$k" >>"$c"
-	done
 	curl -sk -o /dev/null -H "$auth" "$base/taxii2/"
-	t0=$(date +%s.%N)
-	curl -sk --config "$d/post-0.cfg" & c0=$!
-	curl -sk --config "$d/post-1.cfg" & c1=$!
-	wait $c0 $c1
-	t1=$(date +%s.%N)
-	local ok
-	ok=$(cat "$d"/status-* | jq -s '[.[]|select(.status=="complete")|.success_count]|add')
+	post_envelopes "$base/api1/collections/$col/objects" "$auth" "$W/env" "$d"
 	[ "$ok" = "$OBJECTS" ] || { echo "$1: $ok of $OBJECTS objects stored" >&2; exit 1; }
 	echo "$1: $OBJECTS objects in $(calc %.2f "$t1 - $t0") s"
 	cat >"$d/vars" <<EOF
@@ -100,31 +86,8 @@ scripts() {
 		"$COL" "$ID" >"$d/one.lua"
 	printf 'request = function() return wrk.format("GET", "/api1/collections/%s/objects/?limit=100") end\n' \
 		"$COL" >"$d/page.lua"
-	/usr/bin/python3 - "$COL" "$W/env" >"$d/ones.lua" <<'EOF'
-import glob, json, sys
-col, env = sys.argv[1], sys.argv[2]
-files = sorted(glob.glob(env + "/env-*.json"))
-ids = []
-for f in files[::max(1, len(files) // 50)]:
-    ids += [o["id"] for o in json.load(open(f))["objects"][:100]]
-print("local ids = {%s}" % ",".join('"%s"' % i for i in ids[:5000]))
-print("""local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api1/collections/%s/objects/" .. ids[(i %% #ids) + 1] .. "/")
-end""" % col)
-EOF
-	/usr/bin/python3 - "$COL" "$T0US" "$SPANUS" >"$d/pages.lua" <<'EOF'
-import random, sys
-col, t0, span = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-random.seed(11)
-print("local next = {%s}" % ",".join('"%d"' % (t0 + random.randrange(span)) for _ in range(5000)))
-print("""local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/api1/collections/%s/objects/?limit=100&next=" .. next[(i %% #next) + 1])
-end""" % col)
-EOF
+	lua_ones "$W/env" "$COL" "$d/ones.lua"
+	lua_pages "$COL" "$T0US" "$SPANUS" "$d/pages.lua"
 	curl -sk -H "$AUTH" -H "Accept: $MT" -o "$d/one.json" "$URL/api1/collections/$COL/objects/$ID/"
 	curl -sk -H "$AUTH" -H "Accept: $MT" -o "$d/page.json" "$URL/api1/collections/$COL/objects/?limit=100"
 	[ "$(jq '.objects|length' "$d/page.json")" = 100 ] || { echo "$1: no page of 100" >&2; exit 1; }
@@ -138,28 +101,7 @@ cp "$W/cur/page.json" "$W/nginx/www/page.json"
 
 NPORT=$(free_port)
 . "$W/cur/vars"
-cat >"$W/nginx/nginx.conf" <<EOF
-worker_processes 2;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log;
-daemon off;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $W/nginx/tmp; proxy_temp_path $W/nginx/tmp;
-    fastcgi_temp_path $W/nginx/tmp; uwsgi_temp_path $W/nginx/tmp; scgi_temp_path $W/nginx/tmp;
-    types { }
-    default_type application/taxii+json;
-    server {
-        listen 127.0.0.1:$NPORT ssl;
-        ssl_certificate $W/cur/bench.db.tls-cert.pem;
-        ssl_certificate_key $W/cur/bench.db.tls-key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        keepalive_requests 1000000;
-        root $W/nginx/www;
-    }
-}
-EOF
+nginx_conf "$W/nginx" "$NPORT" "$W/cur/bench.db.tls-cert.pem" "$W/cur/bench.db.tls-key.pem"
 nginx -c "$W/nginx/nginx.conf" -p "$W/nginx" &
 PIDS="$PIDS $!"
 sleep 1
@@ -173,7 +115,7 @@ run() {
 		. "$W/$1/vars"
 		wrk -t2 -c64 -d"${DUR}s" --latency -s "$W/$1/$2.lua" -H "Accept: $MT" -H "$AUTH" "$URL" >"$out"
 	fi
-	echo "$(awk '/^Requests\/sec/{print $2}' "$out") $(awk '$1=="50%"{print $2}' "$out") $(awk '$1=="99%"{print $2}' "$out")" >>"$W/$1-$2"
+	lat "$out" >>"$W/$1-$2"
 	echo "round $3 $1 $2: $(tail -1 "$W/$1-$2")"
 }
 ROWS="one page ones pages"

@@ -9,13 +9,18 @@
 # argon2 cancel out.
 #   bench/bench_taxii_cost.sh   (env: CYBERCELL, BASE=an older cybercell to
 #                                compare with, BASE_LABEL=what it is (e.g. its
-#                                commit), N1=100, N2=500, OBJECTS=20000)
+#                                commit), N1=100, N2=500, OBJECTS=20000,
+#                                AUDIT_AB=1: this build with `serve
+#                                --no-audit` as the baseline, to count what
+#                                the audit trail costs)
 # Writes bench/results/taxii-cost.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 CYBERCELL=${CYBERCELL:-$root/build/cybercell}
 BASE=${BASE:-}
+AUDIT_AB=${AUDIT_AB:-}
+SARGS=()              # more options of serve (the run's)
 N1=${N1:-100}
 N2=${N2:-500}
 OBJECTS=${OBJECTS:-20000}
@@ -32,7 +37,8 @@ trap cleanup EXIT
 # serve BIN DB [valgrind...]: start the server (SPID, URL)
 serve() {
 	local bin=$1 db=$2; shift 2
-	"$@" "$bin" --db "$db" serve --listen 127.0.0.1:0 --threads 1 >"$W/serve.out" 2>"$W/serve.err" &
+	"$@" "$bin" --db "$db" serve --listen 127.0.0.1:0 --threads 1 ${SARGS[@]+"${SARGS[@]}"} \
+		>"$W/serve.out" 2>"$W/serve.err" &
 	SPID=$!
 	for _ in $(seq 1 1200); do grep -q '^listening on ' "$W/serve.out" 2>/dev/null && break; sleep 0.1; done
 	URL=$(sed -n 's|^listening on \(https://[^/]*\)/taxii2/$|\1|p' "$W/serve.out")
@@ -104,9 +110,13 @@ cost() {
 
 names=(new) bins=("$CYBERCELL")
 [ -n "$BASE" ] && names=(base new) bins=("$BASE" "$CYBERCELL")
+[ -n "$AUDIT_AB" ] && names=(base new) bins=("$CYBERCELL" "$CYBERCELL") BASE=1 \
+	BASE_LABEL="this build with \`serve --no-audit\` (the audit trail off); this build is the trail on"
 declare -A res
 for i in "${!names[@]}"; do
 	fill "${bins[$i]}" "$W/${names[$i]}.db"
+	SARGS=()
+	[ -n "$AUDIT_AB" ] && [ "${names[$i]}" = base ] && SARGS=(--no-audit)
 	for k in one page ones pages; do
 		res[${names[$i]}-$k]=$(cost "${bins[$i]}" "$W/${names[$i]}.db" "$k")
 		echo "${names[$i]} $k: ${res[${names[$i]}-$k]} instructions/request"
@@ -116,7 +126,7 @@ done
 label() { case $1 in one) echo "GET one object (repeated)";; page) echo "GET page of 100 (repeated)";;
 	ones) echo "GET a different object each time";; pages) echo "GET a different page of 100 each time";; esac; }
 {
-	echo "## TAXII: instructions per request (callgrind)"
+	echo "## TAXII: instructions per request (callgrind)${AUDIT_AB:+, the audit trail on vs off}"
 	echo
 	echo "Run $(date -u +%Y-%m-%dT%H:%MZ); $OBJECTS objects POSTed, one server thread, TLS, one kept-alive"
 	echo "connection; per request = (Ir of $N2 requests - Ir of $N1) / $((N2 - N1)). Deterministic: the"
@@ -135,5 +145,5 @@ label() { case $1 in one) echo "GET one object (repeated)";; page) echo "GET pag
 		echo "|---|---:|"
 		for k in one page ones pages; do echo "| $(label $k) | ${res[new-$k]} |"; done
 	fi
-} >bench/results/taxii-cost.md
-cat bench/results/taxii-cost.md
+} >"bench/results/taxii-cost${AUDIT_AB:+-audit}.md"
+cat "bench/results/taxii-cost${AUDIT_AB:+-audit}.md"

@@ -55,25 +55,40 @@ static const char *const types[] = {
 	"email-addr", "file", "x509-certificate", "mac-addr",
 };
 
+/* Whether collection id is restricted (in cs, n of them). */
+static bool restricted(const store_collection *cs, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cs[i].id == id)
+			return cs[i].restricted;
+	return true;            /* not listed: not to be read */
+}
+
 /* Read what the viewer may see: every collection it has a read grant on,
  * at its TLP ceiling there (store_grant_get's, as TAXII's: a peer's cap
- * included); the operator reads everything. */
+ * included), but a restricted one (it opens only through TAXII to a user
+ * with an authorisation, each read audited: counted here its sightings
+ * would tell any member what it holds); the operator reads everything. */
 static int collect(store *s, int64_t viewer, seen_ctx *c, cc_err *e)
 {
 	store_query q = { 0 };
+	store_collection *cs = NULL;
 	store_grant *g = NULL;
-	size_t n = 0;
+	size_t n = 0, nc = 0;
 	int rc;
 
 	q.types = types;
 	q.n_types = sizeof(types) / sizeof(types[0]);
 	if (!viewer)
 		return store_query_run(s, &q, keep_row, c, NULL, e);
-	rc = store_grant_list(s, &g, &n, e);
+	rc = store_collection_list(s, &cs, &nc, e);
+	if (rc == 0)
+		rc = store_grant_list(s, &g, &n, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		store_grant eff;        /* with every cap on it (a peer's login's) */
 
 		if (g[i].org_id != viewer || !g[i].can_read ||
+		    restricted(cs, nc, g[i].collection_id) ||
 		    store_grant_get(s, viewer, g[i].collection_id, &eff, NULL) != 0)
 			continue;
 		q.collection_id = g[i].collection_id;
@@ -82,6 +97,7 @@ static int collect(store *s, int64_t viewer, seen_ctx *c, cc_err *e)
 		rc = store_query_run(s, &q, keep_row, c, NULL, e);
 	}
 	free(g);
+	store_collection_list_free(cs, nc);
 	return rc;
 }
 

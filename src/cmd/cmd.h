@@ -14,11 +14,23 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "audit/audit.h"
 #include "util/err.h"
+
+/* What an administrative command adds to its entry of the audit trail
+ * (main.c writes the entry when the command returns). */
+typedef struct cmd_note {
+	char message[512];      /* why it failed or was refused ("": nothing) */
+	char authz[40];         /* the authorisation it acted on ("": none) */
+} cmd_note;
 
 /* The global options, read-only for commands. */
 typedef struct cc_cli {
 	const char *db_path;    /* --db, else $CYBERCELL_DB, else ./cybercell.db */
+	const char *audit_path; /* --audit, else $CYBERCELL_AUDIT, else DB.audit */
+	const char *audit_key;  /* --audit-key, else $CYBERCELL_AUDIT_KEY, else DB.audit-key
+	                           (its public half: the same path with .pub) */
+	cmd_note *note;         /* an audited command's note, else NULL */
 } cc_cli;
 
 /* A command's handler (the table in main.c names them); argv[0] is the
@@ -27,6 +39,31 @@ typedef int (*cmd_fn)(int argc, char **argv, const cc_cli *cli);
 
 /* Print "cybercell: <msg>" for a failed operation; returns 1. */
 int cmd_fail(const cc_err *e);
+
+/* ---- the audit trail (trail.c) ---- */
+
+/* The actor of this process in the trail: "cli:<unix user>". */
+void cmd_actor(char *out, size_t n);
+/* Keep a message (printf fmt) for the command's audit entry (no-op when
+ * it is not audited). */
+void cmd_note_message(const cc_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Keep the authorisation id the command acts on for its audit entry. */
+void cmd_note_authz(const cc_cli *cli, const char *id);
+/* cmd_fail, with the message also kept for the audit entry; returns 1. */
+int cmd_fail_noted(const cc_cli *cli, const cc_err *e);
+/* The hub's key: the secret key file (secret true), or its public key
+ * (the .pub file, else the secret file's public half).  CC_ENOTFOUND
+ * when there is none. */
+int cmd_hub_key(const cc_cli *cli, bool secret, audit_key *k, cc_err *e);
+/* Open the trail for an administrative command cmd; 0, or 1 after saying
+ * that nothing was done. */
+int cmd_trail_open(const cc_cli *cli, const char *cmd, audit_log **out);
+/* Append the entry of a command (action, its arguments, its exit status,
+ * cli->note) and a checkpoint when the hub's key is readable; 0, or 1
+ * after saying that it was done but not recorded. */
+int cmd_trail_write(const cc_cli *cli, audit_log *l, const char *action, int argc,
+		    char **argv, int exit_code);
 
 /* Print "cybercell: <cmd>: <what>" and the usage hint; returns 2. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
@@ -47,6 +84,13 @@ int cmd_list_print(bool json, const void *v, size_t n, size_t sz,
  * line fmt formats. */
 void cmd_list_row(cmd_list *l, json_t *obj, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Whether name may be a login or approver name: 1 to 63 letters, digits
+ * and . _ - @ + (no ':', which Basic credentials cannot carry, no spaces,
+ * quotes or control characters, which would break log lines and
+ * terminals); else a usage error of cmd naming the first bad character
+ * is printed. */
+bool cmd_name_ok(const char *cmd, const char *name);
 
 /* Read a secret (what: "password") from the first line of stdin into buf
  * (size bytes, the line end removed): 0, or 1 after printing why (none,
@@ -112,6 +156,9 @@ int cmd_pattern(int argc, char **argv, const cc_cli *cli);
 int cmd_match(int argc, char **argv, const cc_cli *cli);
 int cmd_wargame(int argc, char **argv, const cc_cli *cli);
 int cmd_exercise(int argc, char **argv, const cc_cli *cli);
+int cmd_audit(int argc, char **argv, const cc_cli *cli);
+int cmd_approver(int argc, char **argv, const cc_cli *cli);
+int cmd_authorise(int argc, char **argv, const cc_cli *cli);
 int cmd_peer(int argc, char **argv, const cc_cli *cli);
 int cmd_sync(int argc, char **argv, const cc_cli *cli);
 int cmd_taxii(int argc, char **argv, const cc_cli *cli);
@@ -124,8 +171,9 @@ extern const char cmd_init_usage[], cmd_import_usage[], cmd_export_usage[],
 	cmd_get_usage[], cmd_find_usage[], cmd_validate_usage[], cmd_stats_usage[],
 	cmd_serve_usage[], cmd_org_usage[], cmd_user_usage[], cmd_collection_usage[],
 	cmd_grant_usage[], cmd_revoke_usage[], cmd_pattern_usage[], cmd_match_usage[],
-	cmd_wargame_usage[], cmd_exercise_usage[], cmd_peer_usage[], cmd_sync_usage[],
-	cmd_taxii_usage[], cmd_warninglist_usage[], cmd_sightings_usage[], cmd_attribute_usage[];
+	cmd_wargame_usage[], cmd_exercise_usage[], cmd_audit_usage[], cmd_approver_usage[],
+	cmd_authorise_usage[], cmd_peer_usage[], cmd_sync_usage[], cmd_taxii_usage[],
+	cmd_warninglist_usage[], cmd_sightings_usage[], cmd_attribute_usage[];
 
 /* Where the version of row came from, for `get` and `find --json`: an
  * array of {"peer": NAME, "received": TIMESTAMP} (new reference), one per

@@ -2,6 +2,7 @@
 #include "store/store.h"
 #include "util/time.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -199,6 +200,27 @@ int cmd_flag_and_operand(const char *cmd, int argc, char **argv, const char *lon
 		return cmd_usage_error(cmd, "expected one %s", what);
 	*operand = argv[optind];
 	return 0;
+}
+
+bool cmd_name_ok(const char *cmd, const char *name)
+{
+	static const char extra[] = "._-@+";
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n > 63) {
+		cmd_usage_error(cmd, "NAME must be 1 to 63 characters");
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c >= 0x80 || (!isalnum(c) && !strchr(extra, c))) {
+			cmd_usage_error(cmd, "NAME: character %zu (0x%02x) is not allowed; "
+					"use letters, digits and . _ - @ +", i + 1, c);
+			return false;
+		}
+	}
+	return true;
 }
 
 static void add_received(const char *peer, int64_t us, void *ud)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit/audit.h"
 #include "cmd/cmd.h"
 #include "cmd/wargame_int.h"
 #include "store/store.h"
@@ -24,7 +25,7 @@
 const char cmd_serve_usage[] =
 	"usage: cybercell serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
 	"                       [--insecure-http] [--threads N] [--max-content-length BYTES]\n"
-	"                       [--api-root NAME] [--status-ttl SECONDS]\n"
+	"                       [--api-root NAME] [--status-ttl SECONDS] [--no-audit]\n"
 	"                       [--sync-every SECONDS]\n"
 	"                       [--no-ui] [--ui-idle-timeout SECS] [--wargame-models DIR]\n"
 	"\n"
@@ -42,6 +43,8 @@ const char cmd_serve_usage[] =
 	"  --api-root NAME            name of the API root (default api1)\n"
 	"  --status-ttl SECONDS       how long a POST's status resource is kept\n"
 	"                             (default 86400, one day)\n"
+	"  --no-audit                 write no audit trail (then restricted collections\n"
+	"                             open to nobody)\n"
 	"  --sync-every SECONDS       run `cybercell sync` (every link of every peer)\n"
 	"                             in the server, a pass every SECONDS; what moved\n"
 	"                             goes to stderr with the access log\n"
@@ -55,7 +58,9 @@ const char cmd_serve_usage[] =
 	"\n"
 	"Prints 'listening on URL' on stdout when ready; one access-log line per\n"
 	"request on stderr: time address method \"path\" status bytes duration user,\n"
-	"with what the client sent escaped (\\xHH).\n"
+	"with what the client sent escaped (\\xHH).  Every request is also an entry of\n"
+	"the audit trail (DB.audit, or --audit FILE), its checkpoints signed with the\n"
+	"hub's key (DB.audit-key, made here the first time unless 'audit init' did).\n"
 	"\n"
 	"Limits (what one client gets before it is refused or cut off):\n"
 	"  --max-connections N        open connections in all (default "
@@ -148,6 +153,97 @@ static void on_ready(const char *url, const char *fp, const char *cert, void *ud
 		fputs("cybercell: serve: cannot start the sync thread\n", stderr);
 }
 
+/* A failed append of the audit writer. */
+static void on_audit_error(const char *msg, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "cybercell: serve: %s\n", msg);
+}
+
+/* The hub's key: loaded, or made the first time (like the TLS
+ * certificate); its public file must match it. */
+static int hub_key(const cc_cli *cli, audit_key *k, cc_err *e)
+{
+	char pub[4200];
+	audit_key p;
+	int rc = audit_key_load_secret(cli->audit_key, k, e);
+
+	snprintf(pub, sizeof(pub), "%s.pub", cli->audit_key);
+	if (rc == CC_ENOTFOUND) {
+		audit_key_generate(k);
+		rc = audit_key_save_secret(cli->audit_key, k, e);
+		if (rc == 0)
+			printf("audit key %s made (mode 0600); keep a copy of %s away from the hub\n",
+			       cli->audit_key, pub);
+	}
+	if (rc)
+		return rc;
+	rc = audit_key_load_public(pub, &p, e);
+	if (rc == CC_ENOTFOUND)
+		return audit_key_save_public(pub, k, e);
+	if (rc == 0 && memcmp(p.pk, k->pk, sizeof(p.pk)) != 0)
+		rc = cc_err_set(e, CC_ERR, "serve: %s is not the public half of %s", pub,
+				cli->audit_key);
+	return rc;
+}
+
+/* An entry of the server's own (start, stop) on the trail, durable. */
+static int serve_note(audit_writer *w, const char *action, int argc, char **argv,
+		      int exit_code)
+{
+	audit_entry en = { 0 };
+	char actor[300];
+
+	cmd_actor(actor, sizeof(actor));
+	audit_set(&en.actor, actor);
+	audit_set(&en.action, action);
+	for (int i = 1; i < argc; i++)
+		audit_list_add(&en.args, argv[i]);
+	en.has_exit = exit_code >= 0;
+	en.exit_code = exit_code;
+	return audit_writer_add(w, &en, true, NULL, NULL);
+}
+
+/* Serve o, with the audit trail unless no_audit. */
+static int serve_audited(const cc_cli *cli, taxii_serve_opts *o, bool no_audit, int argc,
+			 char **argv)
+{
+	audit_writer_opts wo = { 0 };
+	audit_writer *w = NULL;
+	audit_key k;
+	cc_err e;
+	int rc;
+
+	if (no_audit) {
+		fprintf(stderr, "cybercell: serve: WARNING: --no-audit: requests are not recorded; "
+			"restricted collections open to nobody\n");
+		rc = taxii_serve(o, &e);
+		goto out;
+	}
+	rc = hub_key(cli, &k, &e);
+	wo.path = cli->audit_path;
+	wo.key = &k;
+	wo.on_error = on_audit_error;
+	if (rc == 0)
+		rc = audit_writer_start(&wo, &w, &e);
+	if (rc == 0 && (rc = serve_note(w, "serve start", argc, argv, -1)) != 0)
+		cc_err_set(&e, rc, "serve: the audit trail %s cannot be written", cli->audit_path);
+	o->audit = w;
+	o->cfg.hub_pk = k.pk;
+	if (rc == 0) {
+		rc = taxii_serve(o, &e);
+		serve_note(w, "serve stop", argc, argv, rc ? 1 : 0);
+	}
+	audit_writer_stop(w);
+	audit_key_wipe(&k);
+out:
+	if (rc) {
+		cmd_fail(&e);
+		return e.code == CC_EUSAGE ? 2 : 1;
+	}
+	return 0;
+}
+
 static bool api_root_ok(const char *s)
 {
 	size_t i;
@@ -224,6 +320,7 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		{ "max-content-length", required_argument, NULL, 'm' },
 		{ "api-root", required_argument, NULL, 'a' },
 		{ "status-ttl", required_argument, NULL, 's' },
+		{ "no-audit", no_argument, NULL, 'n' },
 		{ "sync-every", required_argument, NULL, 'S' },
 		{ "no-ui", no_argument, NULL, 'U' },
 		{ "ui-idle-timeout", required_argument, NULL, 'I' },
@@ -237,8 +334,8 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 	ui_ctx *ui = NULL;
 	bool no_ui = false;
 	taxii_serve_opts o;
+	bool no_audit = false;
 	long long v;
-	cc_err e;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -262,6 +359,7 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		case 'c': o.cert_file = optarg; break;
 		case 'k': o.key_file = optarg; break;
 		case 'i': o.insecure_http = true; break;
+		case 'n': no_audit = true; break;
 		case 't':
 			if (!cmd_parse_long("serve", "--threads", optarg, 1, 64, &v))
 				return 2;
@@ -319,15 +417,11 @@ int cmd_serve(int argc, char **argv, const cc_cli *cli)
 		o.app = &app;
 		ss.ui = true;
 	}
-	rc = taxii_serve(&o, &e);
+	rc = serve_audited(cli, &o, no_audit, argc, argv);
 	if (ss.running) {
 		atomic_store(&ss.stop, true);
 		pthread_join(ss.th, NULL);
 	}
 	ui_free(ui);
-	if (rc != 0) {
-		cmd_fail(&e);
-		return e.code == CC_EUSAGE ? 2 : 1;
-	}
-	return 0;
+	return rc;
 }

@@ -3,7 +3,6 @@
  * Passwords are kept only as argon2id hashes; a generated password is shown
  * once, on stdout, and nowhere else.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,31 +89,6 @@ static void user_row(cmd_list *l, const void *item)
 		     "%s\t%s\n", u->name, org);
 }
 
-/* Whether name may be a login name: 1 to 63 of the characters below (no
- * ':', which Basic credentials cannot carry, no spaces, quotes or control
- * characters, which would break log lines and terminals); else a usage
- * error naming the first bad character is printed. */
-static bool name_ok(const char *name)
-{
-	static const char extra[] = "._-@+";
-	size_t n = strlen(name), i;
-
-	if (n == 0 || n > 63) {
-		cmd_usage_error("user", "NAME must be 1 to 63 characters");
-		return false;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c >= 0x80 || (!isalnum(c) && !strchr(extra, c))) {
-			cmd_usage_error("user", "NAME: character %zu (0x%02x) is not allowed; "
-					"use letters, digits and . _ - @ +", i + 1, c);
-			return false;
-		}
-	}
-	return true;
-}
-
 int cmd_user(int argc, char **argv, const cc_cli *cli)
 {
 	static const struct option opts[] = {
@@ -147,7 +121,7 @@ int cmd_user(int argc, char **argv, const cc_cli *cli)
 	if (strcmp(sub, "add") == 0) {
 		if (nargs != 1 || !org)
 			return cmd_usage_error("user", "add takes NAME and --org ORG");
-		if (!name_ok(argv[optind + 1]))
+		if (!cmd_name_ok("user", argv[optind + 1]))
 			return 2;
 	} else if (strcmp(sub, "passwd") == 0) {
 		if (nargs != 1 || org)

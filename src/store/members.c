@@ -32,7 +32,13 @@ static int changes_or_notfound(store *s, int rc, cc_err *e, const char *what, co
 
 /* ---- collections ---- */
 
+/* SELECT of the collections' columns, then tail: "restricted" came
+ * with schema STORE_SCHEMA_SAFEGUARDS (older stores, opened at their
+ * version by tests and tools, read 0). */
 #define COLL_COLS "id, uuid, name, title, description, default_tlp"
+#define COLL_SELECT(s, tail) ((s)->schema >= STORE_SCHEMA_SAFEGUARDS \
+	? "SELECT " COLL_COLS ", restricted FROM collections" tail \
+	: "SELECT " COLL_COLS ", 0 FROM collections" tail)
 
 void store_collection_clear(store_collection *c)
 {
@@ -54,6 +60,7 @@ static void coll_from(sqlite3_stmt *st, store_collection *c)
 	c->title = store_col_dup(st, 3);
 	c->description = store_col_dup(st, 4);
 	c->default_tlp = sqlite3_column_int(st, 5);
+	c->restricted = sqlite3_column_int(st, 6) != 0;
 }
 
 static void coll_fill(sqlite3_stmt *st, void *c)
@@ -101,8 +108,8 @@ int store_collection_add(store *s, const char *name, const char *title, const ch
 
 int store_collection_get(store *s, const char *name_or_uuid, store_collection *out, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, "SELECT " COLL_COLS " FROM collections WHERE name = ?1"
-					  " OR uuid = lower(?1) ORDER BY name = ?1 DESC LIMIT 1", e);
+	sqlite3_stmt *st = store_dyn_stmt(s, COLL_SELECT(s, " WHERE name = ?1 OR uuid = lower(?1)"
+							     " ORDER BY name = ?1 DESC LIMIT 1"), e);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -149,7 +156,7 @@ out:
 int store_collection_list(store *s, store_collection **out, size_t *n, cc_err *e)
 {
 	void *v;
-	int rc = store_list(s, "SELECT " COLL_COLS " FROM collections ORDER BY id",
+	int rc = store_list(s, COLL_SELECT(s, " ORDER BY id"),
 			    sizeof(**out), coll_fill, coll_clear, &v, n, e);
 
 	*out = v;

@@ -282,6 +282,31 @@ static void link_fill(sqlite3_stmt *st, void *elem)
 	l->last_us = sqlite3_column_int64(st, 9);
 }
 
+/* CC_EDENIED when collection coll is restricted (safeguards): what it
+ * holds opens only with a two-person authorisation, so no link pushes it
+ * to a peer. */
+static int refuse_restricted(store *s, int64_t coll, cc_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, restricted = 0;
+
+	if (s->schema < STORE_SCHEMA_SAFEGUARDS)
+		return 0;
+	st = store_dyn_stmt(s, "SELECT restricted FROM collections WHERE id = ?1", e);
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_int64(st, 1, coll);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		restricted = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, rc, e, "reading a collection");
+	return restricted ? cc_err_set(e, CC_EDENIED, "push: the collection is restricted: what "
+				       "it holds opens only with a two-person authorisation and "
+				       "is never pushed to a peer") : 0;
+}
+
 int store_link_add(store *s, store_link *l, cc_err *e)
 {
 	sqlite3_stmt *st;
@@ -291,6 +316,8 @@ int store_link_add(store *s, store_link *l, cc_err *e)
 		return cc_err_set(e, CC_ERR, "link: no remote collection");
 	if (l->max_tlp < STORE_TLP_CLEAR || l->max_tlp > STORE_TLP_RED)
 		return cc_err_set(e, CC_ERR, "link: TLP level %d out of range", l->max_tlp);
+	if (l->push && (rc = refuse_restricted(s, l->collection_id, e)) != 0)
+		return rc;
 	st = store_dyn_stmt(s, "INSERT INTO links(peer_id, push, remote_coll, collection_id, max_tlp)"
 			    " SELECT ?1, ?2, ?3, ?4, ?5 FROM peers WHERE id = ?1 AND removed = 0", e);
 	if (!st)
@@ -389,7 +416,7 @@ int store_outbox(store *s, const store_link *l, const store_peer *p, int64_t aft
 	 * that stands for the peer is served them, but none the peer
 	 * delivered or posted (?4: its organisation, ?5: the peer) */
 	sqlite3_stmt *st = store_dyn_stmt(s,
-		"SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
+		"SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id, e.lvl"
 		" FROM entries e JOIN versions v ON v.vid = e.vid"
 		" WHERE e.collection_id = ?1 AND e.date_added > ?2 AND e.lvl <= ?3"
 		" AND NOT EXISTS (SELECT 1 FROM received r WHERE r.vid = e.vid AND r.peer_id = ?5)"
@@ -404,6 +431,8 @@ int store_outbox(store *s, const store_link *l, const store_peer *p, int64_t aft
 	if (!st)
 		return CC_EIO;
 	rc = store_pend_flush(s, e);
+	if (rc == 0)
+		rc = refuse_restricted(s, l->collection_id, e);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, l->collection_id);

@@ -253,9 +253,9 @@ static int flush_rels(store *s, cc_err *e)
 }
 
 /* The names this flush added, into the trigram index in one statement
- * (names_tri_new, filled by the trigger names_tri_add; schema step 9):
+ * (names_tri_new, filled by the trigger names_tri_add; schema step 10):
  * FTS5 writes out its pending data at the end of each statement, so a
- * row at a time would cost a segment each.  Nothing before step 9. */
+ * row at a time would cost a segment each.  Nothing before step 10. */
 static int flush_trigrams(store *s, cc_err *e)
 {
 	if (sqlite3_table_column_metadata(s->db, "main", "names_tri_new", "vid", NULL, NULL, NULL,

@@ -369,6 +369,7 @@ static int put_locked(store *s, int64_t coll, const put_text *pt, const store_fa
 	if (rc)
 		return rc;
 	r->new_version = true;
+	r->versioned = sn.any_own;
 	v = (pver){ da, f->modified_us, org, f->tlp, f->gtlp };
 	rc = insert_entry(s, da, coll, &v, f, !sn.any_own && !sn.foreign, e);
 	if (rc == 0)

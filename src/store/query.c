@@ -185,8 +185,8 @@ int store_query_run(store *s, const store_query *q, store_row_fn fn, void *ud,
 	if (rc)
 		return rc;
 	cc_buf_printf(&b.sql, "SELECT " STORE_ROW_COLS ", %s",
-		      coll ? "e.date_added, e.collection_id, e.org_id"
-			   : "v.vid, v.collection_id, v.org_id");
+		      coll ? "e.date_added, e.collection_id, e.org_id, e.lvl"
+			   : "v.vid, v.collection_id, v.org_id, -1");
 	build_where(q, &b, &key);
 	cc_buf_printf(&b.sql, " ORDER BY %s%s", q->n_ids ? "+" : "", key);
 	if (q->limit) {
@@ -247,19 +247,19 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 		return rc;
 	if (collection_id > 0)
 		sql = all_versions
-			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
+			? "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id, e.lvl"
 			  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
 			  " WHERE " STORE_ID_MATCH("?1", "?3") " ORDER BY e.org_id, i.modified_us"
-			: "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id"
+			: "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id, e.lvl"
 			  " FROM " STORE_ID_FROM " JOIN entries e ON e.vid = i.vid AND e.collection_id = ?2"
 			  " WHERE " STORE_ID_MATCH("?1", "?3") " AND (e.vis_last >> 4) & 1"
 			  " ORDER BY e.org_id";
 	else
 		sql = all_versions
-			? "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
+			? "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id, -1"
 			  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND ?2 = 0"
 			  " ORDER BY v.org_id, i.modified_us"
-			: "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
+			: "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id, -1"
 			  " FROM " STORE_ID_FROM " WHERE " STORE_ID_MATCH("?1", "?3") " AND ?2 = 0"
 			  " AND v.is_last = 1 ORDER BY v.org_id";
 	st = store_dyn_stmt(s, sql, e);

@@ -59,24 +59,28 @@ void store_read_end(store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Hand fn the row of one page: json of st's column col. */
-static int page_emit(sqlite3_stmt *st, int col, int64_t da, int64_t coll, store_row_fn fn,
-		     void *ud)
+/* Hand fn the row of one page: json and id of st's columns col and
+ * col + 1, the entry's level lvl. */
+static int page_emit(sqlite3_stmt *st, int col, int64_t da, int64_t coll, int lvl,
+		     store_row_fn fn, void *ud)
 {
 	store_row r = { 0 };
 
 	r.date_added_us = da;
 	r.json = (const char *)sqlite3_column_text(st, col);
 	r.json_len = (size_t)sqlite3_column_bytes(st, col);
+	r.id = (const char *)sqlite3_column_text(st, col + 1);
 	r.collection_id = coll;
+	r.lvl = lvl;
 	return fn(&r, ud);
 }
 
 /* The entries of one id a reader is served: at most one per owner's copy,
  * so few that sorting them here costs less than SQLite's sorter.  Each is
- * (date_added, vid), in date_added order. */
+ * (date_added, vid, level), in date_added order. */
 typedef struct id_entry {
 	int64_t da, vid;
+	int lvl;
 } id_entry;
 
 static int cmp_da(const void *a, const void *b)
@@ -112,7 +116,8 @@ static int read_one_id(store *s, const store_page_query *q, store_row_fn fn, voi
 			v = w;
 			cap *= 2;
 		}
-		v[n++] = (id_entry){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1) };
+		v[n++] = (id_entry){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+				     sqlite3_column_int(st, 2) };
 	}
 	sqlite3_reset(st);
 	rc = rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading an object");
@@ -130,7 +135,7 @@ static int read_one_id(store *s, const store_page_query *q, store_row_fn fn, voi
 		sqlite3_bind_int64(st, 1, v[i].vid);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			stop = page_emit(st, 0, v[i].da, q->collection_id, fn, ud) != 0;
+			stop = page_emit(st, 0, v[i].da, q->collection_id, v[i].lvl, fn, ud) != 0;
 			rc = 0;
 		} else
 			rc = store_sqlerr(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, e, "reading an object");
@@ -169,7 +174,8 @@ int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *
 			break;
 		}
 		n++;
-		if (page_emit(st, 1, sqlite3_column_int64(st, 0), q->collection_id, fn, ud))
+		if (page_emit(st, 1, sqlite3_column_int64(st, 0), q->collection_id,
+			      sqlite3_column_int(st, 3), fn, ud))
 			break;
 	}
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, "reading a page");

@@ -209,6 +209,29 @@ static const char schema_analysis[] =
 	"CREATE TABLE warninglists(name TEXT PRIMARY KEY, json TEXT, enabled INTEGER NOT NULL,"
 	" added_us INTEGER NOT NULL) WITHOUT ROWID;";
 
+/* Safeguards (issue 15; the checks are src/audit/'s): a restricted
+ * collection opens only to a user holding an authorisation that a named
+ * approver signed (Ed25519) for a reason and a limited time.
+ * - collections.restricted: 1 = members need an authorisation to see it.
+ * - approvers: a named person of an organisation, the public half of its
+ *   key pair (hex) and the hub's endorsement of that key (the hub's
+ *   signature over name, organisation and key, hex), so a key swapped in
+ *   the store is not taken for the approver's.
+ * - authorisations: a request (collection, user, reason, duration in
+ *   seconds, when and by whom it was asked), then its approval (approver,
+ *   time, the approver's signature, hex) and its revocation time. */
+static const char schema_safeguards[] =
+	"ALTER TABLE collections ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE approvers(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" org_id INTEGER NOT NULL REFERENCES orgs(id), public_key TEXT NOT NULL,"
+	" endorsement TEXT NOT NULL, created_us INTEGER NOT NULL);"
+	"CREATE TABLE authorisations(id TEXT PRIMARY KEY,"
+	" collection_id INTEGER NOT NULL REFERENCES collections(id), user_name TEXT NOT NULL,"
+	" reason TEXT NOT NULL, duration_s INTEGER NOT NULL, requested_us INTEGER NOT NULL,"
+	" requested_by TEXT NOT NULL, approver TEXT, approved_us INTEGER, signature TEXT,"
+	" revoked_us INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX authorisations_user ON authorisations(user_name, collection_id);";
+
 /* Any part of a name (store_find_query.name) by an index, not a read of
  * every name: an FTS5 table of the trigrams of every name (the rows of
  * names of kind 0; rowid = their vid), kept in step with names by
@@ -242,7 +265,9 @@ static const store_step steps[] = {
 	 * type */
 	{ schema_v7, store_facts_index_values },
 	{ schema_analysis, NULL },                /* 8: member settings, warning lists */
-	{ schema_name_trigrams, NULL },           /* 9: names by any part (trigrams) */
+	{ schema_safeguards, NULL },              /* 9: restricted collections, authorisations
+	                                             (= STORE_SCHEMA_SAFEGUARDS) */
+	{ schema_name_trigrams, NULL },           /* 10: names by any part (trigrams) */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
@@ -288,6 +313,7 @@ int store_migrate(store *s, int max_version, cc_err *e)
 	rc = get_user_version(s, &v, e);
 	if (rc)
 		return rc;
+	s->schema = v;
 	if (v > N_STEPS)
 		return cc_err_set(e, CC_EIO, "%s: store schema version %d is newer than this "
 				  "cybercell supports (%d)", s->path, v, N_STEPS);
@@ -297,6 +323,7 @@ int store_migrate(store *s, int max_version, cc_err *e)
 	if (rc)
 		return rc;
 	rc = get_user_version(s, &v, e);    /* another process may have migrated */
+	s->schema = v;
 	for (; rc == 0 && v < target; v++) {
 		const store_step *st = &steps[v];
 		if (st->sql)
@@ -306,6 +333,7 @@ int store_migrate(store *s, int max_version, cc_err *e)
 		if (rc == 0) {
 			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 			rc = store_exec(s, sql, e);
+			s->schema = v + 1;
 		}
 		if (rc)
 			cc_err_prefix(e, "migrating the store to schema version %d", v + 1);

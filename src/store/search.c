@@ -95,7 +95,7 @@ static void find_reader(const store_find_query *q, bool few_of_type, cc_buf *sql
 	 * versions, then their entries here (CROSS JOIN keeps that order), and
 	 * the few rows are sorted; else the collection is walked newest first
 	 * until the page is full */
-	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id");
+	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", e.date_added, e.collection_id, e.org_id, e.lvl");
 	if (selective)
 		cc_buf_puts(sql, " FROM versions v CROSS JOIN entries e ON e.vid = v.vid"
 			    " AND e.collection_id = ?10 WHERE 1");
@@ -126,7 +126,7 @@ static void find_hub(const store_find_query *q, cc_buf *sql)
 			      " AND rv.is_last = 1%s WHERE r.dst_h = cc_idhash(?5) AND r.target_ref = ?5 COLLATE NOCASE%s) ",
 			      live, rt, live, rt);
 	}
-	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id"
+	cc_buf_puts(sql, "SELECT " STORE_ROW_COLS ", v.vid, v.collection_id, v.org_id, -1"
 		    " FROM versions v WHERE v.is_last = 1");
 	find_criteria(q, " AND v.revoked = 0 AND v.deprecated = 0", sql);
 	cc_buf_puts(sql, " ORDER BY v.type, v.id");

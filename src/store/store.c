@@ -49,13 +49,13 @@ static const char *const fixed_sql[ST_COUNT] = {
 	[ST_ENTRY_GROUP] = ("UPDATE entries SET rank = ?3, contested = ?4, vis_last = ?5,"
 		" vis_first = ?6 WHERE collection_id = ?1 AND date_added = ?2"),
 	[ST_COLL_TLP] = "SELECT default_tlp FROM collections WHERE id = ?1",
-	[ST_READ_PAGE] = ("SELECT e.date_added, v.json FROM entries e JOIN versions v"
+	[ST_READ_PAGE] = ("SELECT e.date_added, v.json, v.id, e.lvl FROM entries e JOIN versions v"
 		" ON v.vid = e.vid WHERE e.collection_id = ?1 AND e.date_added > ?2"
 		STORE_READER_LAST " ORDER BY e.date_added LIMIT ?5"),
-	[ST_READ_ONE_ID] = ("SELECT e.date_added, e.vid FROM " STORE_ID_FROM
+	[ST_READ_ONE_ID] = ("SELECT e.date_added, e.vid, e.lvl FROM " STORE_ID_FROM
 		" JOIN entries e ON e.vid = i.vid AND e.collection_id = ?1"
 		" WHERE " STORE_ID_MATCH("?6", "?5") " AND +e.date_added > ?2" STORE_READER_LAST),
-	[ST_VERSION_JSON] = "SELECT json FROM versions WHERE vid = ?1",
+	[ST_VERSION_JSON] = "SELECT json, id FROM versions WHERE vid = ?1",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_SET] = "UPDATE meta SET value = ?2 WHERE key = ?1",
 	[ST_META_ADD] = "UPDATE meta SET value = value + ?2 WHERE key = ?1",
@@ -529,6 +529,7 @@ void store_row_from(sqlite3_stmt *st, store_row *r)
 	r->date_added_us = sqlite3_column_int64(st, 9);
 	r->collection_id = sqlite3_column_int64(st, 10);
 	r->org_id = sqlite3_column_int64(st, 11);
+	r->lvl = sqlite3_column_int(st, 12);
 }
 
 int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
@@ -552,6 +553,26 @@ int store_emit_rows(store *s, sqlite3_stmt *st, size_t limit, bool *more,
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, what);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int store_get_one(store *s, const char *sql, const char *key, store_fill_fn fill, void *out,
+		  const char *what, cc_err *e)
+{
+	sqlite3_stmt *st = store_dyn_stmt(s, sql, e);
+	char doing[64];
+	int rc;
+
+	if (!st)
+		return CC_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return cc_err_set(e, CC_ENOTFOUND, "%s %s: no such %s", what, key, what);
+	snprintf(doing, sizeof(doing), "reading the %s", what);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, doing);
 }
 
 int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,

@@ -102,6 +102,8 @@ typedef struct store_collection {
 	char *title;            /* TAXII title (may be NULL) */
 	char *description;      /* TAXII description (may be NULL) */
 	int default_tlp;        /* STORE_TLP_* for unmarked objects, CLEAR unless set */
+	bool restricted;        /* members need an authorisation to see it (see
+	                           "Safeguards" below) */
 } store_collection;
 void store_collection_clear(store_collection *c);            /* frees strings; NULL ok */
 /* Add a collection; uuid NULL = random.  CC_ECONFLICT if the name or uuid exists.
@@ -121,6 +123,7 @@ void store_collection_list_free(store_collection *v, size_t n);
 /* What store_put did. */
 typedef struct store_put_result {
 	bool new_version;       /* a version of the caller's own was created in the store */
+	bool versioned;         /* with new_version: of an object the caller held before */
 	bool added;             /* it was newly added to the collection (else: a duplicate) */
 	bool reshared;          /* an unchanged copy of another owner's version it may
 	                           read: that version (still its owner's) is what is in
@@ -219,6 +222,9 @@ typedef struct store_row {
 	int64_t collection_id;  /* the collection of this entry (first one when collection 0) */
 	int64_t org_id;         /* its owner (0 = the hub: a local import) */
 	int tlp;                /* STORE_TLP_* of the object's own markings (NONE when none) */
+	int lvl;                /* the entry's level in its collection, what readers are
+	                           judged by (see "Collections and visibility"); -1 for a
+	                           version read without a collection */
 	bool revoked;           /* "revoked": true */
 	bool deprecated;        /* "x_mitre_deprecated": true */
 } store_row;
@@ -406,6 +412,67 @@ int store_status_get(store *s, const char *status_id, int64_t not_before_us, cha
 /* Remove the status resources written before before_us; n may be NULL. */
 int store_status_expire(store *s, int64_t before_us, size_t *n, cc_err *e);
 
+/* ---- safeguards: restricted collections, approvers, authorisations ----
+ * (src/store/safeguards.c).  The store keeps the rows; what makes them
+ * valid — the signatures, expiry, who may approve — is src/audit/'s. */
+
+/* Restrict a collection (or lift it): CC_ENOTFOUND when there is none. */
+int store_collection_set_restricted(store *s, int64_t id, bool restricted, cc_err *e);
+
+/* A named person who signs authorisations, with the public half of its
+ * Ed25519 key pair. */
+typedef struct store_approver {
+	int64_t id;             /* internal id, > 0 */
+	char *name;             /* unique name */
+	int64_t org_id;         /* its organisation */
+	char *org_name;         /* that organisation's name */
+	char public_key[65];    /* Ed25519 public key, 64 hex digits */
+	char endorsement[129];  /* the hub's Ed25519 signature of name, organisation
+	                           and key (src/audit/), 128 hex digits */
+	int64_t created_us;     /* when it was added */
+} store_approver;
+void store_approver_clear(store_approver *a);                                 /* NULL ok */
+/* Add a->name, org_id, public_key, endorsement, created_us.  CC_ECONFLICT
+ * when the name exists. */
+int  store_approver_add(store *s, const store_approver *a, cc_err *e);
+int  store_approver_get(store *s, const char *name, store_approver *out, cc_err *e); /* CC_ENOTFOUND */
+int  store_approver_list(store *s, store_approver **out, size_t *n, cc_err *e);      /* by name */
+void store_approver_list_free(store_approver *v, size_t n);
+
+/* An authorisation: a user's request to read a restricted collection for
+ * a reason and a time, and once approved, the approver's signature. */
+typedef struct store_authz {
+	char id[37];            /* a random UUID */
+	int64_t collection_id;  /* the restricted collection */
+	char coll_uuid[37];     /* its TAXII id (filled by _get and _list) */
+	char *coll_name;        /* its name (filled by _get and _list) */
+	char *user;             /* the user it lets read */
+	char *reason;           /* why, as the request said */
+	int64_t duration_s;     /* how long from the approval, seconds */
+	int64_t requested_us;   /* when it was asked */
+	char *requested_by;     /* who asked (an audit actor, e.g. "cli:alice") */
+	char *approver;         /* who approved, NULL while pending */
+	int64_t approved_us;    /* when, 0 while pending */
+	char *signature;        /* the approver's Ed25519 signature (hex), NULL while pending */
+	int64_t revoked_us;     /* when it was revoked, 0 if not */
+} store_authz;
+void store_authz_clear(store_authz *a);                                       /* NULL ok */
+/* Add a pending request: id, collection_id, user, reason, duration_s,
+ * requested_us, requested_by.  CC_ECONFLICT when the id exists. */
+int  store_authz_add(store *s, const store_authz *a, cc_err *e);
+int  store_authz_get(store *s, const char *id, store_authz *out, cc_err *e);  /* CC_ENOTFOUND */
+/* Record the approval of a pending request; CC_ECONFLICT when it is no
+ * longer pending (approved or revoked meanwhile), CC_ENOTFOUND. */
+int  store_authz_approve(store *s, const char *id, const char *approver, int64_t approved_us,
+			 const char *signature, cc_err *e);
+/* Revoke; CC_ENOTFOUND, CC_ECONFLICT when it is revoked already. */
+int  store_authz_revoke(store *s, const char *id, int64_t revoked_us, cc_err *e);
+/* The authorisations of user on collection_id (user NULL: of anyone;
+ * collection_id 0: on any collection), the latest request first. */
+int  store_authz_list(store *s, const char *user, int64_t collection_id, store_authz **out,
+		      size_t *n, cc_err *e);
+void store_authz_list_free(store_authz *v, size_t n);
+
 /* ---- federation: peers, links, cursors, provenance (src/store/peers.c) ---- */
 
 /* A remote TAXII 2.1 server this hub syncs with.  It stands for an
@@ -546,8 +613,8 @@ typedef struct store_page_query {
 } store_page_query;
 
 /* The rows of q in date_added order, as store_query_run; the rows carry
- * only json, json_len, date_added_us and collection_id (the other fields
- * are zero): enough for an objects page, not for a manifest. */
+ * only id, json, json_len, date_added_us, collection_id and lvl (the other
+ * fields are zero): enough for an objects page, not for a manifest. */
 int store_read_page(store *s, const store_page_query *q, store_row_fn fn, void *ud,
 		    bool *more, cc_err *e);
 

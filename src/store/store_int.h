@@ -27,7 +27,7 @@ enum store_stmt_id {
 	ST_COLL_TLP,            /* default_tlp of a collection */
 	ST_READ_PAGE,           /* a page of a collection's latest versions for a reader */
 	ST_READ_ONE_ID,         /* the entries of an id a reader is served (read.c) */
-	ST_VERSION_JSON,        /* the json of a version */
+	ST_VERSION_JSON,        /* the json and id of a version */
 	ST_META_GET,
 	ST_META_SET,
 	ST_META_ADD,            /* add to a meta value */
@@ -139,7 +139,14 @@ struct store {
 	int64_t tlp_coll;       /* the collection whose default TLP is in tlp_default,
 	                           read in this transaction (0: none) */
 	int tlp_default;
+	int schema;             /* the schema version it was opened at (user_version) */
 };
+
+/* The schema version whose step adds the safeguards' tables and
+ * collections.restricted (schema.c's steps[]; keep them in step): a
+ * store opened at an older version reads every collection as not
+ * restricted. */
+#define STORE_SCHEMA_SAFEGUARDS 9
 
 /* Bring the schema up to max_version (<= 0: the newest), one transaction
  * for all the steps (schema.c). */
@@ -182,8 +189,9 @@ int store_end_own(store *s, bool own, int rc, cc_err *e);
 /* Next date_added (max(now, last + 1)); only inside a transaction. */
 int store_next_date_added(store *s, int64_t *out, cc_err *e);
 
-/* Fill a store_row from a statement whose first 12 columns are the
- * standard row columns (STORE_ROW_COLS then date_added, collection_id, org_id). */
+/* Fill a store_row from a statement whose first 13 columns are the
+ * standard row columns (STORE_ROW_COLS then date_added, collection_id,
+ * org_id and the entry's level, -1 for a version outside a collection). */
 void store_row_from(sqlite3_stmt *st, store_row *r);
 
 /* Step st, handing each row to fn until fn returns nonzero or the rows end.
@@ -205,6 +213,11 @@ int store_list(store *s, const char *sql, size_t elem_size, store_fill_fn fill,
 /* The same for statement st, prepared and bound by the caller (reset here). */
 int store_list_stmt(store *s, sqlite3_stmt *st, size_t elem_size, store_fill_fn fill,
 		    void (*clear)(void *elem), void **out, size_t *n, cc_err *e);
+
+/* The one row of sql (its ?1 bound to key) into *out by fill; CC_ENOTFOUND
+ * with "<what> <key>: no such <what>" when there is none. */
+int store_get_one(store *s, const char *sql, const char *key, store_fill_fn fill, void *out,
+		  const char *what, cc_err *e);
 
 /* Duplicate a possibly NULL column text. */
 char *store_col_dup(sqlite3_stmt *st, int col);

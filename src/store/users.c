@@ -97,20 +97,8 @@ int store_user_remove(store *s, const char *name, cc_err *e)
 
 int store_user_get(store *s, const char *name, store_user *out, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, USER_SQL " WHERE u.name = ?1", e);
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	if (!st)
-		return CC_EIO;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		user_from(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return cc_err_set(e, CC_ENOTFOUND, "user %s: no such user", name);
-	return rc == SQLITE_ROW ? 0 : store_sqlerr(s, rc, e, "reading a user");
+	return store_get_one(s, USER_SQL " WHERE u.name = ?1", name, user_fill, out, "user", e);
 }
 
 int store_user_list(store *s, store_user **out, size_t *n, cc_err *e)

@@ -20,7 +20,7 @@ bool taxii_app_owns(const taxii_app *app, const char *path)
 void taxii_app_handle(taxii_ctx *ctx, const taxii_app *app, store *s, taxii_memo *m,
 		      const taxii_request *rq, taxii_response *rs)
 {
-	taxii_who who = { { 0 }, 0 };
+	taxii_who who = { .org_id = 0 };
 	uint64_t gen = 0;
 	bool snapshot = false, get = rq->method && strcmp(rq->method, "GET") == 0;
 

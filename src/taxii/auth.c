@@ -169,6 +169,7 @@ bool taxii_auth_check(taxii_ctx *ctx, store *s, taxii_memo *m, const char *heade
 	if (ok) {
 		snprintf(who->user, sizeof(who->user), "%s", c.user);
 		who->org_id = u->org_id;
+		memcpy(who->org, u->org, sizeof(who->org));
 	}
 	sodium_memzero(&c, sizeof(c));
 	return ok;

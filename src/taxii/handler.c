@@ -48,6 +48,10 @@ taxii_ctx *taxii_ctx_new(const taxii_config *cfg)
 	ctx->max_content_length = cfg && cfg->max_content_length ? cfg->max_content_length
 								 : TAXII_DEFAULT_MAX_CONTENT;
 	ctx->status_ttl_s = cfg && cfg->status_ttl_s ? cfg->status_ttl_s : TAXII_DEFAULT_STATUS_TTL;
+	if (cfg && cfg->hub_pk) {
+		memcpy(ctx->hub_pk, cfg->hub_pk, sizeof(ctx->hub_pk));
+		ctx->has_hub_pk = true;
+	}
 	if (!ctx->api_root || !ctx->title) {
 		taxii_ctx_free(ctx);
 		return NULL;
@@ -84,6 +88,10 @@ void taxii_response_clear(taxii_response *rs)
 	cc_buf_free(&rs->headers);
 	taxii_blob_unref(rs->blob);
 	rs->blob = NULL;
+	audit_list_clear(&rs->written);
+	audit_list_clear(&rs->versioned);
+	audit_list_clear(&rs->deleted);
+	audit_list_clear(&rs->read);
 }
 
 const char *taxii_response_body(const taxii_response *rs, size_t *len)
@@ -219,7 +227,32 @@ static json_t *collection_json(const store_collection *c, const store_grant *g)
 	return j;
 }
 
-static void get_collections(store *s, const taxii_who *who, taxii_response *rs)
+/* Whether who may see collection c: a grant, and for a restricted
+ * collection a valid authorisation now.  rs (may be NULL) records for the
+ * audit trail the authorisation's id, or why the user's did not hold. */
+static bool may_see(taxii_ctx *ctx, store *s, const taxii_who *who, const store_collection *c,
+		    const store_grant *g, taxii_response *rs)
+{
+	char id[37], why[256];
+
+	if (!g->can_read && !g->can_write)
+		return false;
+	if (!c->restricted)
+		return true;
+	/* checked on every request, never remembered: an authorisation
+	 * ends to the second, also for answers the memo keeps */
+	if (audit_authz_open(s, ctx->has_hub_pk ? ctx->hub_pk : NULL, who->user, c->id,
+			     cc_now_us(), id, why, sizeof(why))) {
+		if (rs)
+			snprintf(rs->authz, sizeof(rs->authz), "%s", id);
+		return true;
+	}
+	if (rs)
+		snprintf(rs->refused, sizeof(rs->refused), "%s", why);
+	return false;
+}
+
+static void get_collections(taxii_ctx *ctx, store *s, const taxii_who *who, taxii_response *rs)
 {
 	store_collection *v = NULL;
 	size_t n = 0, i;
@@ -236,7 +269,7 @@ static void get_collections(store *s, const taxii_who *who, taxii_response *rs)
 		store_grant g;
 
 		if (store_grant_get(s, who->org_id, v[i].id, &g, NULL) == 0 &&
-		    (g.can_read || g.can_write))
+		    may_see(ctx, s, who, &v[i], &g, NULL))
 			json_array_append_new(arr, collection_json(&v[i], &g));
 	}
 	store_collection_list_free(v, n);
@@ -248,9 +281,11 @@ static void get_collections(store *s, const taxii_who *who, taxii_response *rs)
 }
 
 /* Resolve collection id for who into *c (borrowed from m); false (and rs
- * set to 404) when it does not exist or who has no grant on it: existence
- * is not disclosed. */
-static bool find_collection(store *s, taxii_memo *m, const taxii_who *who, const char *id,
+ * set to 404) when it does not exist, who has no grant on it or, for a
+ * restricted collection, no valid authorisation: existence is not
+ * disclosed.  Every path of a collection comes through here. */
+static bool find_collection(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_who *who,
+			    const char *id,
 			    const store_collection **c, store_grant *g, taxii_response *rs)
 {
 	unsigned char raw[16];
@@ -258,7 +293,7 @@ static bool find_collection(store *s, taxii_memo *m, const taxii_who *who, const
 	if (!cc_uuid_parse(id, raw) || taxii_memo_collection(m, s, id, c) != 0 ||
 	    strcasecmp((*c)->uuid, id) != 0 ||
 	    taxii_memo_grant(m, s, who->org_id, (*c)->id, g) != 0 ||
-	    (!g->can_read && !g->can_write)) {
+	    !may_see(ctx, s, who, *c, g, rs)) {
 		taxii_error(rs, 404, "Not Found", "no collection %.60s", id);
 		return false;
 	}
@@ -325,7 +360,7 @@ static void route_collection(taxii_ctx *ctx, store *s, taxii_memo *m, const taxi
 	store_grant g;
 	taxii_coll_req cr = { ctx, s, m, rq, who, NULL, &g };
 
-	if (!find_collection(s, m, who, seg[2], &c, &g, rs))
+	if (!find_collection(ctx, s, m, who, seg[2], &c, &g, rs))
 		return;
 	cr.coll = c;
 	if (n == 3) {
@@ -390,7 +425,7 @@ static void route(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *
 			not_allowed(rs, "GET");
 	} else if (n == 2 && strcmp(seg[1], "collections") == 0) {
 		if (get)
-			get_collections(s, who, rs);
+			get_collections(ctx, s, who, rs);
 		else
 			not_allowed(rs, "GET");
 	} else if (n >= 3 && strcmp(seg[1], "collections") == 0) {
@@ -409,7 +444,7 @@ static void route(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *
 static void handle(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request *rq,
 		   taxii_response *rs)
 {
-	taxii_who who = { { 0 }, 0 };
+	taxii_who who = { .org_id = 0 };
 	char path[2048], *seg[MAX_SEGS];
 	int n;
 
@@ -418,6 +453,7 @@ static void handle(taxii_ctx *ctx, store *s, taxii_memo *m, const taxii_request 
 		return;
 	}
 	snprintf(rs->user, sizeof(rs->user), "%s", who.user);
+	memcpy(rs->org, who.org, sizeof(rs->org));
 	if (!taxii_accept_ok(rq->accept)) {
 		taxii_error(rs, 406, "Not Acceptable", "this server answers with %s", TAXII_MEDIA_TYPE);
 		return;

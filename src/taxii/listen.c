@@ -1,15 +1,20 @@
 /*
  * listen.c — where the server listens and how much it takes in: the
  * listen address, the limits (their defaults, the open files they need)
- * and the machinery that enforces them.
+ * and the machinery that enforces them; what it lets out: a request's
+ * framing checked, an answer made into libmicrohttpd's response.
  */
 #include "taxii/taxii_int.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
+
+#include <microhttpd.h>
 
 int taxii_listen_parse(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
 		       bool *v6, cc_err *e)
@@ -143,4 +148,118 @@ void taxii_defences_stop(taxii_defences *d)
 	d->auth = NULL;
 	d->guard = NULL;
 	d->throttle = NULL;
+}
+
+/* What check_framing finds in a request's headers. */
+typedef struct framing {
+	const char *length;               /* the first Content-Length */
+	bool lengths_differ, encoding;
+} framing;
+
+static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	framing *f = cls;
+
+	(void)kind;
+	if ((key[0] | 0x20) != 'c' && (key[0] | 0x20) != 't')
+		return MHD_YES;	/* neither (most headers; the test is per header) */
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->length && strcmp(f->length, value ? value : "") != 0)
+			f->lengths_differ = true;
+		if (!f->length)
+			f->length = value ? value : "";
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->encoding = true;
+	}
+	return MHD_YES;
+}
+
+const char *taxii_framing_problem(struct MHD_Connection *c)
+{
+	framing f = { NULL, false, false };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, check_framing, &f);
+	if (f.lengths_differ)
+		return "two different Content-Length headers";
+	if (f.length && f.encoding)
+		return "both Content-Length and Transfer-Encoding";
+	return NULL;
+}
+
+static void blob_done(void *cls)
+{
+	taxii_blob_unref(cls);
+}
+
+/* The MHD response for rs's body: the memo's shared bytes are sent as they
+ * are (MHD drops the reference when done), a built body is handed over. */
+static struct MHD_Response *response_of(taxii_response *rs, size_t *len)
+{
+	struct MHD_Response *r;
+	char *data;
+
+	if (rs->blob && rs->has_body) {
+		*len = rs->blob->len;
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+			*len, rs->blob->data, blob_done, rs->blob);
+		if (r)
+			rs->blob = NULL;	/* MHD's reference now */
+		return r;
+	}
+	data = cc_buf_take(&rs->body, len);
+	if (!rs->has_body)
+		*len = 0;
+	r = MHD_create_response_from_buffer(*len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r)
+		free(data);
+	return r;
+}
+
+/* Add the "Name: value\n" lines of h to r. */
+static void add_headers(struct MHD_Response *r, const cc_buf *h)
+{
+	char line[1024], *colon;
+
+	for (const char *p = h->data, *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl || (size_t)(nl - p) >= sizeof(line))
+			break;
+		memcpy(line, p, (size_t)(nl - p));
+		line[nl - p] = '\0';
+		colon = strstr(line, ": ");
+		if (colon) {
+			*colon = '\0';
+			MHD_add_response_header(r, line, colon + 2);
+		}
+	}
+}
+
+struct MHD_Response *taxii_reply(taxii_response *rs, unsigned retry_after, size_t *len)
+{
+	struct MHD_Response *r = response_of(rs, len);
+
+	if (!r)
+		return NULL;
+	if (rs->has_body)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs->content_type ? rs->content_type : TAXII_MEDIA_TYPE);
+	add_headers(r, &rs->headers);
+	if (rs->date_first[0])
+		MHD_add_response_header(r, "X-TAXII-Date-Added-First", rs->date_first);
+	if (rs->date_last[0])
+		MHD_add_response_header(r, "X-TAXII-Date-Added-Last", rs->date_last);
+	if (rs->www_authenticate)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Basic realm=\"cybercell\"");
+	if (rs->allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (retry_after) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", retry_after);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
+	return r;
 }

@@ -200,3 +200,34 @@ void taxii_log_message(taxii_log_limit *lim, const char *fmt, va_list ap)
 	}
 	taxii_log_write(&l);
 }
+
+void taxii_log_request(const struct sockaddr *addr, const char *method, const char *path,
+		       int status, size_t bytes, int64_t us, const char *user, bool aborted)
+{
+	taxii_log_line l;
+
+	/* <time> <address> <method> "<path>" <status> <bytes> <µs>us <user>[ (aborted)],
+	 * what the client chose escaped */
+	l.n = 0;
+	taxii_log_time(&l);
+	taxii_log_put(&l, " ", 1);
+	taxii_log_addr(&l, addr);
+	taxii_log_put(&l, " ", 1);
+	taxii_log_esc(&l, method, strlen(method));
+	taxii_log_put(&l, " \"", 2);
+	taxii_log_esc(&l, path, strlen(path));
+	taxii_log_put(&l, "\" ", 2);
+	taxii_log_u64(&l, (uint64_t)(status > 0 ? status : 0));
+	taxii_log_put(&l, " ", 1);
+	taxii_log_u64(&l, bytes);
+	taxii_log_put(&l, " ", 1);
+	taxii_log_u64(&l, (uint64_t)us);
+	taxii_log_put(&l, "us ", 3);
+	if (user[0])
+		taxii_log_esc(&l, user, strlen(user));
+	else
+		taxii_log_put(&l, "-", 1);
+	if (aborted)
+		taxii_log_put(&l, " (aborted)", 10);
+	taxii_log_write(&l);
+}

@@ -111,6 +111,7 @@ int taxii_memo_user(taxii_memo *m, store *s, const char *name, const taxii_known
 	snprintf(u->name, sizeof(u->name), "%s", name);
 	snprintf(u->pwhash, sizeof(u->pwhash), "%s", su.pwhash);
 	u->org_id = su.org_id;
+	snprintf(u->org, sizeof(u->org), "%s", su.org_name ? su.org_name : "");
 	store_user_clear(&su);
 	*out = u;
 	return 0;

@@ -26,6 +26,9 @@ typedef struct page {
 	enum page_kind kind;
 	size_t n;               /* rows so far */
 	int64_t first, last;    /* date_added of the first and last row */
+	audit_list *read;       /* the ids read that the audit trail records */
+	bool all;               /* every id (a restricted collection), else those of
+	                           level TLP:AMBER+STRICT and above */
 } page;
 
 /* Append s as a JSON string literal. */
@@ -62,10 +65,22 @@ static void put_ts(cc_buf *b, int64_t us)
 	put_jstr(b, ts);
 }
 
+/* Record the id of row r for the audit trail when it is sensitive (once
+ * when the rows of one id follow each other). */
+static void audit_row(page *p, const store_row *r)
+{
+	if (!p->all && r->lvl < STORE_TLP_AMBER_STRICT)
+		return;
+	if (p->read->n && strcmp(p->read->v[p->read->n - 1], r->id) == 0)
+		return;
+	audit_list_add(p->read, r->id);
+}
+
 static int page_row(const store_row *r, void *ud)
 {
 	page *p = ud;
 
+	audit_row(p, r);
 	if (p->n++)
 		cc_buf_putc(p->b, ',');
 	else
@@ -221,13 +236,14 @@ static int page_rows(const taxii_coll_req *c, const store_query *q, enum page_ki
 static void run_page(const taxii_coll_req *c, const store_query *q, enum page_kind kind,
 		     const char *one_id, taxii_response *rs)
 {
-	page p = { &rs->body, kind, 0, 0, 0 };
+	page p = { &rs->body, kind, 0, 0, 0, &rs->read, c->coll->restricted };
 	bool more = false;
 	cc_err e;
 
 	cc_buf_reset(&rs->body);
 	cc_buf_puts(&rs->body, kind == PAGE_VERSIONS ? "{\"versions\":[" : "{\"objects\":[");
 	if (page_rows(c, q, kind, &p, &more, &e) != 0) {
+		audit_list_clear(&rs->read);
 		taxii_error(rs, 500, "Internal Server Error", "%s", e.msg);
 		return;
 	}
@@ -262,10 +278,12 @@ static void run_page(const taxii_coll_req *c, const store_query *q, enum page_ki
 	rs->has_body = true;
 }
 
-/* Keep a 200 answer under key (when there is one). */
+/* Keep a 200 answer under key (when there is one), unless it read
+ * sensitive objects: their ids are in the answer's audit entry, and an
+ * answer from memory would not name them. */
 static void keep(const taxii_coll_req *c, const char *key, const taxii_response *rs)
 {
-	if (key[0])
+	if (key[0] && !rs->read.n)
 		taxii_memo_page_put(c->memo, key, rs);
 }
 
@@ -353,6 +371,7 @@ void taxii_delete_object(const taxii_coll_req *c, const char *object_id, taxii_r
 	else {
 		rs->status = 200;
 		rs->has_body = false;
+		audit_list_add(&rs->deleted, object_id);
 	}
 	taxii_filter_clear(&f);
 }

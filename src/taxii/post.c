@@ -25,6 +25,7 @@
 /* The state of one POST. */
 typedef struct post_state {
 	const taxii_coll_req *c;
+	taxii_response *rs;              /* its audit lists get the ids stored */
 	json_t *successes, *failures;   /* status details, at most STATUS_DETAILS_MAX each */
 	size_t n_success, n_failure;    /* the counts */
 	store_ingest todo;               /* the objects to store, each ready */
@@ -115,6 +116,10 @@ static void put_one(post_state *p, const store_ready *it)
 	}
 	succeed(p, it->obj, r.added || r.reshared ? NULL : "already in the collection",
 		r.date_added_us);
+	if (r.new_version && r.versioned)
+		audit_list_add(&p->rs->versioned, it->facts.id);
+	else if (r.added)
+		audit_list_add(&p->rs->written, it->facts.id);
 }
 
 static json_t *status_json(const char *id, int64_t ts_us, const post_state *p)
@@ -208,6 +213,15 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 		rc = text ? store_status_put(p->c->s, key, text, e)
 			  : cc_err_set(e, CC_ENOMEM, "status: out of memory");
 	}
+	if (rc == 0 && p->c->rq->before_commit) {
+		/* the answer if the commit succeeds: its audit entry is
+		 * written meanwhile */
+		cc_buf_reset(&p->rs->body);
+		cc_buf_puts(&p->rs->body, text);
+		p->rs->status = 202;
+		p->rs->has_body = true;
+		p->c->rq->before_commit(p->rs, p->c->rq->before_commit_ud);
+	}
 	if (rc == 0)
 		rc = store_commit(p->c->s, e);
 	if (rc != 0)
@@ -224,7 +238,8 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 
 void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 {
-	post_state p = { c, json_array(), json_array(), 0, 0, { NULL, 0, 0, 0 }, false, { 0, "" } };
+	post_state p = { c, rs, json_array(), json_array(), 0, 0, { NULL, 0, 0, 0 }, false,
+			 { 0, "" } };
 	json_t *objs;
 	char id[CC_UUID_STR], key[128];
 	int64_t ts = cc_now_us();
@@ -254,6 +269,8 @@ void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 	rc = store_envelope(&p, objs, key, id, ts, &rs->body, &e);
 	json_decref(objs);
 	if (rc != 0) {
+		audit_list_clear(&rs->written);
+		audit_list_clear(&rs->versioned);
 		taxii_error(rs, 500, "Internal Server Error", "nothing was stored: %s", e.msg);
 		goto out;
 	}

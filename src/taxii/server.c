@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +51,7 @@ typedef struct server {
 	taxii_pool *posts;                /* runs POSTs (NULL: on the MHD thread) */
 	taxii_defences def;               /* auth pool, throttle, deadlines, limits */
 	taxii_log_limit mhd_log;          /* libmicrohttpd's messages */
+	audit_writer *audit;              /* the audit trail (NULL: none), borrowed */
 	const taxii_app *app;             /* served beside TAXII (NULL: none) */
 } server;
 
@@ -82,6 +82,16 @@ typedef struct req_state {
 	char user[64];                    /* authenticated user, for the log */
 	char method[16];                  /* as sent (cut), for the log */
 	char path[256];                   /* as sent (cut), for the log */
+	/* for the audit trail (with server.audit) */
+	char *target;                     /* path and query (taxii_trail_target), owned */
+	char org[208];                    /* the user's organisation */
+	char authz[40];                   /* what the handler recorded (taxii_response) */
+	char refused[256];
+	bool audited;                     /* its entry is written already (or, early, being
+	                                     written: see trail_before_commit) */
+	bool early;                       /* pending is the entry of a POST, begun before
+	                                     its commit */
+	audit_pending pending;
 	const struct sockaddr *addr;      /* the client's address (MHD's) */
 	taxii_conn *guard;                /* the connection's deadlines (NULL: none) */
 	bool app;                         /* for the application beside TAXII */
@@ -155,85 +165,23 @@ static const char *header_of(void *conn, const char *name)
 	return header(conn, name);
 }
 
-static void blob_done(void *cls)
-{
-	taxii_blob_unref(cls);
-}
-
-/* The MHD response for rs's body: the memo's shared bytes are sent as they
- * are (MHD drops the reference when done), a built body is handed over. */
-static struct MHD_Response *response_of(taxii_response *rs, size_t *len)
-{
-	struct MHD_Response *r;
-	char *data;
-
-	if (rs->blob && rs->has_body) {
-		*len = rs->blob->len;
-		r = MHD_create_response_from_buffer_with_free_callback_cls(
-			*len, rs->blob->data, blob_done, rs->blob);
-		if (r)
-			rs->blob = NULL;	/* MHD's reference now */
-		return r;
-	}
-	data = cc_buf_take(&rs->body, len);
-	if (!rs->has_body)
-		*len = 0;
-	r = MHD_create_response_from_buffer(*len, data, MHD_RESPMEM_MUST_FREE);
-	if (!r)
-		free(data);
-	return r;
-}
-
-/* Add the "Name: value\n" lines of h to r. */
-static void add_headers(struct MHD_Response *r, const cc_buf *h)
-{
-	char line[1024], *colon;
-
-	for (const char *p = h->data, *nl; p && *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl || (size_t)(nl - p) >= sizeof(line))
-			break;
-		memcpy(line, p, (size_t)(nl - p));
-		line[nl - p] = '\0';
-		colon = strstr(line, ": ");
-		if (colon) {
-			*colon = '\0';
-			MHD_add_response_header(r, line, colon + 2);
-		}
-	}
-}
-
 static enum MHD_Result queue(struct MHD_Connection *c, req_state *st, taxii_response *rs)
 {
 	size_t len = 0;
-	struct MHD_Response *r = response_of(rs, &len);
+	struct MHD_Response *r;
 	enum MHD_Result ret;
 
+	if (st->app)            /* the application's own log-in, not a browser's dialogue */
+		rs->www_authenticate = false;
+	r = taxii_reply(rs, st->retry_after, &len);
 	if (!r)
 		return MHD_NO;
-	if (rs->has_body)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-					rs->content_type ? rs->content_type : TAXII_MEDIA_TYPE);
-	add_headers(r, &rs->headers);
-	if (rs->date_first[0])
-		MHD_add_response_header(r, "X-TAXII-Date-Added-First", rs->date_first);
-	if (rs->date_last[0])
-		MHD_add_response_header(r, "X-TAXII-Date-Added-Last", rs->date_last);
-	if (rs->www_authenticate && !st->app)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-					"Basic realm=\"cybercell\"");
-	if (rs->allow)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (st->retry_after) {
-		char ra[16];
-
-		snprintf(ra, sizeof(ra), "%u", st->retry_after);
-		MHD_add_response_header(r, "Retry-After", ra);
-	}
 	st->status = rs->status;
 	st->bytes = len;
 	snprintf(st->user, sizeof(st->user), "%s", rs->user);
+	memcpy(st->org, rs->org, sizeof(st->org));
+	memcpy(st->authz, rs->authz, sizeof(st->authz));
+	memcpy(st->refused, rs->refused, sizeof(st->refused));
 	ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -253,6 +201,47 @@ static enum MHD_Result queue_error(struct MHD_Connection *c, req_state *st, int 
 	return ret;
 }
 
+/* What the trail needs of st, answered with rs (NULL: what queue() kept). */
+static void trail_of(const req_state *st, const taxii_response *rs, bool aborted,
+		     taxii_trail_req *r)
+{
+	size_t len = 0;
+
+	if (rs && rs->has_body)
+		taxii_response_body(rs, &len);
+	r->method = st->method;
+	r->target = st->target ? st->target : st->path;
+	r->addr = st->addr;
+	r->user = rs ? rs->user : st->user;
+	r->login = st->login;
+	r->status = rs ? rs->status : st->status;
+	r->bytes = rs ? len : st->bytes;
+	r->aborted = aborted;
+	r->org = r->authz = r->refused = NULL;
+}
+
+/* The entry of st (answered with rs, its id lists moved into it). */
+static void trail_entry(req_state *st, taxii_response *rs, audit_entry *en)
+{
+	taxii_trail_req r;
+
+	trail_of(st, rs, false, &r);
+	taxii_trail_entry(en, &r, rs);
+	st->audited = true;
+}
+
+/* A POST about to commit: its entry goes to the trail while the store
+ * syncs (taxii_request.before_commit). */
+static void trail_before_commit(taxii_response *rs, void *ud)
+{
+	req_state *st = ud;
+	audit_entry en;
+
+	trail_entry(st, rs, &en);
+	audit_writer_begin(st->sv->audit, &en, &st->pending);
+	st->early = true;
+}
+
 /* The answer to rq: the application's under its prefix, else TAXII's. */
 static void answer(server *sv, store *s, const taxii_request *rq, taxii_response *rs)
 {
@@ -263,20 +252,67 @@ static void answer(server *sv, store *s, const taxii_request *rq, taxii_response
 }
 
 /* A POST on a pool thread, with that thread's store and memo; the
- * connection is resumed to have the answer queued (see on_request). */
+ * connection is resumed to have the answer queued (see on_request).  A
+ * POST that stored something is on the audit trail's disk before. */
 static void run_post(void *arg)
 {
 	req_state *st = arg;
+	audit_entry en;
 	store *s;
 	cc_err e;
 
+	if (st->sv->audit) {
+		st->rq.before_commit = trail_before_commit;
+		st->rq.before_commit_ud = st;
+	}
 	s = thread_store(st->sv, &e);
 	if (!s)
 		taxii_error(&st->rs, 500, "Internal Server Error", "%s", e.msg);
 	else
 		answer(st->sv, s, &st->rq, &st->rs);
+	if (st->early && audit_writer_wait(st->sv->audit, &st->pending) != 0) {
+		taxii_trail_failed(st->method, &st->rs);
+	} else if (st->early && st->rs.status != 202) {
+		/* the commit failed after the entry was begun: say so */
+		trail_entry(st, &st->rs, &en);
+		audit_set(&en.message, "the store's commit failed: nothing of it was stored");
+		audit_writer_add(st->sv->audit, &en, true, NULL, NULL);
+	} else if (!st->early && st->sv->audit && taxii_trail_durable(st->method, &st->rs)) {
+		trail_entry(st, &st->rs, &en);
+		if (audit_writer_add(st->sv->audit, &en, true, NULL, NULL) != 0)
+			taxii_trail_failed(st->method, &st->rs);
+	}
 	atomic_store(&st->answered, true);
 	MHD_resume_connection(st->conn);
+}
+
+/* The audit writer has the entry of a suspended request on disk (rc 0)
+ * or failed: resume it to have its answer queued. */
+static void trail_written(int rc, void *arg)
+{
+	req_state *st = arg;
+
+	if (rc)
+		taxii_trail_failed(st->method, &st->rs);
+	atomic_store(&st->answered, true);
+	MHD_resume_connection(st->conn);
+}
+
+/* Answer rs once its entry is on disk: the connection waits (suspended),
+ * its network thread serves the others meanwhile. */
+static enum MHD_Result queue_audited(server *sv, struct MHD_Connection *c, req_state *st,
+				     taxii_response *rs)
+{
+	audit_entry en;
+
+	st->rs = *rs;
+	memset(rs, 0, sizeof(*rs));
+	trail_entry(st, &st->rs, &en);
+	st->sv = sv;
+	st->conn = c;
+	MHD_suspend_connection(c);
+	audit_writer_add(sv->audit, &en, true, trail_written, st);
+	return MHD_YES;
 }
 
 /* The request on c as the handler sees it, its strings MHD's (valid until
@@ -339,6 +375,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, req_state 
 	if (!s)
 		return queue_error(c, st, 500, "Internal Server Error", e.msg);
 	answer(sv, s, &rq, &rs);
+	if (sv->audit && taxii_trail_durable(method, &rs))
+		return queue_audited(sv, c, st, &rs);
 	ret = queue(c, st, &rs);
 	taxii_response_clear(&rs);
 	return ret;
@@ -372,34 +410,6 @@ static bool refused_on_headers(server *sv, struct MHD_Connection *c, req_state *
 static size_t discard_max(const server *sv)
 {
 	return 4 * sv->ctx->max_content_length + (1u << 20);
-}
-
-/* Whether the framing headers of a request contradict each other: two
- * different Content-Length values (which one is meant cannot be known), or
- * Content-Length with Transfer-Encoding (RFC 9112 6.1 lets a server refuse
- * it; proxies that pick the other one are how requests get smuggled). */
-typedef struct framing {
-	const char *length;               /* the first Content-Length */
-	bool lengths_differ, encoding;
-} framing;
-
-static enum MHD_Result check_framing(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
-{
-	framing *f = cls;
-
-	(void)kind;
-	if ((key[0] | 0x20) != 'c' && (key[0] | 0x20) != 't')
-		return MHD_YES;	/* neither (most headers; the test is per header) */
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-		if (f->length && strcmp(f->length, value ? value : "") != 0)
-			f->lengths_differ = true;
-		if (!f->length)
-			f->length = value ? value : "";
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		f->encoding = true;
-	}
-	return MHD_YES;
 }
 
 /* The credentials are good: refuse a POST its headers already condemn, or
@@ -515,7 +525,7 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
 				  const char *method, void **con_cls)
 {
 	const union MHD_ConnectionInfo *ci;
-	framing f = { NULL, false, false };
+	const char *bad_framing;
 	req_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
@@ -523,6 +533,8 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
 	st->t0 = cc_mono_us();
 	snprintf(st->method, sizeof(st->method), "%s", method);
 	snprintf(st->path, sizeof(st->path), "%s", url);
+	if (sv->audit)
+		st->target = taxii_trail_target(c, url);
 	atomic_init(&st->auth, AUTH_NOT_ASKED);
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	st->addr = ci ? ci->client_addr : NULL;
@@ -530,11 +542,9 @@ static enum MHD_Result first_call(server *sv, struct MHD_Connection *c, const ch
 	st->guard = ci ? ci->socket_context : NULL;
 	*con_cls = st;
 	atomic_fetch_add(&sv->in_flight, 1);
-	MHD_get_connection_values(c, MHD_HEADER_KIND, check_framing, &f);
-	if (f.lengths_differ || (f.length && f.encoding))
-		return queue_error(c, st, 400, "Bad Request",
-				   f.lengths_differ ? "two different Content-Length headers"
-						    : "both Content-Length and Transfer-Encoding");
+	bad_framing = taxii_framing_problem(c);
+	if (bad_framing)
+		return queue_error(c, st, 400, "Bad Request", bad_framing);
 	/* the application checks its sessions itself; credentials, when
 	 * given, are checked here as for TAXII */
 	st->app = taxii_app_owns(sv->app, url);
@@ -586,40 +596,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return dispatch(sv, c, st, url, method);
 }
 
+/* The entry of a request that need not be on disk before its answer,
+ * written within the writer's batch time. */
+static void trail_completed(server *sv, req_state *st, bool aborted)
+{
+	taxii_trail_req r;
+
+	trail_of(st, NULL, aborted, &r);
+	r.org = st->org;
+	r.authz = st->authz;
+	r.refused = st->refused;
+	taxii_trail_note(sv->audit, &r);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	server *sv = cls;
 	req_state *st = *con_cls;
-	taxii_log_line l;
 
 	(void)c;
 	if (!st)
 		return;
-	/* <time> <address> <method> "<path>" <status> <bytes> <µs>us <user>[ (aborted)],
-	 * what the client chose escaped (log.c) */
-	l.n = 0;
-	taxii_log_time(&l);
-	taxii_log_put(&l, " ", 1);
-	taxii_log_addr(&l, st->addr);
-	taxii_log_put(&l, " ", 1);
-	taxii_log_esc(&l, st->method, strlen(st->method));
-	taxii_log_put(&l, " \"", 2);
-	taxii_log_esc(&l, st->path, strlen(st->path));
-	taxii_log_put(&l, "\" ", 2);
-	taxii_log_u64(&l, (uint64_t)(st->status > 0 ? st->status : 0));
-	taxii_log_put(&l, " ", 1);
-	taxii_log_u64(&l, st->bytes);
-	taxii_log_put(&l, " ", 1);
-	taxii_log_u64(&l, (uint64_t)(cc_mono_us() - st->t0));
-	taxii_log_put(&l, "us ", 3);
-	if (st->user[0])
-		taxii_log_esc(&l, st->user, strlen(st->user));
-	else
-		taxii_log_put(&l, "-", 1);
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		taxii_log_put(&l, " (aborted)", 10);
-	taxii_log_write(&l);
+	taxii_log_request(st->addr, st->method, st->path, st->status, st->bytes,
+			  cc_mono_us() - st->t0, st->user, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	if (sv->audit && !st->audited)
+		trail_completed(sv, st, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	free(st->target);
 	/* the next request's headers are due from now */
 	taxii_conn_phase(st->guard, TAXII_CONN_HEADERS);
 	taxii_auth_forget();
@@ -755,6 +758,7 @@ int taxii_serve(const taxii_serve_opts *o, cc_err *e)
 		goto out;
 	sv.ctx = taxii_ctx_new(&o->cfg);
 	sv.db_path = o->db_path;
+	sv.audit = o->audit;
 	sv.app = o->app;
 	pthread_mutex_init(&sv.stores_lock, NULL);
 	pthread_mutex_init(&sv.mhd_log.mu, NULL);

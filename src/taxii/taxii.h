@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit/audit.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -95,12 +96,17 @@ typedef struct taxii_config {
 	const char *title;                 /* discovery title, NULL = "cybercell" */
 	unsigned status_ttl_s;             /* seconds a status resource is kept after
 	                                      its POST (0 = TAXII_DEFAULT_STATUS_TTL) */
+	const unsigned char *hub_pk;       /* the hub's Ed25519 public key (32 bytes,
+	                                      copied), which endorses approvers; NULL:
+	                                      restricted collections open to nobody */
 } taxii_config;
 
 /* A server context: configuration, the write lock, the credential cache.
  * NULL on out-of-memory or libsodium failure. */
 taxii_ctx *taxii_ctx_new(const taxii_config *cfg);
 void taxii_ctx_free(taxii_ctx *ctx);
+
+typedef struct taxii_response taxii_response;
 
 /* One HTTP request as the handler sees it; strings borrowed. */
 typedef struct taxii_request {
@@ -116,6 +122,12 @@ typedef struct taxii_request {
 	bool headers_only;                 /* the body is not read yet: a POST gets only the
 	                                      answers its headers decide (credentials, route,
 	                                      grant, media type), else status 0 */
+	/* A POST about to commit calls it (may be NULL) with the answer it
+	 * gives when the commit succeeds, before committing: the server then
+	 * writes the request's audit entry while the store syncs (it may take
+	 * rs's id lists).  The answer after a failed commit is an error. */
+	void (*before_commit)(taxii_response *rs, void *ud);
+	void *before_commit_ud;
 	/* any other request header by name (NULL when absent), for an
 	 * application beside TAXII (taxii_app); header_of NULL: none */
 	const char *(*header_of)(void *conn, const char *name);
@@ -125,7 +137,7 @@ typedef struct taxii_request {
 typedef struct taxii_blob taxii_blob;
 
 /* The answer: status, body and the headers TAXII needs. */
-typedef struct taxii_response {
+struct taxii_response {
 	int status;                        /* HTTP status */
 	cc_buf body;                       /* owned; empty for no body */
 	taxii_blob *blob;                  /* when set, the body instead of body: bytes
@@ -137,9 +149,19 @@ typedef struct taxii_response {
 	bool www_authenticate;             /* add WWW-Authenticate: Basic */
 	const char *allow;                 /* Allow header for 405, NULL = none */
 	char user[64];                     /* authenticated user name for the log */
+	/* what the audit trail records of the request, besides what the
+	 * server knows (see audit.h and taxii_trail_entry) */
+	char org[208];                     /* the user's organisation */
+	char authz[40];                    /* the authorisation that opened a restricted
+	                                      collection */
+	char refused[256];                 /* why an authorisation of the user did not */
+	audit_list written, versioned;     /* ids a POST stored: new, or new versions */
+	audit_list deleted;                /* the id a DELETE removed versions of */
+	audit_list read;                   /* ids read that are TLP:AMBER+STRICT or RED,
+	                                      or in a restricted collection */
 	const char *content_type;          /* of the body; NULL = the TAXII media type */
 	cc_buf headers;                    /* more headers, owned: "Name: value\n" each */
-} taxii_response;
+};
 
 void taxii_response_clear(taxii_response *rs);
 
@@ -237,6 +259,8 @@ void taxii_limits_default(taxii_limits *l);
 
 typedef struct taxii_serve_opts {
 	const char *db_path;               /* the store */
+	audit_writer *audit;               /* each request's entry goes there (borrowed;
+	                                      NULL: no audit trail) */
 	const char *listen;                /* "ADDR:PORT" or "[v6]:PORT" */
 	const char *cert_file, *key_file;  /* NULL = self-signed next to the store */
 	bool insecure_http;                /* plain HTTP (loopback only) */
@@ -251,7 +275,10 @@ typedef struct taxii_serve_opts {
 } taxii_serve_opts;
 
 /* Serve until SIGINT or SIGTERM; then finish in-flight requests and return
- * 0.  Fails (CC_EUSAGE for bad options, CC_EIO for sockets/TLS) before
+ * 0.  With o->audit, every request is an entry of the trail: a POST or
+ * DELETE that changed the store, and a read of restricted material, is
+ * on disk before its answer is sent (or the answer is an error: 500, 503);
+ * other entries within the writer's batch time.  Fails (CC_EUSAGE for bad options, CC_EIO for sockets/TLS) before
  * serving. */
 int taxii_serve(const taxii_serve_opts *o, cc_err *e);
 

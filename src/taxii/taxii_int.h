@@ -43,6 +43,8 @@ struct taxii_ctx {
 	                                      so their answer takes as long */
 	unsigned status_ttl_s;             /* lifetime of a status resource, seconds */
 	atomic_llong status_swept_us;      /* when expired statuses were last removed */
+	unsigned char hub_pk[32];          /* endorses approvers (see audit.h), when has_hub_pk */
+	bool has_hub_pk;                   /* else restricted collections open to nobody */
 };
 
 /* A user as the memo keeps it. */
@@ -50,6 +52,7 @@ typedef struct taxii_known_user {
 	char name[64];                     /* login name */
 	char pwhash[TAXII_PWHASH_MAX];     /* its argon2id hash string */
 	int64_t org_id;                    /* its organisation */
+	char org[208];                     /* that organisation's name */
 } taxii_known_user;
 
 /* A collection as the memo keeps it, under the id it was asked for. */
@@ -137,6 +140,7 @@ void taxii_memo_page_put(taxii_memo *m, const char *key, const taxii_response *r
 typedef struct taxii_who {
 	char user[64];                     /* user name */
 	int64_t org_id;                    /* the user's organisation */
+	char org[208];                     /* its name */
 } taxii_who;
 
 /* Check the Basic credentials of header against the store: true and *who
@@ -189,6 +193,47 @@ void taxii_get_versions(const taxii_coll_req *c, const char *object_id, taxii_re
 void taxii_delete_object(const taxii_coll_req *c, const char *object_id, taxii_response *rs);
 void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs);
 
+/* ---- trail.c: the audit entry of a request ---- */
+
+/* The request's target for the trail: the path and its query arguments
+ * (as the client sent them, decoded by libmicrohttpd) percent-encoded
+ * again, so that it is plain ASCII.  Owned by the caller (free). */
+struct MHD_Connection;
+char *taxii_trail_target(struct MHD_Connection *c, const char *url);
+
+/* Whether the entry of a request answered with rs must be on disk before
+ * the answer: a POST or DELETE that changed the store (2xx), a read of
+ * restricted material, a restricted collection opened or refused. */
+bool taxii_trail_durable(const char *method, const taxii_response *rs);
+
+/* What the server knows of a request, for its entry. */
+typedef struct taxii_trail_req {
+	const char *method;                /* as sent */
+	const char *target;                /* taxii_trail_target's */
+	const struct sockaddr *addr;       /* the client's (NULL: unknown) */
+	const char *user;                  /* authenticated ("" when not) */
+	const char *login;                 /* the name credentials claimed ("" none) */
+	int status;                        /* the answer's (0: none sent) */
+	size_t bytes;                      /* its body's */
+	bool aborted;                      /* the client left before the end */
+	const char *org, *authz, *refused; /* for taxii_trail_note: what the answer's
+	                                      taxii_response said (may be NULL) */
+} taxii_trail_req;
+
+/* Fill en (zeroed first) from r and rs, moving rs's id lists into it;
+ * rs NULL: r's org, authz and refused instead. */
+void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response *rs);
+
+/* Queue the entry of r (its org, authz and refused; no ids) on w, to be
+ * written within w's batch time. */
+void taxii_trail_note(audit_writer *w, const taxii_trail_req *r);
+
+/* Make rs the answer of a request whose entry had to be on disk first
+ * but could not be written: 500 for a write (its effect may stand, it is
+ * not acknowledged), 503 for a read (restricted material is not served
+ * unrecorded).  The user and organisation stay for the logs. */
+void taxii_trail_failed(const char *method, taxii_response *rs);
+
 /* ---- pool.c: threads for heavy requests (POST) ---- */
 
 typedef struct taxii_pool taxii_pool;
@@ -220,6 +265,21 @@ void taxii_files_fit(taxii_limits *lim, unsigned threads);
  * cert_path (size cpn). */
 int taxii_tls_load(const taxii_serve_opts *o, cc_buf *cert, cc_buf *key, char *fp,
 		   size_t fn, char *cert_path, size_t cpn, cc_err *e);
+
+/* libmicrohttpd's response for rs (its body handed over or, from the
+ * memo, shared) with the headers TAXII needs, and Retry-After when
+ * retry_after is not 0; *len receives the body's length.  NULL when out
+ * of memory. */
+struct MHD_Response;
+struct MHD_Response *taxii_reply(taxii_response *rs, unsigned retry_after, size_t *len);
+
+/* Whether the framing headers of the request on c contradict each other:
+ * two different Content-Length values (which one is meant cannot be
+ * known), or Content-Length with Transfer-Encoding (RFC 9112 6.1 lets a
+ * server refuse it; proxies that pick the other one are how requests get
+ * smuggled).  The problem (for a 400), or NULL. */
+struct MHD_Connection;
+const char *taxii_framing_problem(struct MHD_Connection *c);
 
 /* ---- throttle.c: failed logins slow down the next ones ---- */
 
@@ -324,6 +384,10 @@ void taxii_log_time(taxii_log_line *l);
 void taxii_log_addr(taxii_log_line *l, const struct sockaddr *sa);
 /* End the line with a newline and write it to stderr in one write. */
 void taxii_log_write(taxii_log_line *l);
+/* The access-log line of a request: time, client address, method, "path",
+ * status, body bytes, duration (us µs), user ("" = "-"), " (aborted)". */
+void taxii_log_request(const struct sockaddr *addr, const char *method, const char *path,
+		       int status, size_t bytes, int64_t us, const char *user, bool aborted);
 
 #define TAXII_LOG_PER_SEC 10               /* messages a second, at most */
 

@@ -3,6 +3,12 @@
  * has a read grant on (store_grant_get, which knows every cap on a grant)
  * and, in each, the rows store_find and store_query_run give that reader
  * at that ceiling.  The UI has no rule of its own about who sees what.
+ *
+ * A restricted collection is left out whatever the member's grant: it
+ * opens only through TAXII, to a user holding an authorisation, where each
+ * read is audited with the authorisation's id (docs/safeguards.md).  Every
+ * row read goes through tap_row, which notes the ids of TLP:AMBER+STRICT
+ * and RED versions for the request's audit entry, as TAXII's reads do.
  */
 #include "ui/ui_int.h"
 
@@ -28,7 +34,8 @@ int ui_view_load(store *s, int64_t org, ui_view *out, cc_err *e)
 	for (size_t i = 0; i < n; i++) {
 		store_grant g;
 
-		if (store_grant_get(s, org, c[i].id, &g, NULL) != 0 || !g.can_read)
+		if (c[i].restricted || store_grant_get(s, org, c[i].id, &g, NULL) != 0 ||
+		    !g.can_read)
 			continue;
 		out->v[out->n].id = c[i].id;
 		out->v[out->n].max_tlp = g.max_tlp;
@@ -56,9 +63,26 @@ const char *ui_view_coll_name(const ui_view *v, int64_t id)
 	return "";
 }
 
+/* A reader's row on its way to the UI's callback. */
+typedef struct ui_tap {
+	store_row_fn fn;
+	void *ud;
+	audit_list *read;
+} ui_tap;
+
+static int tap_row(const store_row *r, void *ud)
+{
+	ui_tap *t = ud;
+
+	if (t->read && r->lvl >= STORE_TLP_AMBER_STRICT)
+		audit_list_add(t->read, r->id);
+	return t->fn(r, t->ud);
+}
+
 int ui_find(store *s, const ui_view *v, const store_find_query *q, store_row_fn fn, void *ud,
 	    cc_err *e)
 {
+	ui_tap t = { fn, ud, v->read };
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < v->n; i++) {
@@ -67,7 +91,7 @@ int ui_find(store *s, const ui_view *v, const store_find_query *q, store_row_fn 
 		cq.collection_id = v->v[i].id;
 		cq.viewer_org = v->org;
 		cq.max_tlp = v->v[i].max_tlp;
-		rc = store_find(s, &cq, fn, ud, e);
+		rc = store_find(s, &cq, tap_row, &t, e);
 	}
 	return rc;
 }
@@ -82,7 +106,7 @@ static int query_each(store *s, const ui_view *v, store_query *q, store_row_fn f
 		q->collection_id = v->v[i].id;
 		q->viewer_org = v->org;
 		q->max_tlp = v->v[i].max_tlp;
-		rc = store_query_run(s, q, fn, ud, NULL, e);
+		rc = store_query_run(s, q, tap_row, &(ui_tap){ fn, ud, v->read }, NULL, e);
 	}
 	return rc;
 }

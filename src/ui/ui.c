@@ -157,6 +157,7 @@ static void login(ui_ctx *u, store *s, const char *user, taxii_response *rs)
 	ui_pw_tail(su.pwhash, tail);
 	ui_session_new(u, su.name, su.org_id, tail, token, &who);
 	snprintf(rs->user, sizeof(rs->user), "%s", su.name);
+	snprintf(rs->org, sizeof(rs->org), "%s", su.org_name ? su.org_name : "");
 	if (ui_view_load(s, su.org_id, &v, &e) != 0) {
 		ui_error(rs, 500, "%s", e.msg);
 	} else {
@@ -189,6 +190,7 @@ static bool check_session(ui_ctx *u, store *s, const taxii_request *rq, ui_who *
 	} else {
 		ui_pw_tail(su.pwhash, tail);
 		same = su.org_id == who->org_id && sodium_memcmp(tail, who->pw_tail, 16) == 0;
+		snprintf(rs->org, sizeof(rs->org), "%s", su.org_name ? su.org_name : "");
 	}
 	store_user_clear(&su);
 	if (!same) {
@@ -288,6 +290,7 @@ static void api(ui_ctx *u, store *s, const taxii_request *rq, const char *rel,
 		ui_error(rs, 500, "%s", e.msg);
 		goto out;
 	}
+	v.read = &rs->read;
 	rt->fn(&(ui_req){ u, s, rq, &who, &v, token }, rs);
 out:
 	ui_view_clear(&v);

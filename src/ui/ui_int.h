@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "audit/audit.h"
 #include "ui/ui.h"
 
 #define UI_SESSIONS 1024                   /* sessions at once (the least recently
@@ -91,6 +92,9 @@ typedef struct ui_view {
 	int64_t org;
 	ui_coll *v;                        /* owned */
 	size_t n;
+	audit_list *read;                  /* where the ids of TLP:AMBER+STRICT and RED
+	                                      versions read go, for the request's audit
+	                                      entry (NULL: nowhere) */
 } ui_view;
 
 int  ui_view_load(store *s, int64_t org, ui_view *out, cc_err *e);

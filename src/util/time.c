@@ -97,10 +97,21 @@ bool cc_ts_parse(const char *s, int64_t *us)
 	return true;
 }
 
+/* v as exactly w decimal digits at p; the end. */
+static char *put_digits(char *p, int64_t v, int w)
+{
+	for (int i = w - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + w;
+}
+
 void cc_ts_format(int64_t us, int frac_digits, char out[CC_TS_MAX])
 {
 	int64_t secs = us / 1000000, frac = us % 1000000, days, y;
 	int m, d, rem;
+	char *p = out;
 
 	if (frac < 0) {
 		frac += 1000000;
@@ -113,16 +124,29 @@ void cc_ts_format(int64_t us, int frac_digits, char out[CC_TS_MAX])
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	if (frac_digits == 6)
+	if (y < 0 || y > 9999) {	/* not a STIX year: no fast path */
 		snprintf(out, CC_TS_MAX, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ",
 			 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60, (long long)frac);
-	else if (frac_digits == 3)
-		snprintf(out, CC_TS_MAX, "%04lld-%02d-%02dT%02d:%02d:%02d.%03lldZ",
-			 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60,
-			 (long long)(frac / 1000));
-	else
-		snprintf(out, CC_TS_MAX, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-			 (long long)y, m, d, rem / 3600, rem / 60 % 60, rem % 60);
+		return;
+	}
+	/* by hand: a server formats one per request and per manifest entry */
+	p = put_digits(p, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, rem / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, rem / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, rem % 60, 2);
+	if (frac_digits == 6 || frac_digits == 3) {
+		*p++ = '.';
+		p = frac_digits == 6 ? put_digits(p, frac, 6) : put_digits(p, frac / 1000, 3);
+	}
+	*p++ = 'Z';
+	*p = 0;
 }
 
 int64_t cc_now_us(void)

@@ -64,7 +64,7 @@ t_exit 1 "duplicate collection id" cc collection add other --id 11111111-2222-43
 t_exit 2 "bad --id" cc collection add x --id nope
 t_exit 2 "bad --default-tlp" cc collection add x --default-tlp purple
 t_ok "collection list" cc collection list
-t_true "collection list line" grep -q "^$ID	intel	clear	Shared intel$" "$OUT"
+t_true "collection list line" grep -q "^$ID	intel	clear	Shared intel	-$" "$OUT"
 t_true "default tlp listed" grep -q "^11111111-2222-4333-8444-555555555555	secret	amber+strict	" "$OUT"
 t_ok "collection list --json" cc collection list --json
 t_true "collection list json" [ "$(jq -r '.[]|select(.name=="intel")|.title + "/" + .description + "/" + .default_tlp' "$OUT")" = "Shared intel/d/clear" ]

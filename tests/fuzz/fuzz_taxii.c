@@ -34,7 +34,7 @@ static void setup(void)
 	store_org o = { 0 };
 	store_collection c = { 0 };
 	store_grant g;
-	taxii_config cfg = { "api1", 1 << 20, NULL, 0 };
+	taxii_config cfg = { "api1", 1 << 20, NULL, 0, NULL };
 
 	snprintf(path, sizeof(path), "/tmp/fuzz_taxii-%d.db", (int)getpid());
 	unlink(path);

@@ -60,8 +60,8 @@ static int count_row(const store_row *r, void *ud)
 	return 0;
 }
 
-/* How many objects store_find gives for q. */
-static int find_n(fx *f, store_find_query q)
+/* How many objects store_find gives for q (not every test file needs it). */
+__attribute__((unused)) static int find_n(fx *f, store_find_query q)
 {
 	cc_err e = { 0 };
 	int n = 0;

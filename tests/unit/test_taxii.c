@@ -217,7 +217,7 @@ static void test_handler(void **state)
 	store *s = NULL;
 	store_org o = { 0 };
 	char hash[crypto_pwhash_STRBYTES];
-	taxii_config cfg = { "api1", 4096, NULL, 0 };
+	taxii_config cfg = { "api1", 4096, NULL, 0, NULL };
 	taxii_ctx *ctx;
 	taxii_request rq;
 	taxii_response rs;
@@ -330,7 +330,7 @@ static void test_memo(void **state)
 	store_org o = { 0 };
 	store_collection c = { 0 };
 	store_grant g;
-	taxii_config cfg = { "api1", 4096, NULL, 0 };
+	taxii_config cfg = { "api1", 4096, NULL, 0, NULL };
 	taxii_ctx *ctx;
 	taxii_memo *m;
 	taxii_response rs;

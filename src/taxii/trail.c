@@ -1,0 +1,167 @@
+/*
+ * trail.c — a request as an entry of the audit trail (audit.h): who, from
+ * where, what (method, path and query), the answer (status, bytes), and
+ * what the handler recorded in the response (the organisation, the ids
+ * written, versioned, deleted and sensitive ids read, the authorisation
+ * that opened a restricted collection or why one did not).
+ */
+#include "taxii/taxii_int.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+/* The bytes a target keeps as they are: letters and digits, and the other
+ * characters of a path (1) or of a query key or value (2: TAXII's
+ * match[...] and its lists). */
+#define KEEP_PATH 1
+#define KEEP_ARG 2
+static const unsigned char keep_table[256] = {
+	['-'] = 3, ['.'] = 3, ['_'] = 3, ['~'] = 3, [':'] = 3, [','] = 3,
+	['/'] = 1, ['@'] = 1, ['!'] = 1, ['$'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
+	['*'] = 1, ['+'] = 1, [';'] = 1, ['='] = 1, ['['] = 2, [']'] = 2,
+};
+
+/* Append s percent-encoded, leaving letters, digits and the bytes of
+ * class keep (KEEP_*) as they are. */
+static void put_encoded(cc_buf *b, const char *s, unsigned keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	for (; *p; p++) {
+		char esc[3];
+
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || (keep_table[*p] & keep))
+			continue;
+		cc_buf_append(b, run, (size_t)(p - run));
+		esc[0] = '%';
+		esc[1] = hex[*p >> 4];
+		esc[2] = hex[*p & 15];
+		cc_buf_append(b, esc, 3);
+		run = p + 1;
+	}
+	cc_buf_append(b, run, (size_t)(p - run));
+}
+
+/* A target being built. */
+typedef struct target {
+	cc_buf b;
+	size_t n_args;                     /* arguments so far */
+} target;
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	target *t = cls;
+
+	(void)kind;
+	cc_buf_putc(&t->b, t->n_args++ ? '&' : '?');
+	put_encoded(&t->b, key, KEEP_ARG);
+	if (value) {
+		cc_buf_putc(&t->b, '=');
+		put_encoded(&t->b, value, KEEP_ARG);
+	}
+	return MHD_YES;
+}
+
+char *taxii_trail_target(struct MHD_Connection *c, const char *url)
+{
+	target t = { CC_BUF_INIT, 0 };
+
+	put_encoded(&t.b, url ? url : "", KEEP_PATH);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &t);
+	return cc_buf_take(&t.b, NULL);
+}
+
+bool taxii_trail_durable(const char *method, const taxii_response *rs)
+{
+	bool write = strcmp(method, "POST") == 0 || strcmp(method, "DELETE") == 0;
+
+	return (write && rs->status >= 200 && rs->status < 300) || rs->read.n ||
+	       rs->written.n || rs->versioned.n || rs->deleted.n || rs->authz[0] ||
+	       rs->refused[0];
+}
+
+/* The numeric address of sa ("-" when unknown) into out (size n). */
+static void address(const struct sockaddr *sa, char *out, size_t n)
+{
+	snprintf(out, n, "-");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+}
+
+/* Move list *from into *to (which is empty). */
+static void move_list(audit_list *to, audit_list *from)
+{
+	*to = *from;
+	memset(from, 0, sizeof(*from));
+}
+
+void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response *rs)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+
+	memset(en, 0, sizeof(*en));
+	audit_set(&en->actor, r->user && *r->user ? r->user : "-");
+	if ((!r->user || !*r->user) && r->login && *r->login)
+		audit_set(&en->login, r->login);
+	address(r->addr, addr, sizeof(addr));
+	audit_set(&en->client, addr);
+	audit_set(&en->action, r->method);
+	audit_set(&en->path, r->target);
+	en->status = r->status;
+	en->has_bytes = true;
+	en->bytes = (int64_t)r->bytes;
+	if (r->aborted)
+		audit_set(&en->message, "the client left before the answer was sent");
+	if (!rs) {
+		if (r->org && *r->org)
+			audit_set(&en->org, r->org);
+		if (r->authz && *r->authz)
+			audit_set(&en->authz, r->authz);
+		if (r->refused && *r->refused)
+			audit_set(&en->message, r->refused);
+		return;
+	}
+	if (rs->org[0])
+		audit_set(&en->org, rs->org);
+	if (rs->authz[0])
+		audit_set(&en->authz, rs->authz);
+	if (rs->refused[0])
+		audit_set(&en->message, rs->refused);
+	move_list(&en->written, &rs->written);
+	move_list(&en->versioned, &rs->versioned);
+	move_list(&en->deleted, &rs->deleted);
+	move_list(&en->read, &rs->read);
+}
+
+void taxii_trail_note(audit_writer *w, const taxii_trail_req *r)
+{
+	audit_entry en;
+
+	taxii_trail_entry(&en, r, NULL);
+	audit_writer_add(w, &en, false, NULL, NULL);
+}
+
+void taxii_trail_failed(const char *method, taxii_response *rs)
+{
+	bool write = strcmp(method, "GET") != 0;
+	char user[64], org[208];
+
+	memcpy(user, rs->user, sizeof(user));
+	memcpy(org, rs->org, sizeof(org));
+	taxii_response_clear(rs);
+	memset(rs, 0, sizeof(*rs));
+	memcpy(rs->user, user, sizeof(user));
+	memcpy(rs->org, org, sizeof(org));
+	taxii_error(rs, write ? 500 : 503, write ? "Internal Server Error" : "Service Unavailable",
+		    "the audit trail cannot be written%s", write ? "; the request may have taken "
+		    "effect: ask again (a repeated POST or DELETE is harmless)" : "");
+}
