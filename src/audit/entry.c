@@ -54,7 +54,7 @@ void audit_entry_clear(audit_entry *en)
 	if (!en)
 		return;
 	CC_FREE_ALL(en->actor, en->login, en->org, en->client, en->action, en->path, en->authz,
-		    en->message);
+		    en->message, en->body);
 	audit_list_clear(&en->args);
 	audit_list_clear(&en->written);
 	audit_list_clear(&en->versioned);
@@ -221,15 +221,11 @@ static void hash_hex(const char *data, size_t len, char out[AUDIT_HASH_HEX])
 	sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof(h));
 }
 
-void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
-		     char hash[AUDIT_HASH_HEX])
+void audit_entry_text(const audit_entry *en, cc_buf *out)
 {
-	size_t start = out->len;
 	char ts[CC_TS_MAX];
 
 	cc_ts_format(en->ts_us ? en->ts_us : cc_now_us(), 6, ts);
-	cc_buf_append(out, "{\"seq\":", 7);
-	put_digits(out, seq);
 	field(out, "ts", ts);
 	field(out, "actor", en->actor ? en->actor : "-");
 	field(out, "login", en->login);
@@ -252,6 +248,34 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 	field(out, "message", en->message);
 	if (en->extra)
 		field_extra(out, en->extra);
+}
+
+void audit_entry_format(audit_entry *en)
+{
+	cc_buf b = CC_BUF_INIT;
+	int64_t ts = en->ts_us ? en->ts_us : cc_now_us();
+
+	if (en->body)
+		return;
+	en->ts_us = ts;
+	cc_buf_reserve(&b, 512);
+	audit_entry_text(en, &b);
+	audit_entry_clear(en);
+	en->ts_us = ts;
+	en->body = cc_buf_take(&b, NULL);
+}
+
+void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
+		     char hash[AUDIT_HASH_HEX])
+{
+	size_t start = out->len;
+
+	cc_buf_append(out, "{\"seq\":", 7);
+	put_digits(out, seq);
+	if (en->body)
+		cc_buf_puts(out, en->body);
+	else
+		audit_entry_text(en, out);
 	field(out, "prev", prev);
 	hash_hex(out->data + start, out->len - start, hash);
 }

@@ -240,6 +240,9 @@ static void enqueue(audit_writer *w, audit_entry *en, bool durable, audit_done_f
 	memset(en, 0, sizeof(*en));
 	if (!it->en.ts_us)
 		it->en.ts_us = cc_now_us();
+	/* its text is made here, on the caller's thread, which also frees
+	 * the strings it allocated: the writer chains and frees one string */
+	audit_entry_format(&it->en);
 	it->durable = durable;
 	it->done = durable ? done : NULL;
 	it->wait = durable ? wait : NULL;

@@ -447,8 +447,7 @@ static int fed_read(store *s, const store_facts *f, int64_t org, const put_text 
 /* Record that peer peer_id delivered version vid (the first time only). */
 static int note_received(store *s, int64_t vid, int64_t peer_id, cc_err *e)
 {
-	sqlite3_stmt *st = store_dyn_stmt(s, "INSERT OR IGNORE INTO received(vid, peer_id,"
-					  " received_us) VALUES(?1, ?2, ?3)", e);
+	sqlite3_stmt *st = store_stmt(s, ST_INSERT_RECEIVED, e);
 
 	if (!st)
 		return CC_EIO;

@@ -31,6 +31,7 @@ enum store_stmt_id {
 	ST_META_GET,
 	ST_META_SET,
 	ST_META_ADD,            /* add to a meta value */
+	ST_INSERT_RECEIVED,     /* which peer delivered a version (put.c) */
 	ST_COUNT
 };
 

@@ -22,6 +22,9 @@
 
 #define BODY_MAX (256u << 20)           /* a larger answer is refused */
 #define FIRST_WAIT_MS 250               /* the wait before the first retry; it doubles */
+#define SILENT_GET_S 30L                /* a peer silent this long has failed (GET) */
+#define SILENT_POST_S 300L              /* (POST: the remote stores a whole envelope,
+                                           up to 50,000 objects, before it answers) */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc;
@@ -151,7 +154,7 @@ static int setup_handle(sync_client *c, const sync_conn *conn, cc_err *e)
 	rc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	rc |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 15L);
 	rc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);     /* a silent peer */
-	rc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+	rc |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, SILENT_GET_S);
 	rc |= curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
 	rc |= curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	rc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err);
@@ -354,6 +357,7 @@ static int attempt(sync_client *c, const sync_req *rq, sync_answer *a, bool *tra
 	} else {
 		curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
 	}
+	curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, rq->body ? SILENT_POST_S : SILENT_GET_S);
 	c->requests++;
 	rc = curl_easy_perform(c->h);
 	if (rc != CURLE_OK) {

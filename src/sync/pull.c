@@ -12,11 +12,18 @@
 #include <string.h>
 
 #include "sync/sync_int.h"
+#include "util/time.h"
 #include "util/xalloc.h"
 
 #define PULL_AHEAD 4
 #define PULL_WORKERS_MAX 8
-#define PULL_TXN_OBJECTS 50000          /* objects of one transaction at most (about) */
+/* A transaction shares pages up to about this many objects, or this age
+ * (it holds the store's write lock, which a server's members wait for).
+ * Large ones pay: a commit writes every B-tree page it dirtied, and in a
+ * large store a page of 10,000 random ids dirties a page of each index
+ * nearly every time, the same pages the next pages dirty again. */
+#define PULL_TXN_OBJECTS 200000
+#define PULL_TXN_US (2 * 1000000)
 
 enum { P_FREE, P_FETCHED, P_WORK, P_READY };
 
@@ -50,11 +57,22 @@ static bool stopped(const pull *p)
 	return p->abort || (p->o->stop && atomic_load(p->o->stop));
 }
 
-/* Hand a fetched page to the ring (the caller waited for its slot). */
+static void page_free(page *pg)
+{
+	json_decref(pg->objects);
+	store_ingest_clear(&pg->ready);
+	cc_buf_free(&pg->problems);
+	memset(pg, 0, sizeof(*pg));
+}
+
+/* Hand a fetched page to the ring (the caller waited for its slot).  The
+ * page stored there before is freed here, not by the storing thread,
+ * which is the pipeline's slowest. */
 static void put_page(pull *p, json_t *objects, const char *cursor)
 {
 	page *pg = &p->ring[p->fetched % PULL_AHEAD];
 
+	page_free(pg);
 	pthread_mutex_lock(&p->mu);
 	pg->objects = json_incref(objects);
 	snprintf(pg->cursor, sizeof(pg->cursor), "%s", cursor);
@@ -198,14 +216,6 @@ static void *worker_thread(void *arg)
 	return NULL;
 }
 
-static void page_free(page *pg)
-{
-	json_decref(pg->objects);
-	store_ingest_clear(&pg->ready);
-	cc_buf_free(&pg->problems);
-	memset(pg, 0, sizeof(*pg));
-}
-
 /* Report the problems of page pg, one call per object. */
 static void report(const sync_pull_opts *o, page *pg)
 {
@@ -267,14 +277,21 @@ static int commit(pull *p, sync_counts *tx, sync_counts *n, cc_err *e)
 	return rc;
 }
 
+/* Whether the open transaction, begun at begun_us, has had its share. */
+static bool txn_full(const sync_counts *tx, int64_t begun_us)
+{
+	return tx->objects >= PULL_TXN_OBJECTS || cc_mono_us() - begun_us >= PULL_TXN_US;
+}
+
 /* Store the pages in order as they become ready.  Pages that are ready
  * one after the other share a transaction (up to PULL_TXN_OBJECTS
- * objects), so a fast remote costs fewer commits; a transaction is
- * committed as soon as no next page is ready, so nothing stored waits
- * on the network. */
+ * objects and PULL_TXN_US), so a fast remote costs fewer commits; a
+ * transaction is committed as soon as no next page is ready, so nothing
+ * stored waits on the network. */
 static int store_all(pull *p, sync_counts *n, cc_err *e)
 {
 	sync_counts tx = { 0 };
+	int64_t begun_us = 0;
 	bool open = false;
 	int rc = 0;
 
@@ -282,7 +299,7 @@ static int store_all(pull *p, sync_counts *n, cc_err *e)
 	for (;;) {
 		page *pg = &p->ring[p->stored % PULL_AHEAD];
 
-		if (open && (pg->state != P_READY || tx.objects >= PULL_TXN_OBJECTS || stopped(p))) {
+		if (open && (pg->state != P_READY || txn_full(&tx, begun_us) || stopped(p))) {
 			pthread_mutex_unlock(&p->mu);
 			rc = commit(p, &tx, n, e);
 			open = false;
@@ -296,13 +313,15 @@ static int store_all(pull *p, sync_counts *n, cc_err *e)
 		if (stopped(p) || pg->state != P_READY)
 			break;
 		pthread_mutex_unlock(&p->mu);
-		if (!open)
+		if (!open) {
 			rc = store_begin(p->o->s, e);
+			begun_us = cc_mono_us();
+		}
 		open = rc == 0;
 		if (rc == 0)
 			rc = store_page(p, pg, &tx, e);
-		page_free(pg);
 		pthread_mutex_lock(&p->mu);
+		pg->state = P_FREE;     /* put_page frees it */
 		p->stored++;
 		pthread_cond_broadcast(&p->cv);
 		if (rc)

@@ -28,6 +28,7 @@ typedef struct post_state {
 	taxii_response *rs;              /* its audit lists get the ids stored */
 	json_t *successes, *failures;   /* status details, at most STATUS_DETAILS_MAX each */
 	size_t n_success, n_failure;    /* the counts */
+	size_t n_already;               /* successes that were in the collection already */
 	store_ingest todo;               /* the objects to store, each ready */
 	bool db_failed;                  /* a store error that aborts the envelope */
 	cc_err db_err;                   /* its message */
@@ -114,6 +115,8 @@ static void put_one(post_state *p, const store_ready *it)
 		fail(p, it->obj, "not stored: %s", e.msg);
 		return;
 	}
+	if (!r.added && !r.reshared)
+		p->n_already++;
 	succeed(p, it->obj, r.added || r.reshared ? NULL : "already in the collection",
 		r.date_added_us);
 	if (r.new_version && r.versioned)
@@ -140,10 +143,14 @@ static json_t *status_json(const char *id, int64_t ts_us, const post_state *p)
 	json_object_set_new(j, "pending_count", json_integer(0));
 	json_object_set_new(j, "pendings", json_array());
 	if (ns > STATUS_DETAILS_MAX || nf > STATUS_DETAILS_MAX) {
-		/* a custom property (TAXII 2.1, 3.x: clients ignore what they
-		 * do not know): the lists hold the first ones only */
+		/* custom properties (TAXII 2.1, 3.x: clients ignore what they
+		 * do not know): the lists hold the first ones only; of all the
+		 * successes, this many were in the collection already (a
+		 * pushing hub counts what was new from it) */
 		json_object_set_new(j, "x_cybercell_details_truncated", json_true());
 		json_object_set_new(j, "x_cybercell_details_max", json_integer(STATUS_DETAILS_MAX));
+		json_object_set_new(j, "x_cybercell_already_count",
+				    json_integer((json_int_t)p->n_already));
 	}
 	return j;
 }
@@ -238,7 +245,7 @@ static int store_envelope(post_state *p, json_t *objs, const char *key, const ch
 
 void taxii_post_objects(const taxii_coll_req *c, taxii_response *rs)
 {
-	post_state p = { c, rs, json_array(), json_array(), 0, 0, { NULL, 0, 0, 0 }, false,
+	post_state p = { c, rs, json_array(), json_array(), 0, 0, 0, { NULL, 0, 0, 0 }, false,
 			 { 0, "" } };
 	json_t *objs;
 	char id[CC_UUID_STR], key[128];

@@ -220,8 +220,8 @@ typedef struct taxii_trail_req {
 	                                      taxii_response said (may be NULL) */
 } taxii_trail_req;
 
-/* Fill en (zeroed first) from r and rs, moving rs's id lists into it;
- * rs NULL: r's org, authz and refused instead. */
+/* Fill en (zeroed first) from r and rs (may be NULL), moving rs's id
+ * lists into it. */
 void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response *rs);
 
 /* Queue the entry of r (its org, authz and refused; no ids) on w, to be

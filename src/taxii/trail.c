@@ -14,6 +14,8 @@
 
 #include <microhttpd.h>
 
+#include "util/time.h"
+
 /* The bytes a target keeps as they are: letters and digits, and the other
  * characters of a path (1) or of a query key or value (2: TAXII's
  * match[...] and its lists). */
@@ -121,15 +123,8 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 	en->bytes = (int64_t)r->bytes;
 	if (r->aborted)
 		audit_set(&en->message, "the client left before the answer was sent");
-	if (!rs) {
-		if (r->org && *r->org)
-			audit_set(&en->org, r->org);
-		if (r->authz && *r->authz)
-			audit_set(&en->authz, r->authz);
-		if (r->refused && *r->refused)
-			audit_set(&en->message, r->refused);
+	if (!rs)
 		return;
-	}
 	if (rs->org[0])
 		audit_set(&en->org, rs->org);
 	if (rs->authz[0])
@@ -144,10 +139,30 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 
 void taxii_trail_note(audit_writer *w, const taxii_trail_req *r)
 {
-	audit_entry en;
+	char addr[INET6_ADDRSTRLEN + 1];
+	audit_entry en = { 0 };
+	cc_buf body = CC_BUF_INIT;
 
-	taxii_trail_entry(&en, r, NULL);
-	audit_writer_add(w, &en, false, NULL, NULL);
+	/* the strings are r's, borrowed for audit_entry_format, which writes
+	 * the entry's text at once: nothing is copied but that text */
+	address(r->addr, addr, sizeof(addr));
+	en.ts_us = cc_now_us();
+	en.actor = (char *)(r->user && *r->user ? r->user : "-");
+	en.login = (char *)((!r->user || !*r->user) && r->login && *r->login ? r->login : NULL);
+	en.client = addr;
+	en.action = (char *)r->method;
+	en.path = (char *)r->target;
+	en.status = r->status;
+	en.has_bytes = true;
+	en.bytes = (int64_t)r->bytes;
+	en.org = (char *)(r->org && *r->org ? r->org : NULL);
+	en.authz = (char *)(r->authz && *r->authz ? r->authz : NULL);
+	en.message = (char *)(r->refused && *r->refused ? r->refused
+			      : r->aborted ? "the client left before the answer was sent" : NULL);
+	cc_buf_reserve(&body, 512);     /* an ordinary read's text, grown once at most */
+	audit_entry_text(&en, &body);
+	audit_writer_add(w, &(audit_entry){ .ts_us = en.ts_us, .body = cc_buf_take(&body, NULL) },
+			 false, NULL, NULL);
 }
 
 void taxii_trail_failed(const char *method, taxii_response *rs)

@@ -194,6 +194,15 @@ t_ok "taxii push FILE to us's inbox" tx push "$URL_us" "$(coll_id us inbox)" "$T
 t_true "5 new" grep -qx "5 objects, 5 new, 0 already there, 0 refused" "$OUT"
 t_ok "taxii push it again" tx push "$URL_us" "$(coll_id us inbox)" "$T/adhoc.json"
 t_true "5 already there" grep -qx "5 objects, 0 new, 5 already there, 0 refused" "$OUT"
+# one envelope of 2,500 (a status resource lists 1,000 successes): the counts stay exact
+mkobjs bulk 1500 green >"$T/bulk-a.json"; mkobjs bulk 2500 green >"$T/bulk-b.json"
+t_ok "taxii push 1,500" tx push "$URL_us" "$(coll_id us inbox)" "$T/bulk-a.json"
+posts() { grep -c 'POST "/api1/collections/[^"]*/objects/" 202' "$T/us.err"; }
+POSTS=$(posts)
+t_ok "taxii push 2,500 of which those 1,500" tx push "$URL_us" "$(coll_id us inbox)" "$T/bulk-b.json"
+t_true "1,000 new and 1,500 already there, counted past the status's lists" \
+	grep -qx "2500 objects, 1000 new, 1500 already there, 0 refused" "$OUT"
+t_true "in one envelope" [ "$(posts)" = $((POSTS + 1)) ]
 hc uk collection add from-us >/dev/null
 t_ok "taxii pull --type into a local collection, as the hub's own" tx pull "$URL_us" "$SH" --into from-us --type indicator
 t_true "everything uk may read of us's shared" [ "$(versions uk from-us | wc -l)" = "$(($(versions us | wc -l) - 20))" ]
