@@ -65,10 +65,10 @@ static bool restricted(const store_collection *cs, size_t n, int64_t id)
 }
 
 /* Read what the viewer may see: every collection it has a read grant on,
- * at its TLP ceiling there, but a restricted one (it opens only through
- * TAXII to a user with an authorisation, each read audited: counted here
- * its sightings would tell any member what it holds); the operator reads
- * everything. */
+ * at its TLP ceiling there (store_grant_get's, as TAXII's: a peer's cap
+ * included), but a restricted one (it opens only through TAXII to a user
+ * with an authorisation, each read audited: counted here its sightings
+ * would tell any member what it holds); the operator reads everything. */
 static int collect(store *s, int64_t viewer, seen_ctx *c, cc_err *e)
 {
 	store_query q = { 0 };
@@ -85,12 +85,15 @@ static int collect(store *s, int64_t viewer, seen_ctx *c, cc_err *e)
 	if (rc == 0)
 		rc = store_grant_list(s, &g, &n, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		store_grant eff;        /* with every cap on it (a peer's login's) */
+
 		if (g[i].org_id != viewer || !g[i].can_read ||
-		    restricted(cs, nc, g[i].collection_id))
+		    restricted(cs, nc, g[i].collection_id) ||
+		    store_grant_get(s, viewer, g[i].collection_id, &eff, NULL) != 0)
 			continue;
 		q.collection_id = g[i].collection_id;
 		q.viewer_org = viewer;
-		q.max_tlp = g[i].max_tlp;
+		q.max_tlp = eff.max_tlp;
 		rc = store_query_run(s, &q, keep_row, c, NULL, e);
 	}
 	free(g);

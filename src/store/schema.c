@@ -232,6 +232,25 @@ static const char schema_safeguards[] =
 	" revoked_us INTEGER) WITHOUT ROWID;"
 	"CREATE INDEX authorisations_user ON authorisations(user_name, collection_id);";
 
+/* Any part of a name (store_find_query.name) by an index, not a read of
+ * every name: an FTS5 table of the trigrams of every name (the rows of
+ * names of kind 0; rowid = their vid), kept in step with names by
+ * triggers, whatever writes or deletes a name.  A new name goes through
+ * names_tri_new, which store_pend_flush empties into the index in one
+ * statement (FTS5 writes out its pending data at the end of each
+ * statement: a row at a time would make a segment each).  A search still
+ * checks the name itself (LIKE): the trigrams only narrow the versions it
+ * reads, and every rule of who may read what applies to them as before. */
+static const char schema_name_trigrams[] =
+	"CREATE VIRTUAL TABLE names_tri USING fts5(value, tokenize='trigram', columnsize=0);"
+	"CREATE TABLE names_tri_new(vid INTEGER PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT INTO names_tri(rowid, value) SELECT vid, value FROM names WHERE kind = 0;"
+	"CREATE TRIGGER names_tri_add AFTER INSERT ON names WHEN new.kind = 0 BEGIN"
+	" INSERT OR REPLACE INTO names_tri_new(vid, value) VALUES(new.vid, new.value); END;"
+	"CREATE TRIGGER names_tri_del AFTER DELETE ON names WHEN old.kind = 0 BEGIN"
+	" DELETE FROM names_tri_new WHERE vid = old.vid;"
+	" DELETE FROM names_tri WHERE rowid = old.vid; END;";
+
 static const store_step steps[] = {
 	{ schema_v1, step_default_collection },   /* 1: objects, collections */
 	{ schema_v2, NULL },                      /* 2: members, TAXII status */
@@ -248,6 +267,7 @@ static const store_step steps[] = {
 	{ schema_analysis, NULL },                /* 8: member settings, warning lists */
 	{ schema_safeguards, NULL },              /* 9: restricted collections, authorisations
 	                                             (= STORE_SCHEMA_SAFEGUARDS) */
+	{ schema_name_trigrams, NULL },           /* 10: names by any part (trigrams) */
 };
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 

@@ -24,6 +24,31 @@ static char *like_pattern(const char *text, bool prefix)
 	return cc_buf_take(&b, NULL);
 }
 
+/* Whether text has the three characters a trigram needs (names_tri). */
+static bool trigrams(const char *text)
+{
+	size_t chars = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	return chars >= 3;
+}
+
+/* The FTS5 phrase of text: its trigrams in a row ("" doubled). */
+static char *trigram_phrase(const char *text)
+{
+	cc_buf b = CC_BUF_INIT;
+
+	cc_buf_putc(&b, '"');
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			cc_buf_putc(&b, '"');
+		cc_buf_putc(&b, *p);
+	}
+	cc_buf_putc(&b, '"');
+	return cc_buf_take(&b, NULL);
+}
+
 /* The criteria of q on version v (see store_find for the parameters). */
 static void find_criteria(const store_find_query *q, const char *live, cc_buf *sql)
 {
@@ -31,7 +56,10 @@ static void find_criteria(const store_find_query *q, const char *live, cc_buf *s
 		cc_buf_puts(sql, live);
 	if (q->type)
 		cc_buf_puts(sql, " AND v.type = ?1");
-	if (q->name)
+	if (q->name && trigrams(q->name))	/* the trigrams narrow, LIKE decides */
+		cc_buf_puts(sql, " AND v.vid IN (SELECT rowid FROM names_tri WHERE names_tri"
+			    " MATCH ?16 AND value LIKE ?2 ESCAPE '\\')");
+	else if (q->name)
 		cc_buf_puts(sql, " AND v.vid IN (SELECT vid FROM names WHERE kind = 0"
 			    " AND value LIKE ?2 ESCAPE '\\')");
 	if (q->word)	/* a prefix: the names index's range */
@@ -128,7 +156,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 {
 	cc_buf sql = CC_BUF_INIT;
 	bool reader = q->collection_id > 0;
-	char *like = NULL, *word = NULL;
+	char *like = NULL, *word = NULL, *phrase = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
 	int rc;
@@ -160,6 +188,10 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 	if (q->name) {
 		like = like_pattern(q->name, false);
 		sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+		if (trigrams(q->name)) {
+			phrase = trigram_phrase(q->name);
+			sqlite3_bind_text(st, 16, phrase, -1, SQLITE_STATIC);
+		}
 	}
 	if (q->alias)
 		sqlite3_bind_text(st, 3, q->alias, -1, SQLITE_STATIC);
@@ -192,6 +224,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 out:
 	free(like);
 	free(word);
+	free(phrase);
 	cc_buf_free(&sql);
 	return rc;
 }

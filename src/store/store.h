@@ -278,7 +278,9 @@ int store_get(store *s, const char *id, int64_t collection_id, bool all_versions
 /* ---- find (CLI `find`, wargame adversary lookup): latest versions only ---- */
 typedef struct store_find_query {
 	const char *type;           /* exact type, NULL = any */
-	const char *name;           /* case-insensitive substring of "name" (reads every name) */
+	const char *name;           /* case-insensitive substring of "name" (from 3 characters
+	                               by the trigram index, names_tri; shorter: reads every
+	                               name) */
 	const char *word;           /* case-insensitive start of "name" or of one of its
 	                               words ("secret gr" finds "RED SECRET GROUP"; by the
 	                               index; a word starts after a character that is not

@@ -121,6 +121,22 @@ int ui_ids(store *s, const ui_view *v, const char *const *ids, size_t n, unsigne
 	return query_each(s, v, &q, fn, ud, e);
 }
 
+int ui_ids_json(store *s, const ui_view *v, const json_t *ids, unsigned versions,
+		store_row_fn fn, void *ud, cc_err *e)
+{
+	size_t n = json_array_size(ids);
+	const char **a = calloc(n ? n : 1, sizeof(*a));
+	int rc;
+
+	if (!a)
+		return cc_err_set(e, CC_ENOMEM, "ui: out of memory");
+	for (size_t i = 0; i < n; i++)
+		a[i] = json_string_value(json_array_get(ids, i));
+	rc = ui_ids(s, v, a, n, versions, fn, ud, e);
+	free(a);
+	return rc;
+}
+
 int ui_types(store *s, const ui_view *v, const char *const *types, size_t n, store_row_fn fn,
 	     void *ud, cc_err *e)
 {
@@ -138,6 +154,13 @@ void ui_objs_init(ui_objs *o, const ui_view *v)
 	o->by_id = json_object();
 	o->colls = json_object();
 	o->view = v;
+	o->slim = NULL;
+}
+
+void ui_objs_init_slim(ui_objs *o, const ui_view *v, ui_ctx *u)
+{
+	ui_objs_init(o, v);
+	o->slim = u;
 }
 
 void ui_objs_clear(ui_objs *o)
@@ -166,7 +189,8 @@ json_t *ui_objs_first(const ui_objs *o)
 int ui_objs_row(const store_row *r, void *ud)
 {
 	ui_objs *o = ud;
-	json_t *obj = json_loadb(r->json, r->json_len, 0, NULL), *old, *cl;
+	json_t *obj = o->slim ? ui_slim_row(o->slim, r) : json_loadb(r->json, r->json_len, 0, NULL);
+	json_t *old, *cl;
 	const char *cn = ui_view_coll_name(o->view, r->collection_id);
 	size_t i;
 	json_t *x;

@@ -56,15 +56,7 @@ static int rels_of(const ui_req *r, json_t *ids, ui_objs *out, cc_err *e)
 /* Objects of ids the member may see, latest version, into out. */
 static int objects(const ui_req *r, json_t *ids, ui_objs *out, cc_err *e)
 {
-	size_t n = json_array_size(ids);
-	const char **v = calloc(n ? n : 1, sizeof(*v));
-	int rc;
-
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(ids, i));
-	rc = ui_ids(r->s, r->view, v, n, STORE_VER_LAST, ui_objs_row, out, e);
-	free(v);
-	return rc;
+	return ui_ids_json(r->s, r->view, ids, STORE_VER_LAST, ui_objs_row, out, e);
 }
 
 static void add_unique(json_t *arr, const char *s)
@@ -131,7 +123,7 @@ static int matrix(const ui_req *r, json_t *j, cc_err *e)
 	size_t i;
 	int rc;
 
-	ui_objs_init(&all, r->view);
+	ui_objs_init_slim(&all, r->view, r->u);
 	rc = ui_types(r->s, r->view, types, 3, ui_objs_row, &all, e);
 	json_object_foreach(all.by_id, k, x) {
 		const char *type = json_string_value(json_object_get(x, "type"));
@@ -193,7 +185,7 @@ static json_t *graph(const ui_req *r, const char *gid, json_t *grels, uses *u, c
 		add_unique(ids, ui_str(x, "source"));
 		add_unique(ids, ui_str(x, "target"));
 	}
-	ui_objs_init(&o, r->view);
+	ui_objs_init_slim(&o, r->view, r->u);
 	*rc = objects(r, ids, &o, e);
 	json_array_foreach(ids, i, x) {
 		json_t *obj = json_object_get(o.by_id, json_string_value(x)), *n;
@@ -223,7 +215,7 @@ static int used_techniques(const ui_req *r, uses *u, json_t *j, cc_err *e)
 
 	json_object_foreach(u->techniques, k, x)
 		json_array_append_new(ids, json_string(k));
-	ui_objs_init(&o, r->view);
+	ui_objs_init_slim(&o, r->view, r->u);
 	rc = objects(r, ids, &o, e);
 	json_object_foreach(o.by_id, k, x) {
 		json_t *t, *by = NULL;
@@ -255,9 +247,9 @@ void ui_api_adversary(const ui_req *r, taxii_response *rs)
 	cc_err e;
 
 	ui_objs_init(&grp, r->view);
-	ui_objs_init(&grels, r->view);
-	ui_objs_init(&sw, r->view);
-	ui_objs_init(&srels, r->view);
+	ui_objs_init_slim(&grels, r->view, r->u);
+	ui_objs_init_slim(&sw, r->view, r->u);
+	ui_objs_init_slim(&srels, r->view, r->u);
 	if (!id || !*id || strlen(id) > 200) {
 		ui_error(rs, 400, "id: the adversary's id");
 		goto out;

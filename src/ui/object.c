@@ -1,8 +1,9 @@
 /*
  * object.c — GET /ui/api/object?id=ID: one object as the member may see
- * it: its latest version, every version with what changed, the
- * collections it is in, its relationships both ways with what is at their
- * other end, and its sightings.  Nothing here tells a hidden object from
+ * it: its latest version, every version with what changed and which
+ * peers delivered it (federation), the collections it is in, its
+ * relationships both ways with what is at their other end, and its
+ * sightings.  Nothing here tells a hidden object from
  * one never stored.
  */
 #include "ui/ui_int.h"
@@ -11,25 +12,52 @@
 #include <string.h>
 #include <strings.h>
 
-/* The versions of the object, one per modified. */
+#include "util/time.h"
+
+/* The versions of the object, one per modified, each with the peers
+ * that delivered it (federation: store_received_list). */
+typedef struct versions {
+	json_t *rows;                      /* [{"us", "modified", "object", "received"}] */
+	store *s;
+} versions;
+
+/* Add {"peer", "received"} to array ud unless there. */
+static void add_received(const char *peer, int64_t us, void *ud)
+{
+	char ts[CC_TS_MAX];
+	json_t *x;
+	size_t i;
+
+	cc_ts_format(us, 6, ts);
+	json_array_foreach((json_t *)ud, i, x)
+		if (!strcmp(ui_str(x, "peer"), peer) && !strcmp(ui_str(x, "received"), ts))
+			return;
+	json_array_append_new(ud, json_pack("{s:s, s:s}", "peer", peer, "received", ts));
+}
+
 static int keep_version(const store_row *r, void *ud)
 {
-	json_t *versions = ud, *o = json_loadb(r->json, r->json_len, 0, NULL), *x;
+	versions *vs = ud;
+	json_t *o = json_loadb(r->json, r->json_len, 0, NULL), *x, *found = NULL;
 	size_t i;
 
 	if (!o)
 		return 0;
-	json_array_foreach(versions, i, x)
+	json_array_foreach(vs->rows, i, x)
 		if (json_integer_value(json_object_get(x, "us")) == r->modified_us &&
-		    json_equal(json_object_get(x, "object"), o)) {
-			json_decref(o);
-			return 0;
-		}
-	x = json_object();
-	json_object_set_new(x, "us", json_integer(r->modified_us));
-	json_object_set_new(x, "modified", json_string(r->modified));
-	json_object_set_new(x, "object", o);
-	json_array_append_new(versions, x);
+		    json_equal(json_object_get(x, "object"), o))
+			found = x;
+	if (found) {
+		json_decref(o);
+	} else {
+		found = json_object();
+		json_object_set_new(found, "us", json_integer(r->modified_us));
+		json_object_set_new(found, "modified", json_string(r->modified));
+		json_object_set_new(found, "object", o);
+		json_object_set_new(found, "received", json_array());
+		json_array_append_new(vs->rows, found);
+	}
+	store_received_list(vs->s, r, add_received, json_object_get(found, "received"), NULL);
 	return 0;
 }
 
@@ -84,6 +112,7 @@ static json_t *versions_json(json_t *rows)
 
 		json_object_set(x, "modified", json_object_get(v[i], "modified"));
 		json_object_set(x, "object", json_object_get(v[i], "object"));
+		json_object_set(x, "received", json_object_get(v[i], "received"));
 		json_object_set_new(x, "changes", i + 1 < n
 				    ? changes(json_object_get(v[i + 1], "object"),
 					      json_object_get(v[i], "object"))
@@ -97,22 +126,17 @@ static json_t *versions_json(json_t *rows)
 /* Summaries of the objects at ids (those the member may see), id -> summary. */
 static int summaries(const ui_req *r, json_t *ids, json_t **out, cc_err *e)
 {
-	size_t n = json_array_size(ids), i;
-	const char **v = calloc(n ? n : 1, sizeof(*v));
 	ui_objs o;
 	const char *k;
 	json_t *x;
 	int rc;
 
-	for (i = 0; i < n; i++)
-		v[i] = json_string_value(json_array_get(ids, i));
-	ui_objs_init(&o, r->view);
-	rc = ui_ids(r->s, r->view, v, n, STORE_VER_LAST, ui_objs_row, &o, e);
+	ui_objs_init_slim(&o, r->view, r->u);
+	rc = ui_ids_json(r->s, r->view, ids, STORE_VER_LAST, ui_objs_row, &o, e);
 	*out = json_object();
 	json_object_foreach(o.by_id, k, x)
 		json_object_set_new(*out, k, ui_summary(x));
 	ui_objs_clear(&o);
-	free(v);
 	return rc;
 }
 
@@ -161,7 +185,7 @@ static json_t *sightings(const ui_req *r, const char *id, cc_err *e, int *rc)
 	const char *k;
 	ui_objs o;
 
-	ui_objs_init(&o, r->view);
+	ui_objs_init_slim(&o, r->view, r->u);
 	*rc = ui_find(r->s, r->view, &(store_find_query){ .type = "sighting", .sighting_of = id },
 		      ui_objs_row, &o, e);
 	json_object_foreach(o.by_id, k, x) {
@@ -202,20 +226,21 @@ static json_t *sightings(const ui_req *r, const char *id, cc_err *e, int *rc)
 void ui_api_object(const ui_req *r, taxii_response *rs)
 {
 	const char *id = ui_arg(r->rq, "id");
-	json_t *rows = json_array(), *j, *vs;
+	versions rows = { json_array(), r->s };
+	json_t *j, *vs;
 	store_find_query q = { .type = "relationship" };
 	ui_objs rels;
 	int rc = 0;
 	cc_err e;
 
-	ui_objs_init(&rels, r->view);
+	ui_objs_init_slim(&rels, r->view, r->u);
 	if (!id || !*id || strlen(id) > 200) {
 		ui_error(rs, 400, "id: the object's id");
 		goto out;
 	}
-	if (ui_ids(r->s, r->view, &id, 1, STORE_VER_ALL, keep_version, rows, &e) != 0)
+	if (ui_ids(r->s, r->view, &id, 1, STORE_VER_ALL, keep_version, &rows, &e) != 0)
 		goto fail;
-	if (!json_array_size(rows)) {
+	if (!json_array_size(rows.rows)) {
 		ui_error(rs, 404, "no object %s", id);
 		goto out;
 	}
@@ -223,7 +248,7 @@ void ui_api_object(const ui_req *r, taxii_response *rs)
 	if (ui_find(r->s, r->view, &q, ui_objs_row, &rels, &e) != 0)
 		goto fail;
 	j = json_object();
-	vs = versions_json(rows);
+	vs = versions_json(rows.rows);
 	json_object_set(j, "object", json_object_get(json_array_get(vs, 0), "object"));
 	json_object_set_new(j, "summary", ui_summary(json_object_get(j, "object")));
 	json_object_set_new(j, "versions", vs);
@@ -240,5 +265,5 @@ fail:
 	ui_error(rs, 500, "%s", e.msg);
 out:
 	ui_objs_clear(&rels);
-	json_decref(rows);
+	json_decref(rows.rows);
 }

@@ -36,6 +36,7 @@ ui_ctx *ui_new(const ui_config *cfg)
 	u->rules_dir = cfg && cfg->rules_dir ? strdup(cfg->rules_dir) : NULL;
 	randombytes_buf(u->key, sizeof(u->key));
 	pthread_mutex_init(&u->lock, NULL);
+	pthread_mutex_init(&u->slim_lock, NULL);
 	return u;
 }
 
@@ -47,6 +48,8 @@ void ui_free(ui_ctx *u)
 		for (int k = 0; k < UI_REPORTS; k++)
 			free(u->sessions[i].reports[k].html);
 	pthread_mutex_destroy(&u->lock);
+	pthread_mutex_destroy(&u->slim_lock);
+	json_decref(u->slim);
 	free(u->models_dir);
 	free(u->rules_dir);
 	sodium_memzero(u, sizeof(*u));
@@ -234,6 +237,7 @@ static const ui_route routes[] = {
 	{ "search", "GET", ui_api_search },
 	{ "object", "GET", ui_api_object },
 	{ "adversary", "GET", ui_api_adversary },
+	{ "sightings", "GET", ui_api_seen },
 	{ "wargame/models", "GET", ui_api_wargame_models },
 	{ "wargame/run", "POST", ui_api_wargame_run },
 	{ "wargame/report", "GET", ui_api_wargame_report },

@@ -54,6 +54,8 @@ struct ui_ctx {
 	unsigned char key[crypto_generichash_KEYBYTES]; /* hashes tokens (per process) */
 	pthread_mutex_t lock;              /* guards sessions */
 	ui_session sessions[UI_SESSIONS];
+	pthread_mutex_t slim_lock;         /* guards slim */
+	json_t *slim;                      /* "date_added owner" -> slim copy (slim.c) */
 };
 
 /* ---- session.c ---- */
@@ -109,6 +111,9 @@ int ui_find(store *s, const ui_view *v, const store_find_query *q, store_row_fn 
  * 0) narrow them. */
 int ui_ids(store *s, const ui_view *v, const char *const *ids, size_t n, unsigned versions,
 	   store_row_fn fn, void *ud, cc_err *e);
+/* ui_ids of the ids in JSON array ids (strings). */
+int ui_ids_json(store *s, const ui_view *v, const json_t *ids, unsigned versions,
+		store_row_fn fn, void *ud, cc_err *e);
 /* Every latest version of the types the member may see (ui_find of each). */
 int ui_types(store *s, const ui_view *v, const char *const *types, size_t n, store_row_fn fn,
 	     void *ud, cc_err *e);
@@ -119,12 +124,26 @@ typedef struct ui_objs {
 	json_t *by_id;                     /* owned */
 	json_t *colls;                     /* id -> [collection names] */
 	const ui_view *view;
+	ui_ctx *slim;                      /* not NULL: slim copies (ui_slim_row) */
 } ui_objs;
 void ui_objs_init(ui_objs *o, const ui_view *v);
+/* The same, collecting slim copies (summaries, matrix, graph, lists). */
+void ui_objs_init_slim(ui_objs *o, const ui_view *v, ui_ctx *u);
 void ui_objs_clear(ui_objs *o);
 int  ui_objs_row(const store_row *r, void *ud);     /* a store_row_fn adding to ui_objs */
 /* The first object of o (the only one, when one id was asked), or NULL. */
 json_t *ui_objs_first(const ui_objs *o);
+
+/* ---- slim.c: what the pages read of most objects ---- */
+
+/* The slim copy of row r's object (a new reference; NULL when its JSON
+ * does not parse): id, type, name, value, versions, flags, markings,
+ * relationship ends, kill chain phases, tactics, sighting fields, and
+ * the external_references that have an external_id (source_name and
+ * external_id only).  Kept per
+ * entry in u (a version's JSON never changes) and shared: read it, never
+ * change it. */
+json_t *ui_slim_row(ui_ctx *u, const store_row *r);
 
 /* ---- json.c: answers and object summaries ---- */
 
@@ -163,6 +182,7 @@ typedef struct ui_req {
 void ui_api_search(const ui_req *r, taxii_response *rs);
 void ui_api_object(const ui_req *r, taxii_response *rs);
 void ui_api_adversary(const ui_req *r, taxii_response *rs);
+void ui_api_seen(const ui_req *r, taxii_response *rs);
 void ui_api_wargame_models(const ui_req *r, taxii_response *rs);
 void ui_api_wargame_run(const ui_req *r, taxii_response *rs);
 void ui_api_wargame_report(const ui_req *r, taxii_response *rs);

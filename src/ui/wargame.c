@@ -2,9 +2,9 @@
  * wargame.c — the war games of the UI: the models of the member's own
  * organisation (serve --wargame-models DIR: DIR/<organisation>/NAME.yaml;
  * no member sees another's network), a run against an adversary as the
- * member sees it (the attack-patterns the adversary `uses` through
- * relationships the member may read, as `wargame run --adversary` takes
- * them from the hub), and its HTML report, kept for the session.
+ * member sees it (the techniques `wargame run --adversary` gathers, its
+ * malware's and tools' included, read through the member's access), and
+ * its HTML report, kept for the session.
  */
 #include "ui/ui_int.h"
 
@@ -75,22 +75,61 @@ void ui_api_wargame_models(const ui_req *r, taxii_response *rs)
 	ui_json(rs, 200, j);
 }
 
-/* The adversary id as the member sees it: its name and the ATT&CK ids of
- * the attack-patterns it uses.  NULL (and rs set) when it cannot. */
+/* The member's wg_reader: the objects of type that id `uses`, through
+ * the relationships and objects the member may see (the latest live
+ * version of each). */
+static int member_uses(void *ud, const char *id, const char *type, store_row_fn fn, void *fn_ud,
+		       cc_err *e)
+{
+	const ui_req *r = ud;
+	store_find_query q = { .type = "relationship", .refers_to = id };
+	json_t *targets = json_array(), *x;
+	size_t n = strlen(type);
+	const char *k;
+	ui_objs rels, objs;
+	int rc;
+
+	ui_objs_init_slim(&rels, r->view, r->u);
+	ui_objs_init_slim(&objs, r->view, r->u);
+	rc = ui_find(r->s, r->view, &q, ui_objs_row, &rels, e);
+	json_object_foreach(rels.by_id, k, x) {
+		const char *dst = ui_str(x, "target_ref");
+
+		if (ui_live(x) && !strcmp(ui_str(x, "relationship_type"), "uses") &&
+		    !strcasecmp(ui_str(x, "source_ref"), id) && !strncmp(dst, type, n) &&
+		    !strncmp(dst + n, "--", 2))
+			json_array_append_new(targets, json_string(dst));
+	}
+	if (rc == 0)
+		rc = ui_ids_json(r->s, r->view, targets, STORE_VER_LAST, ui_objs_row, &objs, e);
+	json_object_foreach(objs.by_id, k, x) {
+		char *text = rc == 0 && ui_live(x) ? json_dumps(x, JSON_COMPACT) : NULL;
+		store_row row = { .id = k, .type = type, .json = text, .json_len = text ? strlen(text) : 0 };
+		bool stop = text && fn(&row, fn_ud) != 0;
+
+		free(text);
+		if (stop)
+			break;
+	}
+	json_decref(targets);
+	ui_objs_clear(&rels);
+	ui_objs_clear(&objs);
+	return rc;
+}
+
+/* The adversary id as the member sees it: its name and its techniques as
+ * `wargame run --adversary` gathers them (wg_adversary_gather: its own
+ * attack-patterns and those of its malware and tools), read as the
+ * member.  NULL (and rs set) when it cannot. */
 static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *rs)
 {
-	store_find_query q = { .type = "relationship", .refers_to = id };
-	const char *k;
-	json_t *group, *targets = json_array(), *x;
+	json_t *group;
 	wg_adversary *a = NULL;
-	ui_objs g, rels, aps;
+	ui_objs g;
 	cc_err e;
 
-	ui_objs_init(&g, r->view);
-	ui_objs_init(&rels, r->view);
-	ui_objs_init(&aps, r->view);
-	if (ui_ids(r->s, r->view, &id, 1, STORE_VER_LAST, ui_objs_row, &g, &e) ||
-	    ui_find(r->s, r->view, &q, ui_objs_row, &rels, &e)) {
+	ui_objs_init_slim(&g, r->view, r->u);
+	if (ui_ids(r->s, r->view, &id, 1, STORE_VER_LAST, ui_objs_row, &g, &e)) {
 		ui_error(rs, 500, "%s", e.msg);
 		goto out;
 	}
@@ -99,37 +138,19 @@ static wg_adversary *adversary(const ui_req *r, const char *id, taxii_response *
 		ui_error(rs, 404, "no adversary %s", id);
 		goto out;
 	}
-	json_object_foreach(rels.by_id, k, x)
-		if (!strcmp(ui_str(x, "relationship_type"), "uses") &&
-		    !strcasecmp(ui_str(x, "source_ref"), id) &&
-		    !strncmp(ui_str(x, "target_ref"), "attack-pattern--", 16))
-			json_array_append(targets, json_object_get(x, "target_ref"));
-	for (size_t i = 0; i < json_array_size(targets); i++) {
-		const char *t = json_string_value(json_array_get(targets, i));
-
-		if (ui_ids(r->s, r->view, &t, 1, STORE_VER_LAST, ui_objs_row, &aps, &e)) {
-			ui_error(rs, 500, "%s", e.msg);
-			goto out;
-		}
-	}
 	a = wg_adversary_new(ui_str(group, "name"));
-	a->id = cc_xstrdup(id);
-	json_object_foreach(aps.by_id, k, x) {
-		const char *t = ui_attack_id(x);
-
-		if (ui_live(x) && t && t[0] == 'T')
-			wg_adversary_add(a, t, NULL);
-	}
-	if (!a->ntechniques) {
+	a->id = cc_xstrdup(ui_str(group, "id"));
+	if (wg_adversary_gather(&(wg_reader){ member_uses, (void *)r }, a, true, &e)) {
+		ui_error(rs, 500, "%s", e.msg);
+	} else if (!a->ntechniques) {
 		ui_error(rs, 422, "%s uses no ATT&CK technique you may see", ui_str(group, "name"));
-		wg_adversary_free(a);
-		a = NULL;
+	} else {
+		goto out;
 	}
+	wg_adversary_free(a);
+	a = NULL;
 out:
-	json_decref(targets);
 	ui_objs_clear(&g);
-	ui_objs_clear(&rels);
-	ui_objs_clear(&aps);
 	return a;
 }
 

@@ -58,12 +58,9 @@ static int pattern_row(const store_row *row, void *ud)
 }
 
 /* The techniques of the attack-patterns `id` uses. */
-static int add_uses(store *s, const char *id, wg_adversary *a, cc_err *e)
+static int add_uses(const wg_reader *rd, const char *id, wg_adversary *a, cc_err *e)
 {
-	store_find_query q = { .type = "attack-pattern", .related_to = id,
-			       .relationship_type = "uses" };
-
-	return store_find(s, &q, pattern_row, a, e);
+	return rd->uses(rd->ud, id, "attack-pattern", pattern_row, a, e);
 }
 
 /* The malware and tools an adversary uses: ids and names. */
@@ -86,23 +83,19 @@ static int soft_row(const store_row *row, void *ud)
 	return 0;
 }
 
-static int add_software(store *s, const char *id, wg_adversary *a, cc_err *e)
+static int add_software(const wg_reader *rd, const char *id, wg_adversary *a, cc_err *e)
 {
 	static const char *const types[] = { "malware", "tool" };
 	softs sw = { 0 };
 	int rc = CC_OK;
 
-	for (size_t t = 0; t < 2 && rc == CC_OK; t++) {
-		store_find_query q = { .type = types[t], .related_to = id,
-				       .relationship_type = "uses" };
-
-		rc = store_find(s, &q, soft_row, &sw, e);
-	}
+	for (size_t t = 0; t < 2 && rc == CC_OK; t++)
+		rc = rd->uses(rd->ud, id, types[t], soft_row, &sw, e);
 	for (size_t i = 0; i < sw.n; i++) {
 		size_t before = a->ntechniques;
 
 		if (rc == CC_OK)
-			rc = add_uses(s, sw.id[i], a, e);
+			rc = add_uses(rd, sw.id[i], a, e);
 		if (rc == CC_OK && a->ntechniques > before)
 			wg_adversary_add_software(a, sw.name[i]);
 		free(sw.id[i]);
@@ -118,6 +111,26 @@ static int tech_cmp(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+int wg_adversary_gather(const wg_reader *rd, wg_adversary *a, bool software, cc_err *e)
+{
+	int rc = add_uses(rd, a->id, a, e);
+
+	if (rc == CC_OK && software)
+		rc = add_software(rd, a->id, a, e);
+	if (rc == CC_OK)
+		qsort(a->techniques, a->ntechniques, sizeof(*a->techniques), tech_cmp);
+	return rc;
+}
+
+/* The hub's reader: store_find of what id `uses` (no viewer). */
+static int hub_uses(void *ud, const char *id, const char *type, store_row_fn fn, void *fn_ud,
+		    cc_err *e)
+{
+	store_find_query q = { .type = type, .related_to = id, .relationship_type = "uses" };
+
+	return store_find(ud, &q, fn, fn_ud, e);
+}
+
 int wg_adversary_from_store(store *s, const char *name, bool software,
 			    wg_adversary **out, cc_err *e)
 {
@@ -131,9 +144,7 @@ int wg_adversary_from_store(store *s, const char *name, bool software,
 	a = wg_adversary_new(found);
 	a->id = id;
 	id = NULL;
-	rc = add_uses(s, a->id, a, e);
-	if (rc == CC_OK && software)
-		rc = add_software(s, a->id, a, e);
+	rc = wg_adversary_gather(&(wg_reader){ hub_uses, s }, a, software, e);
 	if (rc == CC_OK && !a->ntechniques)
 		rc = cc_err_set(e, CC_ERR, "adversary '%s' (%s): uses no ATT&CK technique "
 				"in the store", name, a->id);
@@ -141,7 +152,6 @@ int wg_adversary_from_store(store *s, const char *name, bool software,
 		wg_adversary_free(a);
 		goto out;
 	}
-	qsort(a->techniques, a->ntechniques, sizeof(*a->techniques), tech_cmp);
 	*out = a;
 out:
 	free(id);

@@ -106,6 +106,20 @@ void wg_intel_free(wg_intel *in);
  * several do. */
 int wg_adversary_lookup(store *s, const char *name, char **id, char **found,
 			cc_err *e);
+/* How an adversary's techniques are read: uses(ud, id, type, fn, fn_ud, e)
+ * calls fn for the latest live version of each object of type that id
+ * `uses` (through relationships the reader may see). */
+typedef struct wg_reader {
+	int (*uses)(void *ud, const char *id, const char *type, store_row_fn fn, void *fn_ud,
+		    cc_err *e);
+	void *ud;
+} wg_reader;
+/* The techniques of adversary a (a->id set) through rd: the ATT&CK ids
+ * of the attack-patterns it `uses`, and with software those of the
+ * malware and tools it `uses` (their names go to a->software); sorted.
+ * The one way a war game gathers them: wg_adversary_from_store reads as
+ * the hub, the web interface as the member. */
+int wg_adversary_gather(const wg_reader *rd, wg_adversary *a, bool software, cc_err *e);
 /* The adversary named name (wg_adversary_lookup) and its techniques: the
  * ATT&CK ids of the attack-patterns it `uses`, and with software those of
  * the malware and tools it `uses` (their names go to a->software).

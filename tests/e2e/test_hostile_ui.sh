@@ -95,7 +95,8 @@ for q in "q=RED%20SECRET" "q=Crimson%20Ghost&by=alias" "q=crimson%20ghost" "q=G9
 	"q=g9991" "q=198.51.100.77&by=value" "q=198.51.100.77" "q=SECRET" "q=HIDDEN" "q=BOB%20RED" \
 	"q=TWO%20FACED%20v2" "q=$R" "type=sighting&q=666" "q=SECRET%20GR" "q=v2%20SECRET" \
 	"q=SECRET&by=name" "q=ECRET%20GRO&by=name" "q=v2&by=name" "q=PRIVATE" \
-	"q=COLLECTION%20OBJ"; do
+	"q=COLLECTION%20OBJ" "q=IDDEN%20COLL&by=name" "q=OB%20RED%20PRIV&by=name" "q=FACED%20v2&by=name" \
+	"q=RIMSON%20TECH&by=name" "q=WO-faced%20Technique%20CRIM&by=name" "q=ECRET%20INDIC&by=name"; do
 	t_true "search $q finds nothing" [ "$(search_ids "$q")" = "" ]
 done
 t_true "search by type finds the green group, not the red one" \
@@ -108,6 +109,23 @@ t_true "a part of a name finds it (by name)" [ "$(search_ids "q=WO%20FAC&by=name
 t_true "any does not read every name: a part inside a word is not found" \
 	[ "$(search_ids "q=WO%20FAC")" = "" ]
 t_true "alice finds her own red object by a word of it" [ "$(search_ids "q=red%20own")" = "$A1" ]
+t_true "and by a part of it (the trigram index)" [ "$(search_ids "q=LICE%20RED%20O&by=name")" = "$A1" ]
+t_true "a part of a name of 3 characters or more is found through the trigram index" \
+	[ "$(search_ids "q=aced%20v1&by=name") $(search_ids "q=EEN%20GROU&by=name")" = "$V $G" ]
+# a deleted version leaves the trigram index with its name
+DEL=indicator--56565656-5656-4656-8656-565656565656
+ui_bundle "$T/del.json" "{\"id\":\"$DEL\",\"name\":\"ALICE SOON DELETED\",$green}"
+jq '{objects: .objects}' "$T/del.json" >"$T/dele.json"
+post "$A" "$DEF" "$T/dele.json"
+t_true "alice posts an object and finds it by a part of its name" \
+	[ "$CODE $(search_ids "q=SOON%20DELE&by=name")" = "202 $DEL" ]
+req "$A" DELETE "/api1/collections/$DEF/objects/$DEL/"
+t_true "she deletes it" code_is 200
+t_true "a part of its name no longer finds it" [ "$(search_ids "q=SOON%20DELE&by=name")" = "" ]
+t_true "its trigrams left the index with its name" \
+	[ "$(sqlite3 "$CYBERCELL_DB" "SELECT count(*) FROM names_tri WHERE names_tri MATCH '\"SOON DELE\"'")" = 0 ]
+t_true "the index holds the names, one row per named version" [ "$(sqlite3 "$CYBERCELL_DB" \
+	"SELECT (SELECT count(*) FROM names_tri) = (SELECT count(*) FROM names WHERE kind = 0)")" = 1 ]
 t_true "every indicator alice may see, and no other" \
 	[ "$(search_ids "type=indicator")" = "$(printf '%s\n' "$A1" "$V" | sort | tr '\n' ' ' | sed 's/ $//')" ]
 ureq GET "/ui/api/object?id=$NONE"
@@ -175,6 +193,33 @@ t_true "its report is hers, sandboxed" [ "$CODE $(hdr Content-Security-Policy)" 
 UCK=$BUCK UCSRF=$BCSRF
 ureq GET "/ui/api/wargame/report?id=$RID"
 t_true "not bob's" code_is 404
+
+# ---- the adversary's software's techniques too, as `wargame run
+# --adversary` gathers them, each member through what it may see: the
+# green group uses a green malware (a green technique) and, by a RED
+# relationship, the green tool (another green technique)
+MW=malware--12121212-1212-4212-8212-121212121212
+AP2=attack-pattern--13131313-1313-4313-8313-131313131313
+AP3=attack-pattern--14141414-1414-4414-8414-141414141414
+tech() { echo "{\"type\":\"attack-pattern\",\"id\":\"$1\",\"name\":\"$2\",$green,\"external_references\":[{\"source_name\":\"mitre-attack\",\"external_id\":\"$3\"}]}"; }
+uses() { echo "{\"type\":\"relationship\",\"id\":\"relationship--$1\",\"relationship_type\":\"uses\",\"source_ref\":\"$2\",\"target_ref\":\"$3\",$green}"; }
+ui_bundle "$T/soft.json" "{\"type\":\"malware\",\"id\":\"$MW\",\"name\":\"GREEN MALWARE\",\"is_family\":true,$green}" \
+	"$(tech "$AP2" "Malware Technique" T9993)" "$(tech "$AP3" "Tool Technique" T9994)" \
+	"$(uses 15151515-1515-4515-8515-151515151515 "$G" "$MW")" \
+	"$(uses 16161616-1616-4616-8616-161616161616 "$MW" "$AP2")" \
+	"$(uses 17171717-1717-4717-8717-171717171717 "$TL" "$AP3")"
+t_ok "the hub imports the group's software and their techniques" cc import "$T/soft.json"
+cp "$ROOT/data/demo/bank.yaml" "$T/models/bank-b/"
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$G'","runs":10}'
+t_true "bob (red) plays the group with its malware's and its tool's techniques" \
+	[ "$CODE $(jb .techniques)" = "200 3" ]
+t_ok "the hub's CLI war game counts the same three" cc wargame run "$T/models/bank-b/bank.yaml" \
+	--adversary "GREEN GROUP" --runs 10 --json "$T/cli.json"
+t_true "(T9990, T9993, T9994)" [ "$(jq -r '.adversary.techniques|join(",")' "$T/cli.json")" = "T9990,T9993,T9994" ]
+UCK=$AUCK UCSRF=$ACSRF
+upost /ui/api/wargame/run --data '{"model":"bank","adversary":"'$G'","runs":10}'
+t_true "alice (amber): the malware's technique, not the tool's behind the RED relationship" \
+	[ "$CODE $(jb .techniques)" = "200 2" ]
 
 # ---- changes need the session's CSRF token and this site's origin
 UCK=$AUCK UCSRF=$ACSRF

@@ -7,7 +7,8 @@
 # renders, a member at AMBER sees no RED object on any page or API call,
 # objects named and described as HTML stay text, a change without the CSRF
 # token is refused, a war game runs on the organisation's model and shows
-# its report, logout ends the session.  UI_SCREENSHOT=FILE keeps a
+# its report, "who else saw this" names only the members that allow it and
+# counts nothing above the member's ceiling, logout ends the session.  UI_SCREENSHOT=FILE keeps a
 # screenshot of the adversary page (README's, docs/img/).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/taxii_lib.sh"
@@ -68,7 +69,19 @@ ui_bundle "$T/extra.json" \
 	"{\"type\":\"malware\",\"id\":\"$XSS\",\"name\":\"$XSS_NAME\",\"is_family\":false,\"description\":\"<script>alert(2)</script><img src=x onerror=alert(3)>\",$green}" \
 	"{\"type\":\"relationship\",\"id\":\"$XREL\",\"relationship_type\":\"uses\",\"source_ref\":\"$GID\",\"target_ref\":\"$XSS\",$green}"
 t_ok "import the RED and the XSS objects" cc import "$T/extra.json"
-cc org add bank-a >/dev/null
+for o in bank-a bank-b bank-c; do cc org add "$o" >/dev/null; done
+cc org set bank-b --named-in-sightings yes >/dev/null
+ident() { cc org list --json | jq -r --arg o "$1" '.[] | select(.name == $o) | .identity_id'; }
+# "who else saw this": an indicator sighted by bank-a (the analyst's), by
+# bank-b (named) and bank-c (not named), and at RED by bank-c (hidden)
+SEEN=indicator--0bad0bad-0000-4000-8000-000000000010
+sighting() { # sighting N WHERE COUNT MARKING
+	echo "{\"type\":\"sighting\",\"id\":\"sighting--0bad0bad-0000-4000-8000-00000000002$1\",\"sighting_of_ref\":\"$SEEN\",\"where_sighted_refs\":[\"$(ident "$2")\"],\"count\":$3,\"first_seen\":\"2024-03-0$1T00:00:00Z\",\"last_seen\":\"2024-03-0$1T12:00:00Z\",$4}"
+}
+ui_bundle "$T/seen.json" "{\"id\":\"$SEEN\",\"name\":\"SEEN BY THREE\",$green}" \
+	"$(sighting 1 bank-a 1 "$green")" "$(sighting 2 bank-b 5 "$green")" \
+	"$(sighting 3 bank-c 7 "$green")" "$(sighting 4 bank-c 900 "$red")"
+t_ok "import an indicator and its sightings by three members" cc import "$T/seen.json"
 cc grant bank-a default read --max-tlp amber >/dev/null
 pw 'analyst-password' analyst bank-a
 mkdir -p "$T/models/bank-a"
@@ -76,7 +89,7 @@ cp "$ROOT/data/demo/bank.yaml" "$T/models/bank-a/"
 t_true "server starts" start_server --wargame-models "$T/models"
 
 export BASE UI_USER=analyst UI_PASS=analyst-password GROUP GROUP_ID=$GID TECHNIQUES=$N \
-	RED_ID=$RED RED_NAME="RED SHADOW" RED_REL=$RREL RED_MAL=$RMAL XSS_ID=$XSS XSS_NAME \
+	RED_ID=$RED RED_NAME="RED SHADOW" RED_REL=$RREL RED_MAL=$RMAL XSS_ID=$XSS XSS_NAME SEEN_ID=$SEEN \
 	PROFILE=$T/profile SHOT=${UI_SCREENSHOT:-} NODE_TLS_REJECT_UNAUTHORIZED=0 CHROMIUM \
 	NODE_NO_WARNINGS=1
 t0=$(date +%s)

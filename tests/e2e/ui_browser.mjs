@@ -2,7 +2,7 @@
 // headless, driven by puppeteer-core (test_ui_browser.sh sets it up).
 // Prints "PASS <what>" or "FAIL <what>: <why>" per check, and "INFO ..." lines.
 //   env: BASE, UI_USER, UI_PASS, GROUP (name), GROUP_ID, TECHNIQUES (count),
-//        RED_ID, RED_NAME, RED_REL, RED_MAL, XSS_ID, XSS_NAME, PROFILE (a fresh
+//        RED_ID, RED_NAME, RED_REL, RED_MAL, XSS_ID, XSS_NAME, SEEN_ID, PROFILE (a fresh
 //        folder), SHOT (screenshot path, optional)
 import puppeteer from 'puppeteer-core';
 
@@ -119,6 +119,21 @@ try {
 	await page.waitForSelector('#results tbody tr');
 	await csp('xss pages');
 	check('no dialog opened, no script ran', dialogs.length === 0, dialogs.join(' | '));
+
+	// ---- who else saw this: named where allowed, nothing above AMBER
+	await page.evaluate(id => { location.hash = '#/object/' + encodeURIComponent(id); }, env.SEEN_ID);
+	await page.waitForSelector('#who-saw[data-state=done]');
+	const seen = await text('#seen-summary');
+	check('"who else saw this" counts 3 members, 3 sightings, 13 events', seen.startsWith(
+		'3 members sighted it: 3 sightings, 13 events, first seen 2024-03-01T00:00:00.000Z, last seen 2024-03-03T12:00:00.000Z'), seen);
+	const who = await page.$$eval('#who-saw tbody tr', rs => rs.map(r => [...r.children].map(c => c.textContent).join(' / ')));
+	check('the analyst\'s own, bank-b by name, bank-c only counted', who.join(' | ') ===
+		'bank-a (you) / 1 / 1 / 2024-03-01T00:00:00.000Z / 2024-03-01T12:00:00.000Z | ' +
+		'bank-b / 1 / 5 / 2024-03-02T00:00:00.000Z / 2024-03-02T12:00:00.000Z | ' +
+		'1 member not named (they do not allow it) / 1 / 7 / 2024-03-03T00:00:00.000Z / 2024-03-03T12:00:00.000Z', who.join(' | '));
+	const whole = await text('#who-saw');
+	check('no bank-c, no RED count on the page', !whole.includes('bank-c') && !whole.includes('900'), whole);
+	await csp('who else saw this');
 
 	// ---- a war game on the organisation's model against the group
 	await page.evaluate(id => { location.hash = '#/wargame?adversary=' + encodeURIComponent(id); }, env.GROUP_ID);

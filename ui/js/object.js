@@ -1,7 +1,9 @@
 // object.js — #/object/ID: every property, every version with what
-// changed, relationships both ways, sightings, the raw STIX.
+// changed and which peer delivered it, relationships both ways, sightings,
+// who else saw it, the raw STIX.
 import * as api from './api.js';
 import { el, put, tlpBadge, objLink, isAdversary, table } from './dom.js';
+import { whoSawSection, observedValue } from './seen.js';
 
 // A property's value as text (structures as indented JSON).
 function valueText(v) {
@@ -15,10 +17,17 @@ function properties(o) {
 	]));
 }
 
+// Which peers (other hubs) delivered a version, and when.
+function received(v) {
+	return (v.received || []).length ? el('p', { class: 'received muted' }, v.received.map((r, i) =>
+		[i ? '; ' : 'received from ', el('span', { class: 'peer' }, r.peer), ' at ', r.received])) : null;
+}
+
 function versions(vs) {
 	return el('ol', { class: 'versions' }, vs.map((v, i) => el('li', {},
 		el('strong', {}, v.modified || '(no version)'),
 		i === vs.length - 1 ? ' — first version' : ':',
+		received(v),
 		v.changes.length ? el('ul', { class: 'changes' }, v.changes.map(c =>
 			el('li', {}, c.property + ' ' + c.change))) : null)));
 }
@@ -37,9 +46,17 @@ export function sightingRows(ss) {
 		(s.where_sighted || []).join(', '), tlpBadge(s.tlp) || '']);
 }
 
+// "Who else saw this" of an indicator or an observed value, else nothing.
+function whoSaw(o) {
+	if (o.type === 'indicator') return whoSawSection({ indicator: o.id });
+	const v = observedValue(o);
+	return v ? whoSawSection({ value: v }) : null;
+}
+
 export async function objectView(main, id) {
 	const r = await api.get('object', { id });
 	const o = r.object, s = r.summary;
+	const seen = whoSaw(o);
 	const links = [];
 	if (isAdversary(o.type))
 		links.push(el('a', { href: '#/adversary/' + encodeURIComponent(o.id) }, 'Adversary page (ATT&CK matrix, graph)'));
@@ -59,6 +76,7 @@ export async function objectView(main, id) {
 			el('h2', { id: 'h-sight' }, `Sightings (${r.sightings.length})`),
 			r.sightings.length ? table(null, ['First seen', 'Last seen', 'Count', 'Where', 'TLP'], sightingRows(r.sightings))
 				: el('p', { class: 'muted' }, 'No sightings you may see.')),
+		seen,
 		el('section', { 'aria-labelledby': 'h-raw' },
 			el('h2', { id: 'h-raw' }, 'Raw STIX'), el('pre', { id: 'raw' }, JSON.stringify(o, null, 2))));
 }
