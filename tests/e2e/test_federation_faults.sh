@@ -97,9 +97,16 @@ for _ in 1 2 3 4 5; do
 	if bsync >/dev/null 2>>"$T/sync.err"; then ok=1; break; fi
 done
 t_true "a pass goes through after the kills" [ "$ok" = 1 ]
-t_ok "and the next one (what b pushed comes back into its shared: already there)" bsync --json
-t_ok "and the next one" bsync --json
-t_true "moves nothing either way" [ "$(jq -s '[.[].objects] | add' "$OUT")" = 0 ]
+# a POST of a killed sync may still be stored by a after the next pass
+# has read a's collection (more likely on a loaded machine): the passes
+# after it settle within a few, and then move nothing
+moved=x
+for _ in 1 2 3 4; do
+	bsync --json >"$T/pass.json" 2>>"$T/sync.err" || { moved=failed; break; }
+	moved=$(jq -s '[.[].objects] | add' "$T/pass.json")
+	[ "$moved" = 0 ] && break
+done
+t_true "the next passes settle: one moves nothing either way" [ "$moved" = 0 ]
 N=$((60 * (ROUNDS + 1) + 20 * ROUNDS + 25 * (ROUNDS + 1)))
 t_true "a holds every version once: its own, its new versions and b's ($N)" \
 	[ "$(versions a | wc -l) $(versions a | uniq -d | wc -l)" = "$N 0" ]
