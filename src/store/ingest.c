@@ -6,6 +6,7 @@
  * is always cc_json_dump_text of the parsed (and upgraded) object, never
  * the input's own spelling of it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,21 @@ static bool make_ready(probe *p, json_t *obj, store_ingest *out)
 		return false;
 	}
 	return true;
+}
+
+void store_first_problem_note(const char *id, const char *path, const char *msg, void *ud)
+{
+	store_first_problem *p = ud;
+
+	(void)id;
+	if (p->n++ == 0)
+		snprintf(p->first, sizeof(p->first), "%s%s%s", path && *path ? path : "",
+			 path && *path ? ": " : "", msg);
+}
+
+void store_first_problem_text(const store_first_problem *p, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s", p->first, p->n > 1 ? " (and more problems)" : "");
 }
 
 size_t store_ingest_prepare(json_t *obj, const char *bundle_sv, store_ingest *out,

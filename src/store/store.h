@@ -194,6 +194,16 @@ typedef struct store_ingest {
  * ""), message; strings valid during the call. */
 typedef void (*store_problem_fn)(const char *id, const char *path, const char *msg, void *ud);
 
+/* The first problem of an input object and how many there were: a
+ * store_problem_fn is store_first_problem_note with a zeroed one as ud. */
+typedef struct store_first_problem {
+	char first[480];            /* "path: message" of the first */
+	size_t n;
+} store_first_problem;
+void store_first_problem_note(const char *id, const char *path, const char *msg, void *ud);
+/* "first" or "first (and more problems)" into out (size n). */
+void store_first_problem_text(const store_first_problem *p, char *out, size_t n);
+
 /* Make input object obj ready to store, without a store, on any thread:
  * upgrade STIX 2.0 (bundle_sv: the spec_version of its bundle, may be
  * NULL), validate every resulting object, serialise it and make its facts.

@@ -158,22 +158,6 @@ static void *fetch_thread(void *arg)
 	return NULL;
 }
 
-/* The problems of one input object: the first, and how many. */
-typedef struct obj_problems {
-	char first[480];
-	size_t n;
-} obj_problems;
-
-static void on_problem(const char *id, const char *path, const char *msg, void *ud)
-{
-	obj_problems *op = ud;
-
-	(void)id;
-	if (op->n++ == 0)
-		snprintf(op->first, sizeof(op->first), "%s%s%s", path && *path ? path : "",
-			 path && *path ? ": " : "", msg);
-}
-
 /* Make page pg's objects ready to store (outside the lock). */
 static void prepare_page(page *pg)
 {
@@ -181,14 +165,16 @@ static void prepare_page(page *pg)
 	json_t *obj;
 
 	json_array_foreach(pg->objects, i, obj) {
-		obj_problems op = { "", 0 };
+		store_first_problem op = { "", 0 };
+		char why[480];
 		const char *id = json_string_value(json_object_get(obj, "id"));
 
-		if (store_ingest_prepare(obj, NULL, &pg->ready, on_problem, &op) == 0)
+		if (store_ingest_prepare(obj, NULL, &pg->ready, store_first_problem_note, &op) == 0)
 			continue;
 		pg->n_bad++;
+		store_first_problem_text(&op, why, sizeof(why));
 		cc_buf_printf(&pg->problems, "%s\tinvalid STIX 2.1 object (object %zu of the page): "
-			      "%s%s\n", id ? id : "", i, op.first, op.n > 1 ? " (and more problems)" : "");
+			      "%s\n", id ? id : "", i, why);
 	}
 }
 

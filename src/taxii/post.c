@@ -34,22 +34,6 @@ typedef struct post_state {
 	cc_err db_err;                   /* its message */
 } post_state;
 
-/* First problem of an input object, and how many there were. */
-typedef struct problems {
-	char first[400];
-	size_t n;
-} problems;
-
-static void on_problem(const char *id, const char *path, const char *msg, void *ud)
-{
-	problems *p = ud;
-
-	if (p->n++ == 0)
-		snprintf(p->first, sizeof(p->first), "%s%s%s", path && *path ? path : "",
-			 path && *path ? ": " : "", msg);
-	(void)id;
-}
-
 static json_t *detail(const json_t *obj, const char *message, int64_t date_added_us)
 {
 	json_t *d = json_object(), *id = json_object_get(obj, "id");
@@ -89,12 +73,12 @@ static void succeed(post_state *p, const json_t *obj, const char *message, int64
  * validate, serialise); a bad one fails alone.  Outside the write lock. */
 static void prepare(post_state *p, json_t *obj)
 {
-	problems pr = { { 0 }, 0 };
+	store_first_problem pr = { "", 0 };
 
-	if (store_ingest_prepare(obj, NULL, &p->todo, on_problem, &pr) != 0) {
+	if (store_ingest_prepare(obj, NULL, &p->todo, store_first_problem_note, &pr) != 0) {
 		char msg[480];
 
-		snprintf(msg, sizeof(msg), "%s%s", pr.first, pr.n > 1 ? " (and more problems)" : "");
+		store_first_problem_text(&pr, msg, sizeof(msg));
 		fail(p, obj, "invalid STIX 2.1 object: %s", msg);
 	}
 }
