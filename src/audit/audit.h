@@ -120,9 +120,10 @@ typedef struct audit_entry {
 } audit_entry;
 
 void audit_entry_clear(audit_entry *en);                      /* NULL ok */
-/* Append the line's text of en between seq and prev (each field as
- * ",\"key\":value", ts_us 0: the time now) to out. */
-void audit_entry_text(const audit_entry *en, cc_buf *out);
+/* The line's text of en between seq and prev (each field as
+ * ",\"key\":value"; ts_us 0: the time now), to free(): what
+ * audit_entry_format puts in body, en left as it is. */
+char *audit_entry_body(const audit_entry *en);
 /* Write en's fields into en->body now (ts_us 0: the time now), the line's
  * text between seq and prev, and free the others: a writer thread then
  * has one string to chain and free.  The line is the same. */

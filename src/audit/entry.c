@@ -223,7 +223,9 @@ static void hash_hex(const char *data, size_t len, char out[AUDIT_HASH_HEX])
 	sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof(h));
 }
 
-void audit_entry_text(const audit_entry *en, cc_buf *out)
+/* Append the line's text of en between seq and prev (each field as
+ * ",\"key\":value", ts_us 0: the time now) to out. */
+static void put_fields(const audit_entry *en, cc_buf *out)
 {
 	char ts[CC_TS_MAX];
 
@@ -252,19 +254,27 @@ void audit_entry_text(const audit_entry *en, cc_buf *out)
 		field_extra(out, en->extra);
 }
 
-void audit_entry_format(audit_entry *en)
+char *audit_entry_body(const audit_entry *en)
 {
 	cc_buf b = CC_BUF_INIT;
+
+	cc_buf_reserve(&b, 512);        /* an ordinary request's text, grown once at most */
+	put_fields(en, &b);
+	return cc_buf_take(&b, NULL);
+}
+
+void audit_entry_format(audit_entry *en)
+{
 	int64_t ts = en->ts_us ? en->ts_us : cc_now_us();
+	char *body;
 
 	if (en->body)
 		return;
 	en->ts_us = ts;
-	cc_buf_reserve(&b, 512);
-	audit_entry_text(en, &b);
+	body = audit_entry_body(en);
 	audit_entry_clear(en);
 	en->ts_us = ts;
-	en->body = cc_buf_take(&b, NULL);
+	en->body = body;
 }
 
 void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
@@ -277,7 +287,7 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 	if (en->body)
 		cc_buf_puts(out, en->body);
 	else
-		audit_entry_text(en, out);
+		put_fields(en, out);
 	/* prev is a hash in hex, written here: nothing to escape */
 	cc_buf_append(out, ",\"prev\":\"", 9);
 	cc_buf_puts(out, prev);

@@ -107,31 +107,49 @@ static void move_list(audit_list *to, audit_list *from)
 	memset(from, 0, sizeof(*from));
 }
 
-void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response *rs)
+/* en (zeroed first) from r and the answer's org, authz and refused (may
+ * be NULL), its strings borrowed from them and from addr (the client's,
+ * INET6_ADDRSTRLEN + 1 bytes), never freed: the casts drop a const the
+ * entry's owned strings do not have. */
+static void borrow(audit_entry *en, const taxii_trail_req *r, const char *org, const char *authz,
+		   const char *refused, char *addr)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
-
 	memset(en, 0, sizeof(*en));
-	audit_set(&en->actor, r->user && *r->user ? r->user : "-");
-	if ((!r->user || !*r->user) && r->login && *r->login)
-		audit_set(&en->login, r->login);
-	address(r->addr, addr, sizeof(addr));
-	audit_set(&en->client, addr);
-	audit_set(&en->action, r->method);
-	audit_set(&en->path, r->target);
+	address(r->addr, addr, INET6_ADDRSTRLEN + 1);
+	en->actor = (char *)(r->user && *r->user ? r->user : "-");
+	en->login = (char *)((!r->user || !*r->user) && r->login && *r->login ? r->login : NULL);
+	en->client = addr;
+	en->action = (char *)r->method;
+	en->path = (char *)r->target;
 	en->status = r->status;
 	en->has_bytes = true;
 	en->bytes = (int64_t)r->bytes;
-	if (r->aborted)
-		audit_set(&en->message, "the client left before the answer was sent");
+	en->org = (char *)(org && *org ? org : NULL);
+	en->authz = (char *)(authz && *authz ? authz : NULL);
+	en->message = (char *)(refused && *refused ? refused
+			       : r->aborted ? "the client left before the answer was sent" : NULL);
+}
+
+void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response *rs)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	audit_entry b;
+
+	borrow(&b, r, rs ? rs->org : NULL, rs ? rs->authz : NULL, rs ? rs->refused : NULL, addr);
+	memset(en, 0, sizeof(*en));
+	en->status = b.status;
+	en->has_bytes = b.has_bytes;
+	en->bytes = b.bytes;
+	audit_set(&en->actor, b.actor);
+	audit_set(&en->login, b.login);
+	audit_set(&en->org, b.org);
+	audit_set(&en->client, b.client);
+	audit_set(&en->action, b.action);
+	audit_set(&en->path, b.path);
+	audit_set(&en->authz, b.authz);
+	audit_set(&en->message, b.message);
 	if (!rs)
 		return;
-	if (rs->org[0])
-		audit_set(&en->org, rs->org);
-	if (rs->authz[0])
-		audit_set(&en->authz, rs->authz);
-	if (rs->refused[0])
-		audit_set(&en->message, rs->refused);
 	move_list(&en->written, &rs->written);
 	move_list(&en->versioned, &rs->versioned);
 	move_list(&en->deleted, &rs->deleted);
@@ -141,28 +159,13 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 void taxii_trail_note(audit_writer *w, const taxii_trail_req *r)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
-	audit_entry en = { 0 };
-	cc_buf body = CC_BUF_INIT;
+	audit_entry en;
 
-	/* the strings are r's, borrowed for audit_entry_format, which writes
-	 * the entry's text at once: nothing is copied but that text */
-	address(r->addr, addr, sizeof(addr));
+	/* an ordinary read's entry borrows r's strings: nothing is copied but
+	 * its text, made here (audit_entry_body) */
+	borrow(&en, r, r->org, r->authz, r->refused, addr);
 	en.ts_us = cc_now_us();
-	en.actor = (char *)(r->user && *r->user ? r->user : "-");
-	en.login = (char *)((!r->user || !*r->user) && r->login && *r->login ? r->login : NULL);
-	en.client = addr;
-	en.action = (char *)r->method;
-	en.path = (char *)r->target;
-	en.status = r->status;
-	en.has_bytes = true;
-	en.bytes = (int64_t)r->bytes;
-	en.org = (char *)(r->org && *r->org ? r->org : NULL);
-	en.authz = (char *)(r->authz && *r->authz ? r->authz : NULL);
-	en.message = (char *)(r->refused && *r->refused ? r->refused
-			      : r->aborted ? "the client left before the answer was sent" : NULL);
-	cc_buf_reserve(&body, 512);     /* an ordinary read's text, grown once at most */
-	audit_entry_text(&en, &body);
-	audit_writer_add(w, &(audit_entry){ .ts_us = en.ts_us, .body = cc_buf_take(&body, NULL) },
+	audit_writer_add(w, &(audit_entry){ .ts_us = en.ts_us, .body = audit_entry_body(&en) },
 			 false, NULL, NULL);
 }
 
