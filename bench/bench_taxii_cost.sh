@@ -110,7 +110,7 @@ cost() {
 
 names=(new) bins=("$CYBERCELL")
 [ -n "$BASE" ] && names=(base new) bins=("$BASE" "$CYBERCELL")
-[ -n "$AUDIT_AB" ] && names=(base new) bins=("$CYBERCELL" "$CYBERCELL") BASE=1 \
+[ -n "$AUDIT_AB" ] && names=(base new) bins=("$CYBERCELL" "$CYBERCELL") \
 	BASE_LABEL="this build with \`serve --no-audit\` (the audit trail off); this build is the trail on"
 declare -A res
 for i in "${!names[@]}"; do
@@ -132,7 +132,7 @@ label() { case $1 in one) echo "GET one object (repeated)";; page) echo "GET pag
 	echo "connection; per request = (Ir of $N2 requests - Ir of $N1) / $((N2 - N1)). Deterministic: the"
 	echo "machine's load does not change it."
 	echo
-	if [ -n "$BASE" ]; then
+	if [ "${#names[@]}" = 2 ]; then		# a baseline beside this build
 		echo "| request | baseline | this build | change |"
 		echo "|---|---:|---:|---:|"
 		for k in one page ones pages; do
