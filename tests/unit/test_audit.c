@@ -433,24 +433,32 @@ static void done_cb(int rc, void *arg)
 	*(int *)arg = rc + 100;
 }
 
+/* A writer with options o on a trail in t (made here) with a new key. */
+static audit_writer *writer_start(tmp *t, audit_key *key, audit_writer_opts o)
+{
+	audit_writer *w;
+	cc_err e;
+
+	audit_key_generate(key);
+	tmp_make(t);
+	o.path = t->path;
+	o.key = key;
+	assert_int_equal(audit_writer_start(&o, &w, &e), 0);
+	return w;
+}
+
 static void test_writer(void **state)
 {
-	audit_writer_opts o = { 0 };
-	audit_writer *w;
+	/* a long batch time: only the durable entry forces a write */
+	audit_writer_opts o = { .batch_ms = 5000 };
 	audit_key key;
 	audit_report r;
 	int cb = 0;
 	lines ls;
-	cc_err e;
 	tmp t;
+	audit_writer *w = writer_start(&t, &key, o);
 
 	(void)state;
-	audit_key_generate(&key);
-	tmp_make(&t);
-	o.path = t.path;
-	o.key = &key;
-	o.batch_ms = 5000;	/* long: only the durable entry forces a write */
-	assert_int_equal(audit_writer_start(&o, &w, &e), 0);
 	for (int i = 0; i < 3; i++) {
 		audit_entry en = { 0 };
 
@@ -521,28 +529,19 @@ static void *writer_thread(void *arg)
 
 static void test_writer_threads(void **state)
 {
-	audit_writer_opts o = { 0 };
+	audit_writer_opts o = { .batch_ms = 1, .max_queued = 40, .checkpoint_every = 500 };
 	pthread_t th[W_THREADS];
 	wjob jobs[W_THREADS];
 	int next[W_THREADS] = { 0 };
-	audit_writer *w;
 	audit_key key;
 	audit_report r;
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
-	cc_err e;
 	tmp t;
+	audit_writer *w = writer_start(&t, &key, o);
 
 	(void)state;
-	audit_key_generate(&key);
-	tmp_make(&t);
-	o.path = t.path;
-	o.key = &key;
-	o.batch_ms = 1;
-	o.max_queued = 40;
-	o.checkpoint_every = 500;
-	assert_int_equal(audit_writer_start(&o, &w, &e), 0);
 	for (int k = 0; k < W_THREADS; k++) {
 		jobs[k] = (wjob){ w, k };
 		assert_int_equal(pthread_create(&th[k], NULL, writer_thread, &jobs[k]), 0);
