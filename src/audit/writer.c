@@ -32,6 +32,9 @@
 #include "util/time.h"
 #include "util/xalloc.h"
 
+/* The largest text buffer kept for reuse (bytes). */
+#define SPARE_MAX (1u << 20)
+
 /* One queued entry: its text is the queue's text at off (NUL-ended). */
 typedef struct item {
 	size_t off;
@@ -211,7 +214,8 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		write_batch(w, &b);
 		pthread_mutex_lock(&w->mu);
-		if (!w->spare.cap && !w->spare.text.cap)
+		/* kept for the next swap, unless a burst made it large */
+		if (!w->spare.cap && !w->spare.text.cap && b.text.cap <= SPARE_MAX)
 			w->spare = b;
 		else
 			queue_free(&b);
