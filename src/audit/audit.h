@@ -238,8 +238,8 @@ int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_
 		     void *arg);
 
 /* Queue the entry en (borrowed, ts_us set) that need not be durable at
- * once: its text is made into the queue itself, under the queue's lock
- * (no copy of en, nothing allocated): an ordinary request's entry. */
+ * once: its text is made here and copied into the queue (nothing of en
+ * is copied or taken): an ordinary request's entry. */
 void audit_writer_note(audit_writer *w, const audit_entry *en);
 
 /* Queue en as a durable entry without waiting: the caller does something

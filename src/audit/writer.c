@@ -13,12 +13,11 @@
  * entry of action "audit lost" says how many at the next append that
  * works.
  *
- * An entry's text is made on the thread that queues it, straight into
- * the queue's text buffer (audit_writer_note) or copied there from the
- * entry (the others); the queue is two arrays the thread and the callers
- * swap, so that an ordinary request's entry allocates and frees nothing
- * in the steady state, and nothing is freed on a thread other than the
- * one that allocated it.
+ * An entry's text is made on the thread that queues it, outside the
+ * queue's lock, and copied into the queue's text buffer; the queue is two
+ * buffers the thread and the callers swap, so that nothing an entry
+ * allocates is freed on another thread (what an allocator makes slow),
+ * and the queue itself allocates nothing in the steady state.
  */
 #include "audit/audit.h"
 
@@ -291,20 +290,26 @@ static void push(audit_writer *w, size_t off, bool durable, audit_done_fn done,
 	}
 }
 
-/* Lock mu once the queue has room. */
-static void lock_room(audit_writer *w)
+/* Copy text (len bytes) into the queue, once it has room, as an entry. */
+static void queue_text(audit_writer *w, const char *text, size_t len, bool durable,
+		       audit_done_fn done, audit_pending *wait, void *arg)
 {
+	size_t off;
+
 	pthread_mutex_lock(&w->mu);
 	while (w->q.n >= w->max_queued && !w->stopping)
 		pthread_cond_wait(&w->done, &w->mu);
+	off = w->q.text.len;
+	cc_buf_add(&w->q.text, text, len);
+	cc_buf_add(&w->q.text, "", 1);
+	push(w, off, durable, done, wait, arg);
+	pthread_mutex_unlock(&w->mu);
 }
 
 /* Queue en (taken): durable with done or wait, or not. */
 static void enqueue(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
 		    audit_pending *wait, void *arg)
 {
-	size_t off;
-
 	if (!en->ts_us)
 		en->ts_us = cc_now_us();
 	/* its text is made here, on the caller's thread, which also frees
@@ -312,24 +317,20 @@ static void enqueue(audit_writer *w, audit_entry *en, bool durable, audit_done_f
 	audit_entry_format(en);
 	if (wait)
 		*wait = (audit_pending){ false, 0 };
-	lock_room(w);
-	off = w->q.text.len;
-	cc_buf_add(&w->q.text, en->body, strlen(en->body) + 1);
-	push(w, off, durable, done, wait, arg);
-	pthread_mutex_unlock(&w->mu);
+	queue_text(w, en->body, strlen(en->body), durable, done, wait, arg);
 	audit_entry_clear(en);
 }
 
 void audit_writer_note(audit_writer *w, const audit_entry *en)
 {
-	size_t off;
+	cc_buf b = CC_BUF_INIT;
 
-	lock_room(w);
-	off = w->q.text.len;
-	audit_entry_put(en, &w->q.text);
-	cc_buf_add(&w->q.text, "", 1);
-	push(w, off, false, NULL, NULL, NULL);
-	pthread_mutex_unlock(&w->mu);
+	/* made before the lock: the threads of the requests make theirs in
+	 * parallel, and only the copy is serial */
+	cc_buf_reserve(&b, 512);
+	audit_entry_put(en, &b);
+	queue_text(w, b.data, b.len, false, NULL, NULL, NULL);
+	cc_buf_free(&b);
 }
 
 void audit_writer_begin(audit_writer *w, audit_entry *en, audit_pending *p)
