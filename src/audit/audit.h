@@ -98,6 +98,9 @@ typedef struct audit_entry {
 	char *client;                      /* the client's address */
 	char *action;                      /* "GET", "POST", "org add", "checkpoint", ... */
 	char *path;                        /* request path with its query */
+	bool path_plain;                   /* path holds only printable ASCII but '"'
+	                                      and '\\' (a percent-encoded request
+	                                      target): written without escaping */
 	audit_list args;                   /* command-line arguments */
 	int status;                        /* HTTP status; 0 = none */
 	bool has_exit;                     /* exit_code is set */
@@ -120,10 +123,9 @@ typedef struct audit_entry {
 } audit_entry;
 
 void audit_entry_clear(audit_entry *en);                      /* NULL ok */
-/* The line's text of en between seq and prev (each field as
- * ",\"key\":value"; ts_us 0: the time now), to free(): what
- * audit_entry_format puts in body, en left as it is. */
-char *audit_entry_body(const audit_entry *en);
+/* Append the line's text of en between seq and prev (each field as
+ * ",\"key\":value"; ts_us 0: the time now; its body when set) to out. */
+void audit_entry_put(const audit_entry *en, cc_buf *out);
 /* Write en's fields into en->body now (ts_us 0: the time now), the line's
  * text between seq and prev, and free the others: a writer thread then
  * has one string to chain and free.  The line is the same. */
@@ -234,6 +236,11 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
  * disk within batch_ms (done is not called).  Returns 0 or the error. */
 int audit_writer_add(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
 		     void *arg);
+
+/* Queue the entry en (borrowed, ts_us set) that need not be durable at
+ * once: its text is made here and copied into the queue (nothing of en
+ * is copied or taken): an ordinary request's entry. */
+void audit_writer_note(audit_writer *w, const audit_entry *en);
 
 /* Queue en as a durable entry without waiting: the caller does something
  * else meanwhile (a POST commits its store transaction while its entry is

@@ -107,7 +107,7 @@ static void put_text(cc_buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
-	cc_buf_putc(b, '"');
+	cc_buf_add(b, "\"", 1);
 	while (p < end) {
 		const unsigned char *run = p;
 		size_t k;
@@ -115,28 +115,28 @@ static void put_text(cc_buf *b, const char *s, size_t n)
 		while (p < end && plain[*p])
 			p++;
 		if (p > run) {
-			cc_buf_append(b, run, (size_t)(p - run));
+			cc_buf_add(b, run, (size_t)(p - run));
 			continue;
 		}
 		if (*p == '"') {
-			cc_buf_append(b, "\\\"", 2);
+			cc_buf_add(b, "\\\"", 2);
 			p++;
 			continue;
 		}
 		k = *p >= 0x80 ? utf8_ok(p, (size_t)(end - p)) : 0;
 		if (k) {
-			cc_buf_append(b, p, k);
+			cc_buf_add(b, p, k);
 			p += k;
 			continue;
 		}
 		{	/* one byte as the text \xHH (its backslash escaped for JSON) */
-			char esc[6] = { '\\', '\\', 'x', hex[*p >> 4], hex[*p & 15], 0 };
+			char esc[5] = { '\\', '\\', 'x', hex[*p >> 4], hex[*p & 15] };
 
-			cc_buf_puts(b, esc);
+			cc_buf_add(b, esc, sizeof(esc));
 			p++;
 		}
 	}
-	cc_buf_putc(b, '"');
+	cc_buf_add(b, "\"", 1);
 }
 
 static void put_str(cc_buf *b, const char *s)
@@ -144,13 +144,9 @@ static void put_str(cc_buf *b, const char *s)
 	put_text(b, s, strlen(s));
 }
 
-/* ,"key": (no printf: a line is made per request) */
-static void put_key(cc_buf *b, const char *key)
-{
-	cc_buf_append(b, ",\"", 2);
-	cc_buf_puts(b, key);
-	cc_buf_append(b, "\":", 2);
-}
+/* ,"key": with key a string literal (its length known when compiled) */
+#define KEY(key) ",\"" key "\":"
+#define PUT_KEY(b, key) cc_buf_add((b), KEY(key), sizeof(KEY(key)) - 1)
 
 /* v in decimal. */
 static void put_digits(cc_buf *b, int64_t v)
@@ -164,38 +160,36 @@ static void put_digits(cc_buf *b, int64_t v)
 	} while (u);
 	if (v < 0)
 		*--p = '-';
-	cc_buf_append(b, p, (size_t)(digits + sizeof(digits) - p));
+	cc_buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 /* ,"key":N */
-static void put_int(cc_buf *b, const char *key, int64_t v)
-{
-	put_key(b, key);
-	put_digits(b, v);
-}
+#define PUT_INT(b, key, v) (PUT_KEY(b, key), put_digits((b), (v)))
 
 /* ,"key":"value" when value is set. */
-static void field(cc_buf *b, const char *key, const char *value)
+#define FIELD(b, key, value) field((b), KEY(key), sizeof(KEY(key)) - 1, (value))
+static void field(cc_buf *b, const char *key, size_t key_len, const char *value)
 {
 	if (!value)
 		return;
-	put_key(b, key);
+	cc_buf_add(b, key, key_len);
 	put_str(b, value);
 }
 
 /* ,"key":[...] when the list is not empty. */
-static void field_list(cc_buf *b, const char *key, const audit_list *l)
+#define FIELD_LIST(b, key, l) field_list((b), KEY(key), sizeof(KEY(key)) - 1, (l))
+static void field_list(cc_buf *b, const char *key, size_t key_len, const audit_list *l)
 {
 	if (!l->n)
 		return;
-	put_key(b, key);
-	cc_buf_putc(b, '[');
+	cc_buf_add(b, key, key_len);
+	cc_buf_add(b, "[", 1);
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
-			cc_buf_putc(b, ',');
+			cc_buf_add(b, ",", 1);
 		put_str(b, l->v[i]);
 	}
-	cc_buf_putc(b, ']');
+	cc_buf_add(b, "]", 1);
 }
 
 /* The extra fields, in their order, after those above. */
@@ -215,12 +209,23 @@ static void field_extra(cc_buf *b, json_t *extra)
 	}
 }
 
+/* Two hex digits per byte value. */
+#define HEX2(c) { "0123456789abcdef"[(c) >> 4], "0123456789abcdef"[(c) & 15] }
+#define HEX2x4(c) HEX2(c), HEX2((c) + 1), HEX2((c) + 2), HEX2((c) + 3)
+#define HEX2x16(c) HEX2x4(c), HEX2x4((c) + 4), HEX2x4((c) + 8), HEX2x4((c) + 12)
+#define HEX2x64(c) HEX2x16(c), HEX2x16((c) + 16), HEX2x16((c) + 32), HEX2x16((c) + 48)
+static const char hex2[256][2] = { HEX2x64(0), HEX2x64(64), HEX2x64(128), HEX2x64(192) };
+
+/* The BLAKE2b-256 of data in lower-case hex (by a table of digit pairs:
+ * a hash is made per entry). */
 static void hash_hex(const char *data, size_t len, char out[AUDIT_HASH_HEX])
 {
 	unsigned char h[32];
 
 	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len, NULL, 0);
-	sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof(h));
+	for (size_t i = 0; i < sizeof(h); i++)
+		memcpy(out + 2 * i, hex2[h[i]], 2);
+	out[64] = '\0';
 }
 
 /* Append the line's text of en between seq and prev (each field as
@@ -230,51 +235,58 @@ static void put_fields(const audit_entry *en, cc_buf *out)
 	char ts[CC_TS_MAX];
 
 	cc_ts_format(en->ts_us ? en->ts_us : cc_now_us(), 6, ts);
-	field(out, "ts", ts);
-	field(out, "actor", en->actor ? en->actor : "-");
-	field(out, "login", en->login);
-	field(out, "org", en->org);
-	field(out, "client", en->client);
-	field(out, "action", en->action ? en->action : "-");
-	field(out, "path", en->path);
-	field_list(out, "args", &en->args);
+	FIELD(out, "ts", ts);
+	FIELD(out, "actor", en->actor ? en->actor : "-");
+	FIELD(out, "login", en->login);
+	FIELD(out, "org", en->org);
+	FIELD(out, "client", en->client);
+	FIELD(out, "action", en->action ? en->action : "-");
+	if (en->path && en->path_plain) {	/* nothing to escape: copied */
+		PUT_KEY(out, "path");
+		cc_buf_add(out, "\"", 1);
+		cc_buf_add(out, en->path, strlen(en->path));
+		cc_buf_add(out, "\"", 1);
+	} else {
+		FIELD(out, "path", en->path);
+	}
+	FIELD_LIST(out, "args", &en->args);
 	if (en->status)
-		put_int(out, "status", en->status);
+		PUT_INT(out, "status", en->status);
 	if (en->has_exit)
-		put_int(out, "exit", en->exit_code);
+		PUT_INT(out, "exit", en->exit_code);
 	if (en->has_bytes)
-		put_int(out, "bytes", en->bytes);
-	field_list(out, "written", &en->written);
-	field_list(out, "versioned", &en->versioned);
-	field_list(out, "deleted", &en->deleted);
-	field_list(out, "read", &en->read);
-	field(out, "authorisation", en->authz);
-	field(out, "message", en->message);
+		PUT_INT(out, "bytes", en->bytes);
+	FIELD_LIST(out, "written", &en->written);
+	FIELD_LIST(out, "versioned", &en->versioned);
+	FIELD_LIST(out, "deleted", &en->deleted);
+	FIELD_LIST(out, "read", &en->read);
+	FIELD(out, "authorisation", en->authz);
+	FIELD(out, "message", en->message);
 	if (en->extra)
 		field_extra(out, en->extra);
 }
 
-char *audit_entry_body(const audit_entry *en)
+void audit_entry_put(const audit_entry *en, cc_buf *out)
 {
-	cc_buf b = CC_BUF_INIT;
-
-	cc_buf_reserve(&b, 512);        /* an ordinary request's text, grown once at most */
-	put_fields(en, &b);
-	return cc_buf_take(&b, NULL);
+	if (en->body)
+		cc_buf_add(out, en->body, strlen(en->body));
+	else
+		put_fields(en, out);
 }
 
 void audit_entry_format(audit_entry *en)
 {
 	int64_t ts = en->ts_us ? en->ts_us : cc_now_us();
-	char *body;
+	cc_buf b = CC_BUF_INIT;
 
 	if (en->body)
 		return;
 	en->ts_us = ts;
-	body = audit_entry_body(en);
+	cc_buf_reserve(&b, 512);        /* an ordinary request's text, grown once at most */
+	put_fields(en, &b);
 	audit_entry_clear(en);
 	en->ts_us = ts;
-	en->body = body;
+	en->body = cc_buf_take(&b, NULL);
 }
 
 void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
@@ -282,24 +294,21 @@ void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_bu
 {
 	size_t start = out->len;
 
-	cc_buf_append(out, "{\"seq\":", 7);
+	cc_buf_add(out, "{\"seq\":", 7);
 	put_digits(out, seq);
-	if (en->body)
-		cc_buf_puts(out, en->body);
-	else
-		put_fields(en, out);
+	audit_entry_put(en, out);
 	/* prev is a hash in hex, written here: nothing to escape */
-	cc_buf_append(out, ",\"prev\":\"", 9);
-	cc_buf_puts(out, prev);
-	cc_buf_putc(out, '"');
+	cc_buf_add(out, ",\"prev\":\"", 9);
+	cc_buf_add(out, prev, strlen(prev));
+	cc_buf_add(out, "\"", 1);
 	hash_hex(out->data + start, out->len - start, hash);
 }
 
 void audit_line_finish(cc_buf *out, const char hash[AUDIT_HASH_HEX])
 {
-	cc_buf_append(out, HASH_FIELD, sizeof(HASH_FIELD) - 1);
-	cc_buf_append(out, hash, 64);
-	cc_buf_append(out, "\"}\n", 3);
+	cc_buf_add(out, HASH_FIELD, sizeof(HASH_FIELD) - 1);
+	cc_buf_add(out, hash, 64);
+	cc_buf_add(out, "\"}\n", 3);
 }
 
 /* Whether s is 64 lower-case hex digits. */

@@ -12,6 +12,12 @@
  * durable entries' callers get the error, the others are counted and an
  * entry of action "audit lost" says how many at the next append that
  * works.
+ *
+ * An entry's text is made on the thread that queues it, outside the
+ * queue's lock, and copied into the queue's text buffer; the queue is two
+ * buffers the thread and the callers swap, so that nothing an entry
+ * allocates is freed on another thread (what an allocator makes slow),
+ * and the queue itself allocates nothing in the steady state.
  */
 #include "audit/audit.h"
 
@@ -25,14 +31,24 @@
 #include "util/time.h"
 #include "util/xalloc.h"
 
-/* One queued entry. */
+/* The largest text buffer kept for reuse (bytes). */
+#define SPARE_MAX (1u << 20)
+
+/* One queued entry: its text is the queue's text at off (NUL-ended). */
 typedef struct item {
-	audit_entry en;
+	size_t off;
 	bool durable;
 	audit_done_fn done;                /* or */
 	audit_pending *wait;               /* or neither (not durable) */
 	void *arg;
 } item;
+
+/* A queue: the entries and their text. */
+typedef struct queue {
+	item *v;
+	size_t n, cap;
+	cc_buf text;
+} queue;
 
 struct audit_writer {
 	audit_log *log;
@@ -45,8 +61,8 @@ struct audit_writer {
 	pthread_mutex_t mu;                /* guards what follows */
 	pthread_cond_t wake;               /* for the thread: something to do */
 	pthread_cond_t done;               /* for callers: a batch was written */
-	item **q;                          /* the queue */
-	size_t n, cap;
+	queue q;                           /* the entries waiting */
+	queue spare;                       /* the last batch's, empty, for reuse */
 	bool urgent;                       /* a durable entry waits */
 	int64_t oldest_us;                 /* when the queue's first entry came (mono) */
 	bool stopping;
@@ -55,6 +71,9 @@ struct audit_writer {
 	int64_t cp_us;                     /* when the last checkpoint was written (mono) */
 	int64_t lost;                      /* entries dropped by failed appends */
 	char lost_why[256];                /* the last failure */
+	audit_entry **ens;                 /* a batch's entries (texts and lost) */
+	audit_entry *texts;                /* the entries of its texts: body alone set */
+	size_t ens_cap;
 };
 
 static void cond_init_mono(pthread_cond_t *c)
@@ -81,7 +100,7 @@ static int64_t next_due(const audit_writer *w)
 {
 	int64_t due = INT64_MAX;
 
-	if (w->n)
+	if (w->q.n)
 		due = w->urgent ? 0 : w->oldest_us + (int64_t)w->batch_ms * 1000;
 	if (w->since_cp && w->key.has_sk && w->cp_us + (int64_t)w->cp_s * 1000000 < due)
 		due = w->cp_us + (int64_t)w->cp_s * 1000000;
@@ -103,22 +122,33 @@ static audit_entry *lost_entry(audit_writer *w)
 	return en;
 }
 
-/* Append the batch v[0..n) (n may be 0: a checkpoint alone), answer its
- * durable callers, free it.  Not under mu. */
-static void write_batch(audit_writer *w, item **v, size_t n)
+/* Append the batch b (it may be empty: a checkpoint alone), answer its
+ * durable callers, empty it.  Not under mu. */
+static void write_batch(audit_writer *w, queue *b)
 {
-	audit_entry **ens = cc_xcalloc(n + 1, sizeof(*ens));
-	audit_entry *lost = w->lost ? lost_entry(w) : NULL;
+	audit_entry **ens, *texts, *lost = w->lost ? lost_entry(w) : NULL;
 	size_t k = 0, i;
 	bool cp;
 	cc_err e;
 	int rc;
 
+	if (b->n + 1 > w->ens_cap) {	/* kept from batch to batch */
+		size_t cap = 2 * (b->n + 1);
+
+		w->ens = cc_xrealloc(w->ens, cap * sizeof(*w->ens));
+		w->texts = cc_xrealloc(w->texts, cap * sizeof(*w->texts));
+		memset(w->texts, 0, cap * sizeof(*w->texts));
+		w->ens_cap = cap;
+	}
+	ens = w->ens;
+	texts = w->texts;
 	if (lost)
 		ens[k++] = lost;
-	for (i = 0; i < n; i++)
-		ens[k++] = &v[i]->en;
-	cp = w->key.has_sk && (w->since_cp + k >= w->cp_every || n == 0 ||
+	for (i = 0; i < b->n; i++) {
+		texts[i].body = b->text.data + b->v[i].off;	/* borrowed */
+		ens[k++] = &texts[i];
+	}
+	cp = w->key.has_sk && (w->since_cp + k >= w->cp_every || b->n == 0 ||
 			       cc_mono_us() - w->cp_us >= (int64_t)w->cp_s * 1000000);
 	rc = audit_log_append(w->log, ens, k, cp ? &w->key : NULL, NULL, &e);
 	if (rc == 0) {
@@ -127,29 +157,33 @@ static void write_batch(audit_writer *w, item **v, size_t n)
 		if (cp)
 			w->cp_us = cc_mono_us();
 	} else {
-		for (i = 0; i < n; i++)
-			w->lost += !v[i]->durable;
+		for (i = 0; i < b->n; i++)
+			w->lost += !b->v[i].durable;
 		snprintf(w->lost_why, sizeof(w->lost_why), "%.200s", e.msg);
 		if (w->on_error)
 			w->on_error(e.msg, w->ud);
 	}
 	pthread_mutex_lock(&w->mu);
-	for (i = 0; i < n; i++)
-		if (v[i]->wait) {
-			v[i]->wait->rc = rc;
-			v[i]->wait->finished = true;
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].wait) {
+			b->v[i].wait->rc = rc;
+			b->v[i].wait->finished = true;
 		}
 	pthread_cond_broadcast(&w->done);
 	pthread_mutex_unlock(&w->mu);
-	for (i = 0; i < n; i++) {
-		if (v[i]->done)
-			v[i]->done(rc, v[i]->arg);
-		audit_entry_clear(&v[i]->en);
-		free(v[i]);
-	}
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].done)
+			b->v[i].done(rc, b->v[i].arg);
+	b->n = 0;
+	cc_buf_reset(&b->text);
 	audit_entry_clear(lost);
 	free(lost);
-	free(ens);
+}
+
+static void queue_free(queue *q)
+{
+	free(q->v);
+	cc_buf_free(&q->text);
 }
 
 static void *run(void *arg)
@@ -159,8 +193,7 @@ static void *run(void *arg)
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		int64_t due = next_due(w);
-		item **v;
-		size_t n;
+		queue b;
 
 		if (!w->stopping && due > cc_mono_us()) {
 			if (due == INT64_MAX)
@@ -169,22 +202,30 @@ static void *run(void *arg)
 				wait_until(&w->wake, &w->mu, due);
 			continue;
 		}
-		if (w->stopping && !w->n)
+		if (w->stopping && !w->q.n)
 			break;
-		v = w->q;
-		n = w->n;
-		w->q = NULL;
-		w->n = w->cap = 0;
+		/* the callers fill the spare meanwhile */
+		b = w->q;
+		w->q = w->spare;
+		memset(&w->spare, 0, sizeof(w->spare));
 		w->urgent = false;
 		pthread_cond_broadcast(&w->done);	/* room in the queue */
 		pthread_mutex_unlock(&w->mu);
-		write_batch(w, v, n);
-		free(v);
+		write_batch(w, &b);
 		pthread_mutex_lock(&w->mu);
+		/* kept for the next swap, unless a burst made it large */
+		if (!w->spare.cap && !w->spare.text.cap && b.text.cap <= SPARE_MAX)
+			w->spare = b;
+		else
+			queue_free(&b);
 	}
 	pthread_mutex_unlock(&w->mu);
-	if ((w->since_cp && w->key.has_sk) || w->lost)
-		write_batch(w, NULL, 0);	/* the last checkpoint */
+	if ((w->since_cp && w->key.has_sk) || w->lost) {
+		queue none = { 0 };
+
+		write_batch(w, &none);	/* the last checkpoint */
+		queue_free(&none);
+	}
 	return NULL;
 }
 
@@ -230,40 +271,66 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
 	return 0;
 }
 
+/* Wait for room in the queue and add an item for the text that begins at
+ * off; its text must be in the queue (NUL-ended) already.  Under mu. */
+static void push(audit_writer *w, size_t off, bool durable, audit_done_fn done,
+		 audit_pending *wait, void *arg)
+{
+	if (w->q.n == w->q.cap) {
+		w->q.cap = w->q.cap ? 2 * w->q.cap : 64;
+		w->q.v = cc_xrealloc(w->q.v, w->q.cap * sizeof(*w->q.v));
+	}
+	if (!w->q.n)
+		w->oldest_us = cc_mono_us();
+	w->q.v[w->q.n++] = (item){ off, durable, durable ? done : NULL, durable ? wait : NULL,
+				   arg };
+	if (durable || w->q.n == 1) {
+		w->urgent |= durable;
+		pthread_cond_signal(&w->wake);
+	}
+}
+
+/* Copy text (len bytes) into the queue, once it has room, as an entry. */
+static void queue_text(audit_writer *w, const char *text, size_t len, bool durable,
+		       audit_done_fn done, audit_pending *wait, void *arg)
+{
+	size_t off;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->q.n >= w->max_queued && !w->stopping)
+		pthread_cond_wait(&w->done, &w->mu);
+	off = w->q.text.len;
+	cc_buf_add(&w->q.text, text, len);
+	cc_buf_add(&w->q.text, "", 1);
+	push(w, off, durable, done, wait, arg);
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* Queue en (taken): durable with done or wait, or not. */
 static void enqueue(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
 		    audit_pending *wait, void *arg)
 {
-	item *it = cc_xcalloc(1, sizeof(*it));
-
-	it->en = *en;
-	memset(en, 0, sizeof(*en));
-	if (!it->en.ts_us)
-		it->en.ts_us = cc_now_us();
+	if (!en->ts_us)
+		en->ts_us = cc_now_us();
 	/* its text is made here, on the caller's thread, which also frees
-	 * the strings it allocated: the writer chains and frees one string */
-	audit_entry_format(&it->en);
-	it->durable = durable;
-	it->done = durable ? done : NULL;
-	it->wait = durable ? wait : NULL;
-	it->arg = arg;
-	if (it->wait)
-		*it->wait = (audit_pending){ false, 0 };
-	pthread_mutex_lock(&w->mu);
-	while (w->n >= w->max_queued && !w->stopping)
-		pthread_cond_wait(&w->done, &w->mu);
-	if (w->n == w->cap) {
-		w->cap = w->cap ? 2 * w->cap : 64;
-		w->q = cc_xrealloc(w->q, w->cap * sizeof(*w->q));
-	}
-	if (!w->n)
-		w->oldest_us = cc_mono_us();
-	w->q[w->n++] = it;
-	if (durable || w->n == 1) {
-		w->urgent |= durable;
-		pthread_cond_signal(&w->wake);
-	}
-	pthread_mutex_unlock(&w->mu);
+	 * what it allocated */
+	audit_entry_format(en);
+	if (wait)
+		*wait = (audit_pending){ false, 0 };
+	queue_text(w, en->body, strlen(en->body), durable, done, wait, arg);
+	audit_entry_clear(en);
+}
+
+void audit_writer_note(audit_writer *w, const audit_entry *en)
+{
+	cc_buf b = CC_BUF_INIT;
+
+	/* made before the lock: the threads of the requests make theirs in
+	 * parallel, and only the copy is serial */
+	cc_buf_reserve(&b, 512);
+	audit_entry_put(en, &b);
+	queue_text(w, b.data, b.len, false, NULL, NULL, NULL);
+	cc_buf_free(&b);
 }
 
 void audit_writer_begin(audit_writer *w, audit_entry *en, audit_pending *p)
@@ -305,7 +372,10 @@ void audit_writer_stop(audit_writer *w)
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->done);
-	free(w->q);
+	queue_free(&w->q);
+	queue_free(&w->spare);
+	free(w->ens);
+	free(w->texts);
 	audit_log_close(w->log);
 	audit_key_wipe(&w->key);
 	free(w);

@@ -136,24 +136,38 @@ void taxii_log_time(taxii_log_line *l)
 	taxii_log_put(l, frac, 5);
 }
 
-/* IPv4 by hand: inet_ntop formats it with sprintf, once per request. */
-void taxii_log_addr(taxii_log_line *l, const struct sockaddr *sa)
+/* IPv4 by hand: inet_ntop formats it with sprintf, and an address is
+ * formatted per request (the access log's, the audit trail's). */
+void taxii_addr_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN])
 {
-	char a[INET6_ADDRSTRLEN] = "-";
-
+	out[0] = '-';
+	out[1] = '\0';
 	if (sa && sa->sa_family == AF_INET) {
 		const unsigned char *b =
 			(const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+		char *p = out;
 
 		for (int i = 0; i < 4; i++) {
 			if (i)
-				taxii_log_put(l, ".", 1);
-			taxii_log_u64(l, b[i]);
+				*p++ = '.';
+			if (b[i] >= 100)
+				*p++ = (char)('0' + b[i] / 100);
+			if (b[i] >= 10)
+				*p++ = (char)('0' + b[i] / 10 % 10);
+			*p++ = (char)('0' + b[i] % 10);
 		}
-		return;
+		*p = '\0';
+	} else if (sa && sa->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  INET6_ADDRSTRLEN);
 	}
-	if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, a, sizeof(a));
+}
+
+void taxii_log_addr(taxii_log_line *l, const struct sockaddr *sa)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	taxii_addr_text(sa, a);
 	taxii_log_put(l, a, strlen(a));
 }
 

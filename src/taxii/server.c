@@ -211,6 +211,7 @@ static void trail_of(const req_state *st, const taxii_response *rs, bool aborted
 		taxii_response_body(rs, &len);
 	r->method = st->method;
 	r->target = st->target ? st->target : st->path;
+	r->target_plain = st->target != NULL;
 	r->addr = st->addr;
 	r->user = rs ? rs->user : st->user;
 	r->login = st->login;

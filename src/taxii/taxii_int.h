@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <sodium.h>
@@ -209,7 +210,8 @@ bool taxii_trail_durable(const char *method, const taxii_response *rs);
 /* What the server knows of a request, for its entry. */
 typedef struct taxii_trail_req {
 	const char *method;                /* as sent */
-	const char *target;                /* taxii_trail_target's */
+	const char *target;                /* taxii_trail_target's, or the path */
+	bool target_plain;                 /* target is taxii_trail_target's */
 	const struct sockaddr *addr;       /* the client's (NULL: unknown) */
 	const char *user;                  /* authenticated ("" when not) */
 	const char *login;                 /* the name credentials claimed ("" none) */
@@ -378,6 +380,8 @@ void taxii_log_esc(taxii_log_line *l, const char *s, size_t n);
 void taxii_log_text(taxii_log_line *l, const char *s, size_t n);
 /* Append x in decimal. */
 void taxii_log_u64(taxii_log_line *l, uint64_t x);
+/* The numeric address of sa ("-" when it is unknown or not IP). */
+void taxii_addr_text(const struct sockaddr *sa, char out[INET6_ADDRSTRLEN]);
 /* Append the time now, "2016-05-12T08:17:27.123Z". */
 void taxii_log_time(taxii_log_line *l);
 /* Append the numeric client address ("-" when unknown). */

@@ -16,38 +16,45 @@
 
 #include "util/time.h"
 
-/* The bytes a target keeps as they are: letters and digits, and the other
- * characters of a path (1) or of a query key or value (2: TAXII's
- * match[...] and its lists). */
+/* The bytes a target keeps as they are: letters and digits (3), and the
+ * other characters of a path (KEEP_PATH) or of a query key or value
+ * (KEEP_ARG: TAXII's match[...] and its lists). */
 #define KEEP_PATH 1
 #define KEEP_ARG 2
+#define KEEP_RANGE10(c) [(c)] = 3, [(c) + 1] = 3, [(c) + 2] = 3, [(c) + 3] = 3, [(c) + 4] = 3, \
+	[(c) + 5] = 3, [(c) + 6] = 3, [(c) + 7] = 3, [(c) + 8] = 3, [(c) + 9] = 3
+#define KEEP_LETTERS(a) KEEP_RANGE10(a), KEEP_RANGE10((a) + 10), [(a) + 20] = 3, \
+	[(a) + 21] = 3, [(a) + 22] = 3, [(a) + 23] = 3, [(a) + 24] = 3, [(a) + 25] = 3
 static const unsigned char keep_table[256] = {
+	KEEP_RANGE10('0'), KEEP_LETTERS('A'), KEEP_LETTERS('a'),
 	['-'] = 3, ['.'] = 3, ['_'] = 3, ['~'] = 3, [':'] = 3, [','] = 3,
 	['/'] = 1, ['@'] = 1, ['!'] = 1, ['$'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
 	['*'] = 1, ['+'] = 1, [';'] = 1, ['='] = 1, ['['] = 2, [']'] = 2,
 };
 
-/* Append s percent-encoded, leaving letters, digits and the bytes of
- * class keep (KEEP_*) as they are. */
+/* Append s percent-encoded, leaving the bytes of class keep (KEEP_*) as
+ * they are; what it writes needs no escaping in JSON (path_plain).  A
+ * target is encoded per request: runs are found by the table alone. */
 static void put_encoded(cc_buf *b, const char *s, unsigned keep)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *p = (const unsigned char *)s;
 
-	for (; *p; p++) {
+	for (;;) {
+		const unsigned char *run = p;
 		char esc[3];
 
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || (keep_table[*p] & keep))
-			continue;
-		cc_buf_append(b, run, (size_t)(p - run));
+		while (keep_table[*p] & keep)	/* the NUL is kept by neither */
+			p++;
+		cc_buf_add(b, run, (size_t)(p - run));
+		if (!*p)
+			return;
 		esc[0] = '%';
 		esc[1] = hex[*p >> 4];
 		esc[2] = hex[*p & 15];
-		cc_buf_append(b, esc, 3);
-		run = p + 1;
+		cc_buf_add(b, esc, 3);
+		p++;
 	}
-	cc_buf_append(b, run, (size_t)(p - run));
 }
 
 /* A target being built. */
@@ -62,10 +69,10 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 	target *t = cls;
 
 	(void)kind;
-	cc_buf_putc(&t->b, t->n_args++ ? '&' : '?');
+	cc_buf_add(&t->b, t->n_args++ ? "&" : "?", 1);
 	put_encoded(&t->b, key, KEEP_ARG);
 	if (value) {
-		cc_buf_putc(&t->b, '=');
+		cc_buf_add(&t->b, "=", 1);
 		put_encoded(&t->b, value, KEEP_ARG);
 	}
 	return MHD_YES;
@@ -75,7 +82,9 @@ char *taxii_trail_target(struct MHD_Connection *c, const char *url)
 {
 	target t = { CC_BUF_INIT, 0 };
 
-	put_encoded(&t.b, url ? url : "", KEEP_PATH);
+	url = url ? url : "";
+	cc_buf_reserve(&t.b, strlen(url) + 64);	/* most targets, in one allocation */
+	put_encoded(&t.b, url, KEEP_PATH);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &t);
 	return cc_buf_take(&t.b, NULL);
 }
@@ -89,17 +98,6 @@ bool taxii_trail_durable(const char *method, const taxii_response *rs)
 	       rs->refused[0];
 }
 
-/* The numeric address of sa ("-" when unknown) into out (size n). */
-static void address(const struct sockaddr *sa, char *out, size_t n)
-{
-	out[0] = '-';
-	out[1] = '\0';
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
-}
-
 /* Move list *from into *to (which is empty). */
 static void move_list(audit_list *to, audit_list *from)
 {
@@ -109,18 +107,19 @@ static void move_list(audit_list *to, audit_list *from)
 
 /* en (zeroed first) from r and the answer's org, authz and refused (may
  * be NULL), its strings borrowed from them and from addr (the client's,
- * INET6_ADDRSTRLEN + 1 bytes), never freed: the casts drop a const the
+ * INET6_ADDRSTRLEN bytes), never freed: the casts drop a const the
  * entry's owned strings do not have. */
 static void borrow(audit_entry *en, const taxii_trail_req *r, const char *org, const char *authz,
 		   const char *refused, char *addr)
 {
 	memset(en, 0, sizeof(*en));
-	address(r->addr, addr, INET6_ADDRSTRLEN + 1);
+	taxii_addr_text(r->addr, addr);
 	en->actor = (char *)(r->user && *r->user ? r->user : "-");
 	en->login = (char *)((!r->user || !*r->user) && r->login && *r->login ? r->login : NULL);
 	en->client = addr;
 	en->action = (char *)r->method;
 	en->path = (char *)r->target;
+	en->path_plain = r->target_plain;
 	en->status = r->status;
 	en->has_bytes = true;
 	en->bytes = (int64_t)r->bytes;
@@ -132,7 +131,7 @@ static void borrow(audit_entry *en, const taxii_trail_req *r, const char *org, c
 
 void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response *rs)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
+	char addr[INET6_ADDRSTRLEN];
 	audit_entry b;
 
 	borrow(&b, r, rs ? rs->org : NULL, rs ? rs->authz : NULL, rs ? rs->refused : NULL, addr);
@@ -146,6 +145,7 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 	audit_set(&en->client, b.client);
 	audit_set(&en->action, b.action);
 	audit_set(&en->path, b.path);
+	en->path_plain = b.path_plain;
 	audit_set(&en->authz, b.authz);
 	audit_set(&en->message, b.message);
 	if (!rs)
@@ -158,15 +158,14 @@ void taxii_trail_entry(audit_entry *en, const taxii_trail_req *r, taxii_response
 
 void taxii_trail_note(audit_writer *w, const taxii_trail_req *r)
 {
-	char addr[INET6_ADDRSTRLEN + 1];
+	char addr[INET6_ADDRSTRLEN];
 	audit_entry en;
 
 	/* an ordinary read's entry borrows r's strings: nothing is copied but
-	 * its text, made here (audit_entry_body) */
+	 * its text, made into the writer's queue */
 	borrow(&en, r, r->org, r->authz, r->refused, addr);
 	en.ts_us = cc_now_us();
-	audit_writer_add(w, &(audit_entry){ .ts_us = en.ts_us, .body = audit_entry_body(&en) },
-			 false, NULL, NULL);
+	audit_writer_note(w, &en);
 }
 
 void taxii_trail_failed(const char *method, taxii_response *rs)

@@ -286,6 +286,14 @@ req "$A" GET "/api1/collections/$INTEL/objects/$GREEN/?match%5Bversion%5D=all"
 sleep 0.5
 t_true "a green read: recorded (path and query) without ids" \
 	[ "$(last GET '.path + " " + (.read // [] | length | tostring)')" = "/api1/collections/$INTEL/objects/$GREEN/?match[version]=all 0" ]
+req "$A" GET "/api1/collections/$INTEL/objects/?match%5Bid%5D=a%22b%5Cc%0A%C3%A9%20&added_after=2020"
+req "$A" GET "/api1/collections/$INTEL/objects/x%22y%5Cz%09%E2%80%A8/"
+sleep 0.5
+t_true "a query with a quote, a backslash, a newline, a space and UTF-8: percent-encoded in the trail" \
+	[ "$(jq -r 'select(.action == "GET" and (.path | contains("match[id]"))) | .path' "$TRAIL" | tail -1)" = \
+	  "/api1/collections/$INTEL/objects/?match[id]=a%22b%5Cc%0A%C3%A9%20&added_after=2020" ]
+t_true "... and such a path too, each line still one JSON object" \
+	[ "$(last GET .path)" = "/api1/collections/$INTEL/objects/x%22y%5Cz%09%E2%80%A8/" ]
 req "alice:wrong-password" GET /taxii2/
 sleep 0.5
 t_true "a refused login: recorded with the name it claimed" \

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,24 +433,32 @@ static void done_cb(int rc, void *arg)
 	*(int *)arg = rc + 100;
 }
 
+/* A writer with options o on a trail in t (made here) with a new key. */
+static audit_writer *writer_start(tmp *t, audit_key *key, audit_writer_opts o)
+{
+	audit_writer *w;
+	cc_err e;
+
+	audit_key_generate(key);
+	tmp_make(t);
+	o.path = t->path;
+	o.key = key;
+	assert_int_equal(audit_writer_start(&o, &w, &e), 0);
+	return w;
+}
+
 static void test_writer(void **state)
 {
-	audit_writer_opts o = { 0 };
-	audit_writer *w;
+	/* a long batch time: only the durable entry forces a write */
+	audit_writer_opts o = { .batch_ms = 5000 };
 	audit_key key;
 	audit_report r;
 	int cb = 0;
 	lines ls;
-	cc_err e;
 	tmp t;
+	audit_writer *w = writer_start(&t, &key, o);
 
 	(void)state;
-	audit_key_generate(&key);
-	tmp_make(&t);
-	o.path = t.path;
-	o.key = &key;
-	o.batch_ms = 5000;	/* long: only the durable entry forces a write */
-	assert_int_equal(audit_writer_start(&o, &w, &e), 0);
 	for (int i = 0; i < 3; i++) {
 		audit_entry en = { 0 };
 
@@ -478,6 +487,94 @@ static void test_writer(void **state)
 	assert_true(verify1(t.path, &key, NULL, &r));
 	assert_int_equal(r.entries, 6);
 	assert_int_equal(r.checkpoints, 1);
+	tmp_remove(&t);
+	audit_key_wipe(&key);
+}
+
+/* Many threads queue at once, ordinary entries (audit_writer_note, made
+ * into the queue) and durable ones, through a short queue that makes
+ * them wait for room and a batch time that swaps the queues often: every
+ * entry is written once, in each thread's order, and the chain holds. */
+#define W_THREADS 4
+#define W_EACH 1500
+
+typedef struct wjob {
+	audit_writer *w;
+	int id;
+} wjob;
+
+static void *writer_thread(void *arg)
+{
+	const wjob *j = arg;
+	char actor[16], msg[32];
+
+	snprintf(actor, sizeof(actor), "t%d", j->id);
+	for (int i = 0; i < W_EACH; i++) {
+		snprintf(msg, sizeof(msg), "n%d", i);
+		if (i % 97 == 0) {
+			audit_entry en = { 0 };
+
+			audit_set(&en.actor, actor);
+			audit_set(&en.message, msg);
+			if (audit_writer_add(j->w, &en, true, NULL, NULL) != 0)
+				return (void *)1;
+		} else {
+			audit_entry en = { .ts_us = cc_now_us(), .actor = actor, .message = msg };
+
+			audit_writer_note(j->w, &en);
+		}
+	}
+	return NULL;
+}
+
+static void test_writer_threads(void **state)
+{
+	audit_writer_opts o = { .batch_ms = 1, .max_queued = 40, .checkpoint_every = 500 };
+	pthread_t th[W_THREADS];
+	wjob jobs[W_THREADS];
+	int next[W_THREADS] = { 0 };
+	audit_key key;
+	audit_report r;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	tmp t;
+	audit_writer *w = writer_start(&t, &key, o);
+
+	(void)state;
+	for (int k = 0; k < W_THREADS; k++) {
+		jobs[k] = (wjob){ w, k };
+		assert_int_equal(pthread_create(&th[k], NULL, writer_thread, &jobs[k]), 0);
+	}
+	for (int k = 0; k < W_THREADS; k++) {
+		void *rv;
+
+		pthread_join(th[k], &rv);
+		assert_null(rv);
+	}
+	audit_writer_stop(w);
+	assert_true(verify1(t.path, &key, NULL, &r));
+	assert_true(r.entries >= W_THREADS * W_EACH + W_THREADS * W_EACH / 500);
+	f = fopen(t.path, "r");
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		int k, i;
+		const char *a = strstr(line, "\"actor\":\"t");
+
+		if (!a)
+			continue;
+		assert_int_equal(sscanf(a, "\"actor\":\"t%d\"", &k), 1);
+		assert_non_null(strstr(line, "\"message\":\"n"));
+		assert_int_equal(sscanf(strstr(line, "\"message\":\"n"), "\"message\":\"n%d\"", &i),
+				 1);
+		assert_true(k >= 0 && k < W_THREADS);
+		assert_int_equal(i, next[k]);	/* once each, in its thread's order */
+		next[k]++;
+	}
+	free(line);
+	fclose(f);
+	for (int k = 0; k < W_THREADS; k++)
+		assert_int_equal(next[k], W_EACH);
 	tmp_remove(&t);
 	audit_key_wipe(&key);
 }
@@ -772,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_head_and_truncation),
 		cmocka_unit_test(test_appenders_torn_rotate),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_writer_threads),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test_setup_teardown(test_authz_refusals, setup, teardown),

@@ -83,6 +83,38 @@ static struct sockaddr_in v4(const char *a)
 	return in;
 }
 
+/* The text of an IPv4 or IPv6 address, as the access log and the audit
+ * trail write it (IPv4 formatted by hand). */
+static const char *addr_text(const struct sockaddr *sa)
+{
+	static char out[INET6_ADDRSTRLEN];
+
+	memset(out, 'x', sizeof(out));
+	taxii_addr_text(sa, out);
+	return out;
+}
+
+static void test_addr_text(void **state)
+{
+	static const char *const v4s[] = { "0.0.0.0", "127.0.0.1", "10.0.100.9", "9.99.100.255",
+					   "255.255.255.255", "192.168.1.10" };
+	struct sockaddr_in6 in6;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v4s) / sizeof(v4s[0]); i++) {
+		struct sockaddr_in in = v4(v4s[i]);
+
+		assert_string_equal(addr_text((struct sockaddr *)&in), v4s[i]);
+	}
+	memset(&in6, 0, sizeof(in6));
+	in6.sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1:0:7", &in6.sin6_addr), 1);
+	assert_string_equal(addr_text((struct sockaddr *)&in6), "2001:db8::1:0:7");
+	assert_string_equal(addr_text(NULL), "-");
+	in6.sin6_family = AF_UNIX;
+	assert_string_equal(addr_text((struct sockaddr *)&in6), "-");
+}
+
 #define SA(x) ((const struct sockaddr *)&(x))
 
 static void test_throttle_backoff(void **state)
@@ -296,6 +328,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_escape),
 		cmocka_unit_test(test_log_cut),
+		cmocka_unit_test(test_addr_text),
 		cmocka_unit_test(test_throttle_backoff),
 		cmocka_unit_test(test_throttle_wide),
 		cmocka_unit_test(test_throttle_ipv6),
