@@ -15,9 +15,9 @@ t_ok "import the demo data" cc import "$ROOT"/data/demo/*.json
 N=$(q "SELECT count(*) FROM names WHERE kind = 0")
 t_true "one trigram row per name ($N)" in_step "$N"
 KRAKEN="GLASS KRAKEN|GLASS KRAKEN hosting range|Glass Kraken operators|KrakenLoader|KrakenLoader C2 domain|KrakenLoader C2 servers|KrakenLoader dropper|Rclone exfiltration to kraken storage|"
-lean() { # the index as step 11 leaves it: no positions, 16 MiB of pending data, one trigger
+lean() { # the index as step 11 leaves it: no positions, 4 MiB of pending data, one trigger
 	[ "$(q "SELECT sql LIKE '%detail=none%' FROM sqlite_master WHERE name = 'names_tri'")" = 1 ] &&
-	[ "$(q "SELECT v FROM names_tri_config WHERE k = 'hashsize'")" = 16777216 ] &&
+	[ "$(q "SELECT v FROM names_tri_config WHERE k = 'hashsize'")" = 4194304 ] &&
 	[ "$(q "SELECT group_concat(name) FROM sqlite_master WHERE type = 'trigger'")" = names_tri_del ] &&
 	[ "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'names_tri_new'")" = 0 ]
 }
