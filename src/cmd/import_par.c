@@ -15,14 +15,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmd/import_int.h"
 #include "stix/stix.h"
 #include "util/file.h"
 #include "util/jsplit.h"
+#include "util/proc.h"
 #include "util/xalloc.h"
 
 #define PAR_MIN_BYTES (64 * 1024)   /* below either, the serial path is */
@@ -265,7 +264,7 @@ static void *worker(void *arg)
 
 	/* The storing thread is the one everything waits for: the workers
 	 * run ahead of it, so they yield the CPU to it (Linux: per thread). */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), PAR_NICE);
+	cc_proc_thread_nice(PAR_NICE);
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {

@@ -180,9 +180,42 @@ static int step_row(store *s, sqlite3_stmt *st, cc_err *e, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, rc, e, what);
 }
 
+/* The order of names_tri: vid (FTS5 writes its pending data out each
+ * time a rowid is not above the one before). */
+static int cmp_vid(const void *a, const void *b)
+{
+	const pend_val *x = a, *y = b;
+
+	return (x->vid > y->vid) - (x->vid < y->vid);
+}
+
+/* The names of tri[0, n) (kind 0, just stored) into the trigram index,
+ * sorted by vid, in the open transaction (schema 11 on; before, a trigger
+ * on names queued them in names_tri_new: flush_trigrams). */
+static int flush_name_trigrams(store *s, pend_val *tri, size_t n, cc_err *e)
+{
+	const char *a = s->pend.arena.data;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	qsort(tri, n, sizeof(*tri), cmp_vid);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		st = store_stmt(s, ST_INSERT_TRIGRAMS, e);
+		if (!st)
+			return CC_EIO;
+		sqlite3_bind_int64(st, 1, tri[i].vid);
+		sqlite3_bind_text(st, 2, a + tri[i].value, -1, SQLITE_STATIC);
+		rc = step_row(s, st, e, "indexing names by trigrams");
+	}
+	return rc;
+}
+
 static int flush_vals(store *s, enum store_stmt_id id, pend_val *v, size_t n, cc_err *e)
 {
 	const char *a = s->pend.arena.data;
+	bool names = id == ST_INSERT_NAME, tri_lean = s->schema >= STORE_SCHEMA_TRI_LEAN;
+	pend_val *tri = NULL;
+	size_t n_tri = 0;
 	sqlite3_stmt *st;
 	int rc = 0;
 
@@ -190,20 +223,29 @@ static int flush_vals(store *s, enum store_stmt_id id, pend_val *v, size_t n, cc
 		return 0;
 	sort_arena = a;
 	qsort(v, n, sizeof(*v), cmp_val);
+	if (names && tri_lean)
+		tri = cc_xmalloc(n * sizeof(*tri));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		st = store_stmt(s, id, e);
-		if (!st)
-			return CC_EIO;
+		if (!st) {
+			rc = CC_EIO;
+			break;
+		}
 		sqlite3_bind_int64(st, 1, v[i].vid);
-		if (id == ST_INSERT_NAME) {
+		if (names) {
 			sqlite3_bind_int(st, 2, v[i].kind);
 			sqlite3_bind_text(st, 3, a + v[i].value, -1, SQLITE_STATIC);
 		} else {
 			sqlite3_bind_text(st, 2, a + v[i].value, -1, SQLITE_STATIC);
 		}
-		rc = step_row(s, st, e, id == ST_INSERT_NAME ? "indexing names"
-			      : "indexing external ids");
+		rc = step_row(s, st, e, names ? "indexing names" : "indexing external ids");
+		/* a name stored (not one already there: OR IGNORE) */
+		if (rc == 0 && tri && v[i].kind == 0 && sqlite3_changes(s->db) > 0)
+			tri[n_tri++] = v[i];
 	}
+	if (rc == 0 && n_tri)
+		rc = flush_name_trigrams(s, tri, n_tri, e);
+	free(tri);
 	return rc;
 }
 
@@ -252,13 +294,13 @@ static int flush_rels(store *s, cc_err *e)
 	return rc;
 }
 
-/* The names this flush added, into the trigram index in one statement
- * (names_tri_new, filled by the trigger names_tri_add; schema step 10):
- * FTS5 writes out its pending data at the end of each statement, so a
- * row at a time would cost a segment each.  Nothing before step 10. */
+/* Schema 10 only: the names this flush added, into the trigram index in
+ * one statement (names_tri_new, filled by the trigger names_tri_add that
+ * step 11 dropped).  Nothing before step 10. */
 static int flush_trigrams(store *s, cc_err *e)
 {
-	if (sqlite3_table_column_metadata(s->db, "main", "names_tri_new", "vid", NULL, NULL, NULL,
+	if (s->schema >= STORE_SCHEMA_TRI_LEAN ||
+	    sqlite3_table_column_metadata(s->db, "main", "names_tri_new", "vid", NULL, NULL, NULL,
 					  NULL, NULL) != SQLITE_OK)
 		return 0;
 	return store_exec(s, "INSERT INTO names_tri(rowid, value) SELECT vid, value FROM names_tri_new;"

@@ -24,6 +24,18 @@ static char *like_pattern(const char *text, bool prefix)
 	return cc_buf_take(&b, NULL);
 }
 
+/* The bytes of the UTF-8 character at p (0 at the end). */
+static size_t utf8_len(const char *p)
+{
+	size_t n = 1;
+
+	if (!*p)
+		return 0;
+	while ((p[n] & 0xC0) == 0x80)
+		n++;
+	return n;
+}
+
 /* Whether text has the three characters a trigram needs (names_tri). */
 static bool trigrams(const char *text)
 {
@@ -34,18 +46,31 @@ static bool trigrams(const char *text)
 	return chars >= 3;
 }
 
-/* The FTS5 phrase of text: its trigrams in a row ("" doubled). */
-static char *trigram_phrase(const char *text)
+/* The FTS5 query of text: every trigram of it, each a quoted string
+ * ("" doubled), all of them required (AND).  names_tri keeps no
+ * positions (detail=none), so it cannot match a phrase: a name holding
+ * them all in another order also passes, and the LIKE decides. */
+static char *trigram_query(const char *text)
 {
 	cc_buf b = CC_BUF_INIT;
+	const char *c[4] = { text, NULL, NULL, NULL };	/* starts of 3 chars and the end */
 
-	cc_buf_putc(&b, '"');
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			cc_buf_putc(&b, '"');
-		cc_buf_putc(&b, *p);
+	for (int k = 1; k < 4; k++)
+		c[k] = c[k - 1] + utf8_len(c[k - 1]);
+	while (*c[2]) {
+		if (b.len)
+			cc_buf_putc(&b, ' ');
+		cc_buf_putc(&b, '"');
+		for (const char *p = c[0]; p < c[3]; p++) {
+			if (*p == '"')
+				cc_buf_putc(&b, '"');
+			cc_buf_putc(&b, *p);
+		}
+		cc_buf_putc(&b, '"');
+		for (int k = 0; k < 3; k++)
+			c[k] = c[k + 1];
+		c[3] += utf8_len(c[3]);
 	}
-	cc_buf_putc(&b, '"');
 	return cc_buf_take(&b, NULL);
 }
 
@@ -156,7 +181,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 {
 	cc_buf sql = CC_BUF_INIT;
 	bool reader = q->collection_id > 0;
-	char *like = NULL, *word = NULL, *phrase = NULL;
+	char *like = NULL, *word = NULL, *tri = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0;
 	int rc;
@@ -189,8 +214,8 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 		like = like_pattern(q->name, false);
 		sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
 		if (trigrams(q->name)) {
-			phrase = trigram_phrase(q->name);
-			sqlite3_bind_text(st, 16, phrase, -1, SQLITE_STATIC);
+			tri = trigram_query(q->name);
+			sqlite3_bind_text(st, 16, tri, -1, SQLITE_STATIC);
 		}
 	}
 	if (q->alias)
@@ -224,7 +249,7 @@ int store_find(store *s, const store_find_query *q, store_row_fn fn, void *ud, c
 out:
 	free(like);
 	free(word);
-	free(phrase);
+	free(tri);
 	cc_buf_free(&sql);
 	return rc;
 }

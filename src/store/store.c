@@ -61,6 +61,7 @@ static const char *const fixed_sql[ST_COUNT] = {
 	[ST_META_ADD] = "UPDATE meta SET value = value + ?2 WHERE key = ?1",
 	[ST_INSERT_RECEIVED] = ("INSERT OR IGNORE INTO received(vid, peer_id, received_us)"
 				" VALUES(?1, ?2, ?3)"),
+	[ST_INSERT_TRIGRAMS] = "INSERT INTO names_tri(rowid, value) VALUES(?1, ?2)",
 };
 
 int store_sqlerr(store *s, int rc, cc_err *e, const char *what)

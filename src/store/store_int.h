@@ -32,6 +32,7 @@ enum store_stmt_id {
 	ST_META_SET,
 	ST_META_ADD,            /* add to a meta value */
 	ST_INSERT_RECEIVED,     /* which peer delivered a version (put.c) */
+	ST_INSERT_TRIGRAMS,     /* a name into names_tri (pending.c, schema 11 on) */
 	ST_COUNT
 };
 
@@ -148,6 +149,9 @@ struct store {
  * store opened at an older version reads every collection as not
  * restricted. */
 #define STORE_SCHEMA_SAFEGUARDS 9
+/* The schema version from which pending.c's flush writes names_tri_new
+ * itself (before, from step 10, a trigger on names did). */
+#define STORE_SCHEMA_TRI_LEAN 11
 
 /* Bring the schema up to max_version (<= 0: the newest), one transaction
  * for all the steps (schema.c). */

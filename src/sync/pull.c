@@ -12,11 +12,15 @@
 #include <string.h>
 
 #include "sync/sync_int.h"
+#include "util/proc.h"
 #include "util/time.h"
 #include "util/xalloc.h"
 
 #define PULL_AHEAD 4
 #define PULL_WORKERS_MAX 8
+/* The threads that run ahead of the storing thread yield the CPU to it:
+ * it is the one everything waits for (as import's workers do). */
+#define PULL_NICE 10
 /* A transaction shares pages up to about this many objects, or this age
  * (it holds the store's write lock, which a server's members wait for).
  * Large ones pay: a commit writes every B-tree page it dirtied, and in a
@@ -147,7 +151,10 @@ static void *fetch_thread(void *arg)
 {
 	pull *p = arg;
 	cc_err e = { 0 };
-	int rc = fetch_all(p, &e);
+	int rc;
+
+	cc_proc_thread_nice(PULL_NICE);
+	rc = fetch_all(p, &e);
 
 	pthread_mutex_lock(&p->mu);
 	p->fetch_done = true;
@@ -182,6 +189,7 @@ static void *worker_thread(void *arg)
 {
 	pull *p = arg;
 
+	cc_proc_thread_nice(PULL_NICE);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		page *pg;

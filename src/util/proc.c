@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,4 +193,9 @@ cc_proc_result cc_proc_filter(char *const argv[], const char *in, size_t inlen,
 		res.end = CC_PROC_SIGNAL;
 	}
 	return res;
+}
+
+void cc_proc_thread_nice(int nice)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 }

@@ -38,4 +38,10 @@ typedef struct cc_proc_result {
 cc_proc_result cc_proc_filter(char *const argv[], const char *in, size_t inlen,
 			      int timeout_ms, cc_buf *out, cc_buf *err);
 
+/* Lower the calling thread's priority to niceness nice (Linux: per
+ * thread), for a thread that runs ahead of the one everything waits for
+ * (import's and a pull's storing thread).  Best effort: a failure leaves
+ * it as it was. */
+void cc_proc_thread_nice(int nice);
+
 #endif
