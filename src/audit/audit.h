@@ -117,19 +117,15 @@ typedef struct audit_entry {
 	char *message;                     /* why it was refused or failed */
 	json_t *extra;                     /* more fields (an object, owned), e.g. a
 	                                      checkpoint's signature */
-	char *body;                        /* when set: every field above but ts_us
-	                                      already written as the line has them
-	                                      (audit_entry_format), the others unset */
+	char *body;                        /* when set: every field above already
+	                                      written as the line has them (a queued
+	                                      text, audit_entry_put), the others unset */
 } audit_entry;
 
 void audit_entry_clear(audit_entry *en);                      /* NULL ok */
 /* Append the line's text of en between seq and prev (each field as
  * ",\"key\":value"; ts_us 0: the time now; its body when set) to out. */
 void audit_entry_put(const audit_entry *en, cc_buf *out);
-/* Write en's fields into en->body now (ts_us 0: the time now), the line's
- * text between seq and prev, and free the others: a writer thread then
- * has one string to chain and free.  The line is the same. */
-void audit_entry_format(audit_entry *en);
 /* Set a string field (*field = copy of s; NULL clears). */
 void audit_set(char **field, const char *s);
 

@@ -274,21 +274,6 @@ void audit_entry_put(const audit_entry *en, cc_buf *out)
 		put_fields(en, out);
 }
 
-void audit_entry_format(audit_entry *en)
-{
-	int64_t ts = en->ts_us ? en->ts_us : cc_now_us();
-	cc_buf b = CC_BUF_INIT;
-
-	if (en->body)
-		return;
-	en->ts_us = ts;
-	cc_buf_reserve(&b, 512);        /* an ordinary request's text, grown once at most */
-	put_fields(en, &b);
-	audit_entry_clear(en);
-	en->ts_us = ts;
-	en->body = cc_buf_take(&b, NULL);
-}
-
 void audit_line_make(const audit_entry *en, int64_t seq, const char *prev, cc_buf *out,
 		     char hash[AUDIT_HASH_HEX])
 {

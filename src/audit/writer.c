@@ -271,8 +271,8 @@ int audit_writer_start(const audit_writer_opts *o, audit_writer **out, cc_err *e
 	return 0;
 }
 
-/* Wait for room in the queue and add an item for the text that begins at
- * off; its text must be in the queue (NUL-ended) already.  Under mu. */
+/* Add an item for the text that begins at off; its text must be in the
+ * queue (NUL-ended) already.  Under mu. */
 static void push(audit_writer *w, size_t off, bool durable, audit_done_fn done,
 		 audit_pending *wait, void *arg)
 {
@@ -306,31 +306,35 @@ static void queue_text(audit_writer *w, const char *text, size_t len, bool durab
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* Make en's text (on the caller's thread, outside the lock: the threads
+ * of the requests make theirs in parallel, and only the copy is serial)
+ * and queue it. */
+static void queue_entry(audit_writer *w, const audit_entry *en, bool durable, audit_done_fn done,
+			audit_pending *wait, void *arg)
+{
+	cc_buf b = CC_BUF_INIT;
+
+	cc_buf_reserve(&b, 512);        /* an ordinary request's text, grown once at most */
+	audit_entry_put(en, &b);
+	queue_text(w, b.data, b.len, durable, done, wait, arg);
+	cc_buf_free(&b);
+}
+
 /* Queue en (taken): durable with done or wait, or not. */
 static void enqueue(audit_writer *w, audit_entry *en, bool durable, audit_done_fn done,
 		    audit_pending *wait, void *arg)
 {
 	if (!en->ts_us)
 		en->ts_us = cc_now_us();
-	/* its text is made here, on the caller's thread, which also frees
-	 * what it allocated */
-	audit_entry_format(en);
 	if (wait)
 		*wait = (audit_pending){ false, 0 };
-	queue_text(w, en->body, strlen(en->body), durable, done, wait, arg);
+	queue_entry(w, en, durable, done, wait, arg);
 	audit_entry_clear(en);
 }
 
 void audit_writer_note(audit_writer *w, const audit_entry *en)
 {
-	cc_buf b = CC_BUF_INIT;
-
-	/* made before the lock: the threads of the requests make theirs in
-	 * parallel, and only the copy is serial */
-	cc_buf_reserve(&b, 512);
-	audit_entry_put(en, &b);
-	queue_text(w, b.data, b.len, false, NULL, NULL, NULL);
-	cc_buf_free(&b);
+	queue_entry(w, en, false, NULL, NULL, NULL);
 }
 
 void audit_writer_begin(audit_writer *w, audit_entry *en, audit_pending *p)

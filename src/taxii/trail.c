@@ -7,8 +7,6 @@
  */
 #include "taxii/taxii_int.h"
 
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
