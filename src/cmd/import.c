@@ -189,7 +189,10 @@ int import_finish_file(import_ctx *c, int rc, cc_err *e)
 		return rc;
 	}
 	c->n_skipped = c->n_bad;
-	return store_commit(c->st, e);
+	rc = store_commit(c->st, e);
+	if (rc == 0)
+		store_yield(c->st);     /* a member's write may go first */
+	return rc;
 }
 
 /* The whole document parsed at once: any input shape, canonical errors. */

@@ -111,8 +111,12 @@ int store_ckpt_start(store *s, cc_err *e)
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(k->db, 1000);
 		/* a first read makes the connection see the WAL; before it, a
-		 * checkpoint does nothing */
-		rc = sqlite3_exec(k->db, "PRAGMA schema_version", NULL, NULL, NULL);
+		 * checkpoint does nothing.  synchronous=FULL (the default, said
+		 * here because store_sync counts on it): a checkpoint syncs the
+		 * WAL before it copies frames out, and the database before the
+		 * WAL may start over. */
+		rc = sqlite3_exec(k->db, "PRAGMA synchronous = FULL; PRAGMA schema_version", NULL,
+				  NULL, NULL);
 	}
 	if (rc != SQLITE_OK) {
 		rc = cc_err_set(e, CC_EIO, "%s: opening the checkpointer: %s", s->path,

@@ -237,8 +237,10 @@ static const char schema_safeguards[] =
  * names of kind 0; rowid = their vid), kept in step with names by
  * triggers, whatever writes or deletes a name.  A new name goes through
  * names_tri_new, which store_pend_flush empties into the index in one
- * statement (FTS5 writes out its pending data at the end of each
- * statement: a row at a time would make a segment each).  A search still
+ * statement, in rowid order (FTS5 writes out its pending data whenever a
+ * rowid is not above the one before, so names in another order made a
+ * segment of a row or two each; step 11 below keeps that order without
+ * the queue).  A search still
  * checks the name itself (LIKE): the trigrams only narrow the versions it
  * reads, and every rule of who may read what applies to them as before. */
 static const char schema_name_trigrams[] =

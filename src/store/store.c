@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -21,6 +22,11 @@
 
 /* How long a writer waits for another writer's lock before giving up. */
 #define STORE_BUSY_MS 10000
+/* How long store_yield leaves the write lock free (ten times the interval
+ * at which waiters try for it: busy_wait), after a transaction that held
+ * it this long (so that it costs a writer at most 1 % of its time). */
+#define STORE_YIELD_MS 10
+#define STORE_YIELD_AFTER_MS 1000
 
 /* Page cache per connection unless store_set_cache_mb says otherwise. */
 #define STORE_CACHE_MB 64
@@ -262,6 +268,35 @@ static void sqlite_setup(void)
 	sqlite3_initialize();
 }
 
+/* The busy handler: wait for another connection's lock up to STORE_BUSY_MS,
+ * trying again every millisecond.  SQLite's own (sqlite3_busy_timeout)
+ * tries at longer and longer intervals, 100 ms apart after the first
+ * third of a second, and a writer that commits and begins again at once
+ * (a pull, an import) would then keep the write lock from one waiting for
+ * it: a member's POST during a long pull waited for the whole pull, or
+ * failed.  Such writers leave the lock free for a moment between their
+ * transactions (store_yield), which a waiter trying every millisecond
+ * takes. */
+static int busy_wait(void *arg, int tries)
+{
+	store *s = arg;
+	int64_t now = cc_mono_us();
+
+	if (tries == 0)
+		s->busy_since_us = now;
+	if (now - s->busy_since_us >= (int64_t)STORE_BUSY_MS * 1000)
+		return 0;
+	nanosleep(&(struct timespec){ 0, 1000000L }, NULL);
+	return 1;
+}
+
+void store_yield(store *s)
+{
+	if (s->held_us >= STORE_YIELD_AFTER_MS * 1000)
+		nanosleep(&(struct timespec){ 0, STORE_YIELD_MS * 1000000L }, NULL);
+	s->held_us = 0;
+}
+
 static int configure(store *s, cc_err *e)
 {
 	static const char pragmas[] =
@@ -275,7 +310,7 @@ static int configure(store *s, cc_err *e)
 		"PRAGMA mmap_size = 1073741824;";
 	int rc;
 
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	rc = sqlite3_create_function(s->db, "cc_idhash", 1,
 				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				     sql_idhash, NULL, NULL);
@@ -380,6 +415,8 @@ void store_close(store *s)
 		return;
 	if (s->in_txn)
 		store_rollback(s);
+	if (s->lazy)
+		store_sync(s, NULL);
 	store_ckpt_stop(s);
 	store_idset_free(s);
 	for (int i = 0; i < ST_COUNT; i++)
@@ -410,10 +447,46 @@ int store_begin(store *s, cc_err *e)
 		return e ? e->code : CC_EIO;
 	}
 	s->in_txn = true;
+	s->begun_us = cc_mono_us();
 	s->last_da = 0;
 	s->da_dirty = false;
 	s->versions_delta = 0;
 	s->tlp_coll = 0;        /* another process may have changed it */
+	return 0;
+}
+
+int store_set_lazy(store *s, cc_err *e)
+{
+	if (s->in_txn)
+		return cc_err_set(e, CC_ERR, "%s: lazy commits asked for inside a transaction", s->path);
+	if (store_exec(s, "PRAGMA synchronous = NORMAL", e))
+		return CC_EIO;
+	s->lazy = true;
+	return 0;
+}
+
+/* In WAL mode the commits that synchronous=NORMAL did not sync are all in
+ * the -wal file (a checkpoint syncs the WAL before it copies frames out of
+ * it, and the database before the WAL starts over), so one sync of that
+ * file, through SQLite's own file object, makes them durable. */
+int store_sync(store *s, cc_err *e)
+{
+	sqlite3_file *wal = NULL;
+	int rc;
+
+	if (s->in_txn)
+		return cc_err_set(e, CC_ERR, "%s: sync asked for inside a transaction", s->path);
+	if (!s->lazy)
+		return 0;
+	if (store_exec(s, "PRAGMA synchronous = FULL", e))
+		return CC_EIO;
+	s->lazy = false;
+	rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+	if (rc == SQLITE_OK && wal && wal->pMethods)
+		rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+	if (rc != SQLITE_OK)
+		return cc_err_set(e, CC_EIO, "%s: syncing the write-ahead log: %s", s->path,
+				  sqlite3_errstr(rc));
 	return 0;
 }
 
@@ -451,6 +524,7 @@ int store_commit(store *s, cc_err *e)
 	}
 	s->in_txn = false;
 	s->versions_delta = 0;
+	s->held_us = cc_mono_us() - s->begun_us;
 	return 0;
 out_rollback:
 	{

@@ -81,6 +81,23 @@ int  store_begin(store *s, cc_err *e);
 int  store_commit(store *s, cc_err *e);
 void store_rollback(store *s);                               /* no-op outside a txn */
 
+/* For a writer that commits and begins again at once, many times (a pull,
+ * an import): called between its transactions, after one that held the
+ * write lock for a second or more, leaves the lock free for a moment
+ * (10 ms), long enough for any other connection waiting for it (its busy
+ * handler tries every millisecond) to take it first. */
+void store_yield(store *s);
+
+/* Lazy commits, for a writer that can redo its work (a pull, whose cursor
+ * moves in the same transactions as its objects).  After store_set_lazy the
+ * handle's commits return without waiting for the disk: a crash of the
+ * process loses none of them, but a crash of the machine can lose the last
+ * ones (whole transactions, the newest first, never part of one) until
+ * store_sync, which makes every commit so far durable and makes the
+ * handle's commits durable again.  Both outside a transaction. */
+int  store_set_lazy(store *s, cc_err *e);
+int  store_sync(store *s, cc_err *e);
+
 /* Size the handle's page cache (default 64 MiB; bulk loaders want more).
  * The environment variable CYBERCELL_CACHE_MB, when set, wins (tuning and
  * tests). */

@@ -8,7 +8,10 @@
 # of b, a's server (the remote, restarted on the same port), or b's own
 # server running the sync inside (`serve --sync-every`).  In the end both
 # sides hold the same set of (id, modified) versions, each once, and both
-# stores pass SQLite's integrity check.
+# stores pass SQLite's integrity check.  Last, a third hub pulls through a
+# proxy that delays every answer: it shows what it stored before its pull
+# ends; and a fourth pulls a larger collection while an import into it
+# goes through.
 #
 # `make test` runs FED_KILL_ROUNDS=3 rounds; the longer run is
 #   FED_KILL_ROUNDS=30 tests/run-all build/asan test_federation_faults
@@ -116,7 +119,71 @@ for h in a b; do
 	t_true "$h's store passes the integrity check" [ "$(sqlite3 "$T/$h.db" 'PRAGMA integrity_check')" = ok ]
 done
 t_true "no sanitizer report from the syncs" bash -c "! grep -q -e 'Sanitizer' -e 'runtime error' '$T/sync.err'"
+
+# ---- a slow remote: what a pull stores is visible before the pull ends
+# (a transaction is committed when no page has come for 0.25 s: here every
+# answer is 0.3 to 1.2 s late), and a pull ends with all of it stored
+$PY "$ROOT/tests/e2e/fault_proxy.py" --upstream "127.0.0.1:$APORT" --cert "$T/a.db.tls-cert.pem" \
+	--key "$T/a.db.tls-key.pem" --faults delay=1 --seed "$SEED" \
+	>"$T/slow.out" 2>"$T/slow.err" &
+SLOW=$!
+for _ in $(seq 1 100); do grep -q '^listening' "$T/slow.out" && break; sleep 0.05; done
+URL_a=https://127.0.0.1:$(sed -n 's/^listening on //p' "$T/slow.out")/taxii2/
+hub_new c
+t_true "c serves" hub_start c
+t_ok "c and a are peers, c reaching a through a slow proxy" fed_pair c a amber amber
+t_ok "c pulls a's shared" fed_pull c a
+total=$(versions a | wc -l)
+hc c sync --page-size 40 >/dev/null 2>>"$T/sync.err" &
+p=$!
+seen=0
+while kill -0 "$p" 2>/dev/null; do
+	n=$(sqlite3 "$T/c.db" "PRAGMA busy_timeout = 2000; SELECT count(*) FROM entries" 2>/dev/null | tail -1)
+	kill -0 "$p" 2>/dev/null && [ "${n:-0}" -gt "$seen" ] && [ "${n:-0}" -lt "$total" ] && seen=$n
+	sleep 0.1
+done
+t_ok "c's pass through the slow proxy goes through" wait "$p"
+echo "slow remote: c showed up to $seen of $total versions while its pull went on"
+t_true "pages were visible in c while its pull went on (up to $seen of $total seen)" [ "$seen" -gt 0 ]
+t_true "and c holds a's versions in the end" [ "$(versions c)" = "$(versions a)" ]
+kill "$SLOW"; wait "$SLOW" 2>/dev/null
+
+# ---- a pull and another writer of the same hub: d pulls a collection of
+# a big enough for transactions back to back (every next page is ready
+# before the last is stored), and an import into d started during the pull
+# goes through, and d ends with both.  (That the import takes its turn
+# between two of the pull's transactions, and does not wait for the whole
+# pull, is test_store_pend's test_yield: here the pull is too short to tell.)
+BIG=${FED_BIG:-20000}
+hc a collection add big >/dev/null
+mkobjs big "$BIG" green >"$T/big.json"
+t_ok "a holds $BIG more objects in big" hc a import --collection big "$T/big.json"
+URL_a=$URL_a_direct
+hub_new d
+t_true "d serves" hub_start d
+t_ok "d and a are peers" fed_pair d a amber amber
+hc a grant d big read --max-tlp amber >/dev/null
+hc d collection add big >/dev/null
+t_ok "d pulls a's big" fed_pull d a big big
+mkobjs d-own 20 clear >"$T/d-own.json"
+hc d sync --page-size 500 >/dev/null 2>>"$T/sync.err" &
+p=$!
+for _ in $(seq 1 600); do     # the pull's first transaction is in
+	[ "$(sqlite3 "$T/d.db" "PRAGMA busy_timeout = 2000; SELECT count(*) FROM entries" 2>/dev/null |
+		tail -1)" -gt 0 ] 2>/dev/null && break
+	sleep 0.05
+done
+t0=$(date +%s.%N)
+t_ok "an import into d during the pull goes through" hc d import --collection shared "$T/d-own.json"
+t1=$(date +%s.%N)
+t_ok "d's pull goes through" wait "$p"
+echo "pull and import: the import took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s;" \
+	"the pull went on $(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s after it"
+t_true "d holds a's big and its own 20" \
+	[ "$(versions d big | wc -l) $(versions d | wc -l)" = "$BIG 20" ]
 kill "$PROXY"; wait "$PROXY" 2>/dev/null
 hub_stop a
 hub_stop b
+hub_stop c
+hub_stop d
 t_done

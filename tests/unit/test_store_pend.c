@@ -9,14 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
 #include "util/jdump.h"
+#include "util/time.h"
 
 #include "store_fixture.h"
 
@@ -269,6 +272,192 @@ static void test_bulk_filter_grows(void **state)
 	assert_int_equal(rows_in(f, "ids"), 65600);
 }
 
+/* A VFS over the default one that counts the syncs of write-ahead logs:
+ * each file it opens keeps the default's file object, with a copy of the
+ * default's methods for that kind of file whose xSync counts when the file
+ * is a WAL and then calls the default's. */
+static sqlite3_vfs *real_vfs, count_vfs;
+static const sqlite3_io_methods *real_io[4];
+static sqlite3_io_methods count_io[4];
+static sqlite3_file *wal_files[8];
+static int wal_syncs;
+
+static int count_sync(sqlite3_file *f, int flags)
+{
+	for (size_t i = 0; i < sizeof(wal_files) / sizeof(wal_files[0]); i++)
+		if (wal_files[i] == f)
+			wal_syncs++;
+	return real_io[f->pMethods - count_io]->xSync(f, flags);
+}
+
+static int count_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	int rc = real_vfs->xOpen(real_vfs, name, f, flags, out);
+	size_t k = 0;
+
+	(void)vfs;
+	if (rc != SQLITE_OK || !f->pMethods)
+		return rc;
+	while (k < 4 && real_io[k] && real_io[k] != f->pMethods)
+		k++;
+	if (k == 4)
+		fail_msg("the default VFS has more than 4 kinds of file");
+	if (!real_io[k]) {
+		real_io[k] = f->pMethods;
+		count_io[k] = *f->pMethods;
+		count_io[k].xSync = count_sync;
+	}
+	f->pMethods = &count_io[k];
+	for (size_t i = 0; (flags & SQLITE_OPEN_WAL) && i < sizeof(wal_files) / sizeof(wal_files[0]); i++)
+		if (!wal_files[i]) {
+			wal_files[i] = f;
+			break;
+		}
+	return rc;
+}
+
+/* Lazy commits: a handle after store_set_lazy commits without syncing the
+ * WAL (its commits visible to other handles at once), store_sync syncs it
+ * once and makes the handle's commits durable again, and a lazy handle's
+ * close syncs; neither call is taken inside a transaction. */
+static void test_lazy_commits(void **state)
+{
+	fx *f = *state;
+	cc_err e = { 0 };
+	char latest[32];
+	store *s;
+	int n;
+
+	real_vfs = sqlite3_vfs_find(NULL);
+	count_vfs = *real_vfs;
+	count_vfs.zName = "count-syncs";
+	count_vfs.xOpen = count_open;
+	assert_int_equal(sqlite3_vfs_register(&count_vfs, 1), SQLITE_OK);
+	assert_int_equal(store_open(f->path, &s, &e), 0);
+	sqlite3_vfs_register(real_vfs, 1);      /* only s counts */
+
+	assert_int_equal(store_begin(s, &e), 0);
+	put_on(s, f->coll, tool(1, "2021-01-01T00:00:00.000Z"), NULL);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_true(wal_syncs >= 1);                            /* durable by default */
+	n = wal_syncs;
+	assert_int_equal(store_sync(s, &e), 0);                 /* nothing lazy: no sync */
+	assert_int_equal(wal_syncs, n);
+
+	assert_int_equal(store_set_lazy(s, &e), 0);
+	for (int i = 2; i <= 4; i++) {
+		assert_int_equal(store_begin(s, &e), 0);
+		put_on(s, f->coll, tool(i, "2021-01-01T00:00:00.000Z"), NULL);
+		assert_int_equal(store_commit(s, &e), 0);
+		assert_int_equal(tool_versions(f->s, i, latest), 1);    /* seen by others */
+	}
+	put_on(s, f->coll, tool(5, "2021-01-01T00:00:00.000Z"), NULL);  /* a txn of its own */
+	assert_int_equal(wal_syncs, n);                         /* none of them synced */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_not_equal(store_sync(s, &e), 0);             /* not inside a txn */
+	assert_int_not_equal(store_set_lazy(s, &e), 0);
+	store_rollback(s);
+	assert_int_equal(store_sync(s, &e), 0);
+	assert_int_equal(wal_syncs, n + 1);
+
+	put_on(s, f->coll, tool(6, "2021-01-01T00:00:00.000Z"), NULL);
+	assert_true(wal_syncs >= n + 2);                        /* durable again */
+	n = wal_syncs;
+	assert_int_equal(store_set_lazy(s, &e), 0);
+	put_on(s, f->coll, tool(7, "2021-01-01T00:00:00.000Z"), NULL);
+	assert_int_equal(wal_syncs, n);
+	store_close(s);                                         /* f->s still open: no checkpoint */
+	assert_int_equal(wal_syncs, n + 1);
+	sqlite3_vfs_unregister(&count_vfs);
+	for (int i = 1; i <= 7; i++)
+		assert_int_equal(tool_versions(f->s, i, latest), 1);
+}
+
+/* A writer whose transactions follow each other at once (as a pull's do):
+ * YIELD_ROUNDS transactions that each hold the write lock YIELD_HOLD_MS,
+ * with store_yield between them. */
+#define YIELD_ROUNDS 4
+#define YIELD_HOLD_MS 1100
+
+typedef struct yield_writer {
+	const char *path;
+	int64_t coll;
+	int64_t first_commit_us;        /* when its first transaction ended */
+	int64_t done_us;                /* when its last did */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started;                   /* its first transaction holds the lock */
+	int rc;
+} yield_writer;
+
+static void *yield_writer_main(void *arg)
+{
+	yield_writer *w = arg;
+	cc_err e = { 0 };
+	store *s;
+	store_put_result r;
+
+	w->rc = store_open(w->path, &s, &e);
+	for (int i = 0; w->rc == 0 && i < YIELD_ROUNDS; i++) {
+		json_t *o = tool(900 + i, "2021-01-01T00:00:00.000Z");
+
+		w->rc = store_begin(s, &e);
+		if (w->rc == 0)
+			w->rc = store_put(s, w->coll, o, 0, &r, &e);
+		json_decref(o);
+		pthread_mutex_lock(&w->mu);
+		w->started = true;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		nanosleep(&(struct timespec){ YIELD_HOLD_MS / 1000, YIELD_HOLD_MS % 1000 * 1000000L },
+			  NULL);
+		if (w->rc == 0)
+			w->rc = store_commit(s, &e);
+		if (i == 0)
+			w->first_commit_us = cc_mono_us();
+		store_yield(s);
+	}
+	w->done_us = cc_mono_us();
+	store_close(s);
+	return NULL;
+}
+
+/* Another writer that asks for the lock while the first holds it gets it
+ * when that transaction ends (store_yield leaves it free for a moment, and
+ * the busy handler tries every millisecond), not after the last one: with
+ * SQLite's own busy handler, which tries at most every 100 ms, it waited
+ * for all of them. */
+static void test_yield(void **state)
+{
+	fx *f = *state;
+	yield_writer w = { f->path, f->coll, 0, 0, PTHREAD_MUTEX_INITIALIZER,
+			   PTHREAD_COND_INITIALIZER, false, 0 };
+	cc_err e = { 0 };
+	char latest[32];
+	pthread_t th;
+	int64_t got_us;
+
+	assert_int_equal(pthread_create(&th, NULL, yield_writer_main, &w), 0);
+	pthread_mutex_lock(&w.mu);
+	while (!w.started)
+		pthread_cond_wait(&w.cv, &w.mu);
+	pthread_mutex_unlock(&w.mu);
+	assert_int_equal(store_begin(f->s, &e), 0);             /* waits for the lock */
+	got_us = cc_mono_us();
+	put_ok(f, tool(1, "2021-01-01T00:00:00.000Z"));
+	assert_int_equal(store_commit(f->s, &e), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(w.rc, 0);
+	if (got_us > w.done_us)
+		fail_msg("the second writer got the lock after the first writer's last transaction");
+	if (got_us - w.first_commit_us > 500000)
+		fail_msg("the second writer got the lock %.2f s after the first transaction ended",
+			 (double)(got_us - w.first_commit_us) / 1e6);
+	for (int i = 0; i < YIELD_ROUNDS; i++)
+		assert_int_equal(tool_versions(f->s, 900 + i, latest), 1);
+	assert_int_equal(tool_versions(f->s, 1, latest), 1);
+}
+
 /* cc_json_dump_compact gives json_dumps's bytes, or false (out unchanged)
  * on a real. */
 static void test_jdump(void **state)
@@ -313,6 +502,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_in_txn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_filter_grows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_commits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_yield, setup, teardown),
 		cmocka_unit_test(test_jdump),
 	};
 
