@@ -292,9 +292,9 @@ static int busy_wait(void *arg, int tries)
 
 void store_yield(store *s)
 {
-	if (s->held_us >= STORE_YIELD_AFTER_MS * 1000)
+	if (!s->in_txn && s->begun_us &&
+	    cc_mono_us() - s->begun_us >= (int64_t)STORE_YIELD_AFTER_MS * 1000)
 		nanosleep(&(struct timespec){ 0, STORE_YIELD_MS * 1000000L }, NULL);
-	s->held_us = 0;
 }
 
 static int configure(store *s, cc_err *e)
@@ -524,7 +524,6 @@ int store_commit(store *s, cc_err *e)
 	}
 	s->in_txn = false;
 	s->versions_delta = 0;
-	s->held_us = cc_mono_us() - s->begun_us;
 	return 0;
 out_rollback:
 	{

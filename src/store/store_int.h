@@ -138,8 +138,7 @@ struct store {
 	bool bulk;              /* store_bulk_writer was called */
 	bool lazy;              /* commits don't wait for the disk (store_set_lazy) */
 	int64_t busy_since_us;  /* when busy_wait began waiting for a lock */
-	int64_t begun_us;       /* when store_begin took the write lock */
-	int64_t held_us;        /* how long the last commit's transaction held it */
+	int64_t begun_us;       /* when store_begin last took the write lock */
 	size_t bulk_puts;       /* lookups made without an id filter */
 	store_idset *idset;     /* filter of stored ids, or NULL (idset.c) */
 	int64_t tlp_coll;       /* the collection whose default TLP is in tlp_default,

@@ -299,11 +299,9 @@ static bool txn_full(const sync_counts *tx, int64_t begun_us)
 static void wait_page(pull *p, const page *pg, int64_t deadline_us)
 {
 	while (!stopped(p) && pg->state != P_READY && !(p->fetch_done && p->stored == p->fetched)) {
-		int64_t now = cc_mono_us();
-
 		if (!deadline_us) {
 			pthread_cond_wait(&p->cv, &p->mu);
-		} else if (now < deadline_us) {
+		} else if (cc_mono_us() < deadline_us) {
 			struct timespec ts = { (time_t)(deadline_us / 1000000),
 					       (long)(deadline_us % 1000000) * 1000 };
 

@@ -120,6 +120,11 @@ for h in a b; do
 done
 t_true "no sanitizer report from the syncs" bash -c "! grep -q -e 'Sanitizer' -e 'runtime error' '$T/sync.err'"
 
+# entries HUB: the entries HUB's store holds now (read beside its writers)
+entries() {
+	sqlite3 "$T/$1.db" "PRAGMA busy_timeout = 2000; SELECT count(*) FROM entries" 2>/dev/null | tail -1
+}
+
 # ---- a slow remote: what a pull stores is visible before the pull ends
 # (a transaction is committed when no page has come for 0.25 s: here every
 # answer is 0.3 to 1.2 s late), and a pull ends with all of it stored
@@ -138,7 +143,7 @@ hc c sync --page-size 40 >/dev/null 2>>"$T/sync.err" &
 p=$!
 seen=0
 while kill -0 "$p" 2>/dev/null; do
-	n=$(sqlite3 "$T/c.db" "PRAGMA busy_timeout = 2000; SELECT count(*) FROM entries" 2>/dev/null | tail -1)
+	n=$(entries c)
 	kill -0 "$p" 2>/dev/null && [ "${n:-0}" -gt "$seen" ] && [ "${n:-0}" -lt "$total" ] && seen=$n
 	sleep 0.1
 done
@@ -169,8 +174,7 @@ mkobjs d-own 20 clear >"$T/d-own.json"
 hc d sync --page-size 500 >/dev/null 2>>"$T/sync.err" &
 p=$!
 for _ in $(seq 1 600); do     # the pull's first transaction is in
-	[ "$(sqlite3 "$T/d.db" "PRAGMA busy_timeout = 2000; SELECT count(*) FROM entries" 2>/dev/null |
-		tail -1)" -gt 0 ] 2>/dev/null && break
+	[ "$(entries d)" -gt 0 ] 2>/dev/null && break
 	sleep 0.05
 done
 t0=$(date +%s.%N)
