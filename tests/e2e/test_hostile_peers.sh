@@ -5,6 +5,7 @@
 # supersedes, shadows or deletes what a member of the home hub (bank-a,
 # "alice") or the hub itself owns; and it never reads, by its login or by
 # the home hub's push, anything above the ceiling the home hub set for it.
+# Nor does a pull of its objects in bulk keep a member of home from writing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/taxii_lib.sh"
 . "$(dirname "$0")/fed_lib.sh"
@@ -127,6 +128,25 @@ jq '.objects |= [.[] | .modified = "2025-01-01T00:00:00.000Z" | .name = "EVIL-HU
 hc evil import --collection shared "$T/eh.json" >/dev/null
 t_ok "home syncs evil's version of the hub's object" hc home sync evil
 t_true "a reader is served the hub's own version" [ "$(get "$C" "$HID")" = "hubobj 0/2024-01-01T00:00:00.000Z/false" ]
+
+# ---- evil's objects pulled in bulk do not keep home's members from writing:
+# home stores them in transactions that follow each other at once, and
+# alice's POST during the pull takes its turn between two of them (that it
+# does not wait for the whole pull is test_store_pend's test_yield: this
+# pull is too short to tell), is accepted and stays hers
+mkobjs flood 3000 green >"$T/flood.json"
+hc evil import --collection shared "$T/flood.json" >/dev/null
+hc home sync evil --page-size 100 >/dev/null 2>"$T/flood.err" &
+fp=$!
+sleep 0.3
+mkobjs during 1 green >"$T/during.json"
+jq '{objects: .objects}' "$T/during.json" >"$T/during.env"
+post "$A" "$SH" "$T/during.env"
+t_true "alice's POST during home's pull of evil is accepted" [ "$CODE $(jb .success_count)" = "202 1" ]
+t_ok "and the pull goes through" wait "$fp"
+t_true "a reader is served alice's object as she posted it" \
+	[ "$(get "$C" "$(jq -r '.objects[0].id' "$T/during.json")")" = "during 0/2024-01-01T00:00:00.000Z/false" ]
+t_clean "no sanitizer report from the pull" "$T/flood.err"
 
 hub_stop home
 hub_stop evil
