@@ -81,7 +81,9 @@ $(BUILD)/obj/%.o: %.c
 
 # npm ci installs exactly what package-lock.json pins (cytoscape.js for the
 # binary, puppeteer-core for the browser tests); the registry is reached once.
-$(UI_NPM): package-lock.json
+# The two files are one grouped target (&:), so that under -j one npm ci makes
+# both: two at once, one for each, race in node_modules and fail.
+$(UI_NPM) &: package-lock.json
 	@echo "  NPM     ci"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $(UI_NPM)
