@@ -28,6 +28,7 @@ printf '%s\n' 'bench-member-password' | "$CYBERCELL" user add member --org bench
 MEMBER=member:bench-member-password
 
 serve() { # serve [limits...]: start the server, HP=host:port
+	: >"$W/serve.out"	# not the last run's lines, read before the shell truncates it
 	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$W/serve.out" 2>/dev/null &
 	SPID=$!
 	for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done

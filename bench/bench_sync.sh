@@ -62,6 +62,7 @@ a import "$W"/synth/synth-*.json >/dev/null
 a peer add b --url https://127.0.0.1:1/taxii2/ >/dev/null
 echo 'bench-sync-password' | a user add b-sync --org b --password-stdin >/dev/null
 a grant b default read-write --max-tlp amber >/dev/null
+: >"$W/a.out"	# not the last run's lines, read before the shell truncates it
 "$CYBERCELL" --db "$W/a.db" serve --listen 127.0.0.1:0 --threads 2 >"$W/a.out" 2>/dev/null &
 SPID=$!
 for _ in $(seq 1 200); do grep -q '^listening on ' "$W/a.out" && break; sleep 0.05; done

@@ -46,6 +46,7 @@ COL=$("$CYBERCELL" collection add bench --title "Bench")
 AUTH="Authorization: Basic $(printf 'bench:%s' "$PW" | base64 -w0)"
 
 start_taxii() { # start_taxii [SERVE ARGS]: the server (again): SPID, BASE, OBJ
+	: >"$W/serve.out"	# not the last run's lines, read before the shell truncates it
 	"$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$W/serve.out" 2>/dev/null &
 	SPID=$!
 	for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done

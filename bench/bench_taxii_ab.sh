@@ -52,6 +52,7 @@ hub() {
 	col=$("$bin" collection add bench --title "Bench")
 	"$bin" grant bench-bank bench read-write --max-tlp amber >/dev/null
 	local auth="Authorization: Basic $(printf 'bench:%s' "$pw" | base64 -w0)"
+	: >"$d/serve.out"	# not the last run's lines, read before the shell truncates it
 	"$bin" serve --listen 127.0.0.1:0 --threads 2 >"$d/serve.out" 2>/dev/null &
 	PIDS="$PIDS $!"
 	for _ in $(seq 1 200); do grep -q '^listening on ' "$d/serve.out" && break; sleep 0.05; done

@@ -42,6 +42,7 @@ trap cleanup EXIT
 # serve BIN DB [valgrind...]: start the server (SPID, URL)
 serve() {
 	local bin=$1 db=$2; shift 2
+	: >"$W/serve.out"	# not the last run's lines, read before the shell truncates it
 	"$@" "$bin" --db "$db" serve --listen 127.0.0.1:0 --threads 1 ${SARGS[@]+"${SARGS[@]}"} \
 		>"$W/serve.out" 2>"$W/serve.err" &
 	SPID=$!

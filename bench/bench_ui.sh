@@ -51,6 +51,7 @@ IMPORT_S=$(cat "$W/import_s")
 GID=$("$CYBERCELL" find --type intrusion-set --alias "$GROUP" --json | jq -r .id)
 OBJS=$("$CYBERCELL" stats --json | jq -r '"\(.objects) objects, \(.versions) versions"')
 
+: >"$W/serve.out"	# not the last run's lines, read before the shell truncates it
 "$CYBERCELL" serve --listen 127.0.0.1:0 --threads 2 >"$W/serve.out" 2>>"$W/access.log" &
 SPID=$!
 for _ in $(seq 1 200); do grep -q '^listening on ' "$W/serve.out" && break; sleep 0.05; done
