@@ -1,8 +1,16 @@
 /*
- * client.c — the TAXII 2.1 client's requests on libcurl: one easy handle
- * per client (its connection kept alive), TLS verified by CA or by a
- * pin of the server's public key, credentials only to the URL given (no
- * redirects), and retries of what is transient.
+ * client.c — the TAXII 2.1 client's requests on libcurl: each request on
+ * a fresh easy handle copied from the client's (whose options it takes),
+ * its connection kept alive in a share of the client, TLS verified by CA
+ * or by a pin of the server's public key, credentials only to the URL
+ * given (no redirects), and retries of what is transient.
+ *
+ * Why not one handle for every request: Debian 12's libcurl (7.88.1)
+ * keeps a pointer to the last header of an easy handle's previous answer,
+ * freed when the next transfer starts, and uses it to unfold a header
+ * that begins with a space.  A peer that answers a second request that
+ * way makes it read and reallocate freed memory (found by fuzz_sync_client;
+ * fixed upstream in 8.1.0).  A fresh handle has no previous answer.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -208,7 +216,10 @@ int sync_client_new(const sync_conn *conn, sync_client **out, cc_err *e)
 	c->log = conn->log;
 	c->log_ud = conn->log_ud;
 	c->h = curl_easy_init();
-	if (!c->h) {
+	c->share = curl_share_init();
+	if (!c->h || !c->share ||
+	    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
 		sync_client_free(c);
 		return cc_err_set(e, CC_ENOMEM, "libcurl: out of memory");
 	}
@@ -226,6 +237,7 @@ void sync_client_free(sync_client *c)
 	if (!c)
 		return;
 	curl_easy_cleanup(c->h);        /* wipes nothing: it holds a copy of the password */
+	curl_share_cleanup(c->share);   /* after the handles that used it */
 	curl_slist_free_all(c->hdr_get);
 	curl_slist_free_all(c->hdr_post);
 	if (c->body.data)
@@ -341,25 +353,33 @@ static bool curl_transient(CURLcode rc)
 static int attempt(sync_client *c, const sync_req *rq, sync_answer *a, bool *transient,
 		   cc_err *e)
 {
+	CURL *h = curl_easy_duphandle(c->h);    /* a fresh one: see the top */
 	CURLcode rc;
 	long st = 0;
 	json_error_t je;
 
 	*transient = false;
+	if (!h || curl_easy_setopt(h, CURLOPT_SHARE, c->share) != CURLE_OK) {
+		curl_easy_cleanup(h);
+		return cc_err_set(e, CC_ENOMEM, "%s: libcurl: out of memory", rq->url);
+	}
 	cc_buf_reset(&c->body);
 	c->date_first[0] = c->date_last[0] = c->retry_after[0] = c->curl_err[0] = '\0';
-	curl_easy_setopt(c->h, CURLOPT_URL, rq->url);
-	curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, rq->body ? c->hdr_post : c->hdr_get);
+	curl_easy_setopt(h, CURLOPT_URL, rq->url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, rq->body ? c->hdr_post : c->hdr_get);
 	if (rq->body) {
-		curl_easy_setopt(c->h, CURLOPT_POST, 1L);
-		curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, rq->body);
-		curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
 	} else {
-		curl_easy_setopt(c->h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	}
-	curl_easy_setopt(c->h, CURLOPT_LOW_SPEED_TIME, rq->body ? SILENT_POST_S : SILENT_GET_S);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, rq->body ? SILENT_POST_S : SILENT_GET_S);
 	c->requests++;
-	rc = curl_easy_perform(c->h);
+	rc = curl_easy_perform(h);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
+	curl_easy_cleanup(h);   /* its connection stays in the share */
 	if (rc != CURLE_OK) {
 		*transient = curl_transient(rc);
 		if (rc == CURLE_ABORTED_BY_CALLBACK)
@@ -370,7 +390,6 @@ static int attempt(sync_client *c, const sync_req *rq, sync_answer *a, bool *tra
 		return cc_err_set(e, CC_EIO, "%s: %s", rq->url,
 				  c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc));
 	}
-	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &st);
 	if (st < 200 || st > 299) {
 		char msg[400];
 

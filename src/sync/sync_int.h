@@ -13,7 +13,8 @@
 #define SYNC_ENVELOPE_MAX (16u << 20)   /* bytes of an envelope at most */
 
 struct sync_client {
-	CURL *h;                        /* one handle: its connection is kept alive */
+	CURL *h;                        /* the options of every request, each made on a copy */
+	CURLSH *share;                  /* the copies' kept-alive connection and TLS sessions */
 	char *url;                      /* as given, ending in '/' */
 	char *root;                     /* the API root, ending in '/' (NULL: not known yet) */
 	unsigned retries;               /* attempts after the first */

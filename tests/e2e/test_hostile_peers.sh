@@ -5,7 +5,8 @@
 # supersedes, shadows or deletes what a member of the home hub (bank-a,
 # "alice") or the hub itself owns; and it never reads, by its login or by
 # the home hub's push, anything above the ceiling the home hub set for it.
-# Nor does a pull of its objects in bulk keep a member of home from writing.
+# Nor does a pull of its objects in bulk keep a member of home from writing,
+# nor an answer made to hurt the client's HTTP layer do more than fail.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/taxii_lib.sh"
 . "$(dirname "$0")/fed_lib.sh"
@@ -147,6 +148,28 @@ t_ok "and the pull goes through" wait "$fp"
 t_true "a reader is served alice's object as she posted it" \
 	[ "$(get "$C" "$(jq -r '.objects[0].id' "$T/during.json")")" = "during 0/2024-01-01T00:00:00.000Z/false" ]
 t_clean "no sanitizer report from the pull" "$T/flood.err"
+
+# ---- a peer that answers to hurt the client, not the store: after a 503,
+# an answer whose headers start with a folded line (after a bare CR in its
+# status line).  On one libcurl handle for both attempts, Debian 12's
+# libcurl reads and reallocates freed memory; the client fails the request
+# and nothing else (test_sync's test_folded_after_answer is the unit case)
+cat >"$T/raw.py" <<'PYEOF'
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+print(s.getsockname()[1], flush=True)
+for a in [b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Length: 0\r\n\r\n",
+          b"HTTP/1.1 200C\rO\n Kontent-Type: application/taxii+json;version=2.1\r\n"
+          b"Content-Length: 2\r\n\r\n{}"]:
+    c, _ = s.accept(); c.recv(65536); c.sendall(a); c.shutdown(socket.SHUT_RDWR); c.close()
+PYEOF
+: >"$T/raw.out"
+$PY "$T/raw.py" >"$T/raw.out" 2>&1 &
+rp=$!
+for _ in $(seq 1 100); do [ -s "$T/raw.out" ] && break; sleep 0.05; done
+t_exit 1 "a peer's folded answer after a 503 fails the request" \
+	hc home taxii discover "http://127.0.0.1:$(cat "$T/raw.out")/taxii2/" --retries 1
+t_true "after both attempts" wait "$rp"
 
 hub_stop home
 hub_stop evil

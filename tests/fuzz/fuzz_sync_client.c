@@ -144,7 +144,7 @@ static void setup(void)
  * none). */
 static void load(const uint8_t *data, size_t size)
 {
-	const uint8_t *p = data, *end = data + size;
+	const uint8_t *p = data, *end = data ? data + size : NULL;	/* NULL + 0 is undefined */
 
 	pthread_mutex_lock(&g_mu);
 	g_n = g_next = 0;
