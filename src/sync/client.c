@@ -10,7 +10,8 @@
  * freed when the next transfer starts, and uses it to unfold a header
  * that begins with a space.  A peer that answers a second request that
  * way makes it read and reallocate freed memory (found by fuzz_sync_client;
- * fixed upstream in 8.1.0).  A fresh handle has no previous answer.
+ * fixed upstream in May 2023, curl pull request 11103, after the version
+ * Debian 12 ships).  A fresh handle has no previous answer.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
