@@ -212,6 +212,9 @@ t_true "nothing new" grep -q ", 0 new," "$OUT"
 # ---- serve --sync-every
 hub_stop us
 t_true "us serves with --sync-every 1" hub_start us --sync-every 1
+# its first pass pulls what uk has that us has not yet: the late objects come after it
+pulls() { grep -c '^sync: pull uk ' "$T/us.err"; }
+for _ in $(seq 1 100); do [ "$(pulls)" -gt 0 ] && break; sleep 0.1; done
 mkobjs uk-late 3 green >"$T/late.json"; hc uk import --collection shared "$T/late.json" >/dev/null
 # the objects can be seen before the pass logs them: it syncs the WAL first
 for _ in $(seq 1 100); do grep -q '^sync: pull uk .* 3 new' "$T/us.err" && break; sleep 0.1; done
