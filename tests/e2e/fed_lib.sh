@@ -28,14 +28,9 @@ hub_new() {
 
 hub_start() {
 	local h=$1; shift
-	: >"$T/$h.out"
-	"$CYBERCELL" --db "$T/$h.db" serve --listen 127.0.0.1:0 --threads 2 "$@" \
-		>"$T/$h.out" 2>>"$T/$h.err" &
-	eval "PID_$h=$!"
-	for _ in $(seq 1 200); do
-		grep -q '^listening on ' "$T/$h.out" 2>/dev/null && break
-		sleep 0.05
-	done
+	serve_start "$T/$h.out" "$T/$h.err" \
+		"$CYBERCELL" --db "$T/$h.db" serve --listen 127.0.0.1:0 --threads 2 "$@"
+	eval "PID_$h=$SERVE_PID"
 	eval "URL_$h=$(sed -n 's/^listening on //p' "$T/$h.out")"
 	eval "PIN_$h=$(sed -n 's/^public key pin //p' "$T/$h.out")"
 	[ -n "$(eval echo "\$URL_$h")" ]

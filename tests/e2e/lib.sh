@@ -8,6 +8,9 @@
 #                           $TESTDATA) is all there; if not, t_skip DESC naming
 #                           what is missing.  The only way a test reaches it.
 #   t_done                  print "<script>: N passed, M failed, K skipped" and set the exit status
+#   serve_start OUT ERR CMD...  start CMD (a server) in the background, its stdout in OUT,
+#                           its stderr added to ERR; SERVE_PID; waits up to 10 s for
+#                           its "listening on" line in OUT
 # $CYBERCELL is the binary under test, $ROOT the repository, $T a fresh
 # temporary folder removed at exit, $OUT/$ERR the last command's output.  $TESTDATA is the material the
 # project does not own (ATT&CK, the OASIS examples and client, real logs):
@@ -30,6 +33,19 @@ _pass=0 _fail=0 _skip=0
 OUT="$T/.out" ERR="$T/.err"
 
 cc() { "$CYBERCELL" "$@"; }
+
+serve_start() {
+	local out=$1 err=$2; shift 2
+	# emptied first: the wait below must not read the last server's lines
+	# before the background shell has truncated the file
+	: >"$out"
+	"$@" >"$out" 2>>"$err" &
+	SERVE_PID=$!
+	for _ in $(seq 1 200); do
+		grep -q '^listening on ' "$out" 2>/dev/null && break
+		sleep 0.05
+	done
+}
 
 _san_in() { # _san_in FILE: whether FILE (a stderr) holds a sanitizer report; shows it
 	grep -q -e 'runtime error: ' -e 'Sanitizer' "$1" 2>/dev/null || return 1

@@ -31,17 +31,10 @@ hdr() { tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -1; }
 pw() { printf '%s\n' "$1" | cc user add "$2" --org "$3" --password-stdin >/dev/null; }
 
 start_server() {
-	# emptied first: the loop below must not read the last server's lines
-	# before the background shell has truncated the file
-	: >"$T/serve.out"
 	# shellcheck disable=SC2086
-	"$CYBERCELL" serve --listen 127.0.0.1:0 ${SERVE_ARGS---threads 2 --max-content-length 300000} \
-		"$@" >"$T/serve.out" 2>>"$T/serve.err" &
-	SPID=$!
-	for _ in $(seq 1 200); do
-		grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break
-		sleep 0.05
-	done
+	serve_start "$T/serve.out" "$T/serve.err" "$CYBERCELL" serve --listen 127.0.0.1:0 \
+		${SERVE_ARGS---threads 2 --max-content-length 300000} "$@"
+	SPID=$SERVE_PID
 	BASE=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/taxii2/$|\1|p' "$T/serve.out")
 	HP=${BASE#*://}
 	[ -n "$BASE" ]

@@ -13,9 +13,8 @@ echo 'interop-password' | cc user add alice --org bank-a --password-stdin >/dev/
 COL=$(cc collection add intel --title "Interop")
 cc grant bank-a intel read-write --max-tlp red >/dev/null
 
-"$CYBERCELL" serve --listen 127.0.0.1:0 >"$T/serve.out" 2>"$T/serve.err" &
-SPID=$!
-for _ in $(seq 1 200); do grep -q '^listening on ' "$T/serve.out" 2>/dev/null && break; sleep 0.05; done
+serve_start "$T/serve.out" "$T/serve.err" "$CYBERCELL" serve --listen 127.0.0.1:0
+SPID=$SERVE_PID
 URL=$(sed -n 's/^listening on //p' "$T/serve.out")
 t_true "server ready" [ -n "$URL" ]
 
