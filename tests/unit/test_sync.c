@@ -174,7 +174,8 @@ static void test_folded_after_answer(void **state)
 	};
 	struct sockaddr_in sa = { 0 };
 	socklen_t sl = sizeof(sa);
-	raw_server rs = { socket(AF_INET, SOCK_STREAM, 0), answers, 2 };
+	raw_server rs = { socket(AF_INET, SOCK_STREAM, 0), answers,
+			   sizeof(answers) / sizeof(answers[0]) };
 	char url[64];
 	sync_conn conn = { 0 };
 	sync_client *c = NULL;
